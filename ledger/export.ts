@@ -1,0 +1,82 @@
+/**
+ * NDJSON export (SPEC §9): a header line { origin, operatorKey, checkpoint },
+ * then one entry per line, in index order, up to the checkpoint's size.
+ * Verification of an export or of a data directory.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Checkpoint } from './checkpoint.js';
+import type { Entry } from './entry.js';
+import { LedgerError } from './errors.js';
+import type { GenesisBody } from './genesis.js';
+import { iterateCheckpoints, iterateEntryTexts, iterateNodes, readEntry, readHead, type Db } from './store.js';
+import { withSnapshot } from './snapshot.js';
+import { verifyLog, type VerifyOptions, type VerifyReport } from './verify.js';
+
+export interface ExportHeader {
+  origin: string;
+  operatorKey: string;
+  checkpoint: Checkpoint;
+}
+
+export const exportHeader = (db: Db): ExportHeader => {
+  const checkpoint = readHead(db);
+  const genesis = readEntry(db, 0);
+  if (!checkpoint || !genesis) throw new LedgerError('LEDGER_NOT_FOUND', 'the database holds no ledger');
+  return { origin: checkpoint.origin, operatorKey: (genesis.event.body as GenesisBody).operatorKey, checkpoint };
+};
+
+/** Writes the export line by line; `write` may return a promise to apply backpressure. */
+export const exportNdjson = async (db: Db, write: (line: string) => unknown): Promise<ExportHeader> => {
+  const header = exportHeader(db);
+  await write(JSON.stringify(header) + '\n');
+  let n = 0;
+  for await (const { text } of iterateEntryTexts(db)) {
+    if (n++ >= header.checkpoint.size) break;
+    await write(text + '\n');
+  }
+  return header;
+};
+
+const parseLine = (line: string): unknown => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return { malformed: line.slice(0, 80) };
+  }
+};
+
+/** Verifies an NDJSON export against the pinned origin and operator key. */
+export const verifyExport = async (
+  path: string,
+  options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>,
+): Promise<VerifyReport> => {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  const header = (first.done ? undefined : parseLine(first.value)) as Partial<ExportHeader> | undefined;
+  const checkpoints = header?.checkpoint ? [header.checkpoint as Checkpoint] : [];
+  async function* entries(): AsyncGenerator<unknown> {
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) return;
+      if (next.value.trim()) yield parseLine(next.value);
+    }
+  }
+  const report = await verifyLog(entries(), { ...options, checkpoints });
+  if (!header?.checkpoint) report.errors.unshift({ index: 0, code: 'checkpoint_invalid', detail: 'the export has no header checkpoint' });
+  else if (header.operatorKey !== options.operatorKey || header.origin !== options.origin)
+    report.errors.unshift({ index: 0, code: 'genesis_invalid', detail: 'the export header names another origin or operator key' });
+  report.ok = report.errors.length === 0;
+  return report;
+};
+
+/** Verifies a data directory without modifying it: entries, stored tree and every stored checkpoint. */
+export const verifyDataDir = (dir: string, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> =>
+  withSnapshot(dir, (db) => verifyDb(db, options));
+
+export async function verifyDb(db: Db, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> {
+  async function* entries(): AsyncGenerator<unknown> {
+    for await (const { text } of iterateEntryTexts(db)) yield parseLine(text) as Entry;
+  }
+  return verifyLog(entries(), { ...options, checkpoints: iterateCheckpoints(db), nodes: iterateNodes(db) });
+}

@@ -1,0 +1,15 @@
+/** The ledger engine's public surface. `src/` uses the engine only through this file (and portable.ts in browsers). */
+export * from './portable.js';
+export { nodeSuite, sha256, randomSeed } from './suite-node.js';
+export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
+export type { LedgerErrorCode } from './errors.js';
+export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
+export { Ledger } from './log.js';
+export type { Receipt, StateView, Tx, LedgerOptions, GenesisRegulator } from './log.js';
+export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';
+export type { GenesisBody } from './genesis.js';
+export { verifyLog } from './verify.js';
+export type { VerifyReport, VerifyError, VerifyOptions, ReplayHook, ReplayContext, Fault } from './verify.js';
+export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
+export type { ExportHeader } from './export.js';
+export { withSnapshot } from './snapshot.js';

@@ -1,0 +1,501 @@
+/**
+ * The append-only log: entries, chain, Merkle tree, checkpoints and the domain
+ * state written alongside them, on LevelDB.
+ *
+ * Appends happen in *transactions*: a synchronous function that reads state,
+ * appends events and writes state. Because it is synchronous it runs atomically
+ * with respect to every other transaction, and sees the effects of every earlier
+ * one, durable or not. Transactions queue into a commit group; a group is written
+ * as one LevelDB batch with `sync: true` (entries, indexes, Merkle nodes, its
+ * checkpoint, the head pointer and the state writes), and only then do the
+ * transactions' promises resolve. While one group is being written the next one
+ * fills up, so concurrent appenders share fsyncs (group commit).
+ */
+import { bytesEqual, fromBase64Url, fromHex, toHex } from './encoding.js';
+import { makeEntry, entryLeaf, chainHash, ZERO_HASH, type Entry } from './entry.js';
+import { LedgerError } from './errors.js';
+import type { Envelope } from './event.js';
+import { signCheckpoint, verifyCheckpoint, parseCheckpoint, noteKeyId, type Checkpoint } from './checkpoint.js';
+import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeReader } from './merkle.js';
+import type { SigningKey } from './keys.js';
+import { nodeSuite as suite } from './suite-node.js';
+import {
+  HEAD_KEY,
+  NODE_ENCODING,
+  checkpointKey,
+  entryKey,
+  eventKey,
+  nodeKey,
+  openDb,
+  readEntry,
+  readHead,
+  readNodes,
+  stateKey,
+  type Db,
+} from './store.js';
+import { StateCache } from './cache.js';
+import { genesisEvent } from './genesis.js';
+
+/** What a client gets back for an appended entry (SPEC §8); `checkpoint.size > index`. */
+export interface Receipt {
+  index: number;
+  at: string;
+  leaf: string;
+  hash: string;
+  checkpoint: Checkpoint;
+}
+
+/** Read access to domain state: parsed JSON values, undefined when absent. */
+export interface StateView {
+  get<T = unknown>(key: string): T | undefined;
+}
+
+/** The handle a transaction function receives. */
+export interface Tx extends StateView {
+  /** Server receive time of every entry this transaction appends. */
+  readonly at: string;
+  /** Index the next `append` will get. */
+  readonly nextIndex: number;
+  put(key: string, value: unknown): void;
+  del(key: string): void;
+  /** Index of the entry (durable, pending or in this transaction) holding event (actor, id). */
+  findEvent(actor: string, id: string): number | undefined;
+  append(event: Envelope): number;
+}
+
+export interface LedgerOptions {
+  /** LevelDB directory. */
+  path: string;
+  origin: string;
+  /** Signs checkpoints. */
+  operator: SigningKey;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+  /** How many state values to keep parsed in memory. */
+  cacheSize?: number;
+}
+
+export interface GenesisRegulator {
+  id: string;
+  name: string;
+  publicKey: string;
+}
+
+interface Group {
+  id: number;
+  start: number;
+  entries: Entry[];
+  ops: Array<{ type: 'put' | 'del'; key: string; value?: string | Uint8Array; valueEncoding?: 'view' }>;
+  /** Raw keys whose latest pending write belongs to this group. */
+  written: Map<string, string | null>;
+  done: Promise<void>;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+const DELETED = null;
+
+export class Ledger {
+  private committedSize: number;
+  private latest: Checkpoint;
+  /** Chain head and tree of everything appended, durable or pending. */
+  private pendingHead: Uint8Array;
+  private readonly frontier: Frontier;
+  private pendingSize: number;
+  private lastAtMs: number;
+  /** Writes of pending groups, by raw key (null = deleted), newest wins. */
+  private readonly overlay = new Map<string, { value: string | null; group: number }>();
+  private readonly cache: StateCache;
+  private open: Group | undefined;
+  private readonly inFlight: Group[] = [];
+  private writing = false;
+  private failure: LedgerError | undefined;
+  private closing = false;
+  private nextGroupId = 1;
+
+  private constructor(
+    private readonly db: Db,
+    readonly origin: string,
+    private readonly operator: SigningKey,
+    private readonly now: () => number,
+    head: Checkpoint,
+    frontier: Frontier,
+    lastAtMs: number,
+    cacheSize: number,
+  ) {
+    this.committedSize = head.size;
+    this.latest = head;
+    this.pendingSize = head.size;
+    this.pendingHead = fromHex(head.head)!;
+    this.frontier = frontier;
+    this.lastAtMs = lastAtMs;
+    this.cache = new StateCache(cacheSize);
+  }
+
+  /**
+   * Opens the ledger in `path`, creating it with a genesis entry (SPEC §4) when
+   * the directory is new and `genesis` is given. Opening costs O(log n) reads and
+   * checks the invariants that cost no more; it throws LEDGER_CORRUPT naming the
+   * first one that fails.
+   */
+  static async open(options: LedgerOptions & { genesis?: { regulators: GenesisRegulator[] } }): Promise<Ledger> {
+    const db = await openDb(options.path, !!options.genesis);
+    try {
+      const now = options.now ?? Date.now;
+      const cacheSize = options.cacheSize ?? 50_000;
+      let head = readHead(db);
+      if (!head) {
+        if ((await db.keys({ limit: 1 }).all()).length) throw new LedgerError('LEDGER_CORRUPT', `${HEAD_KEY} is missing from a non-empty ledger`);
+        if (!options.genesis) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
+        head = await writeGenesis(db, options, options.genesis.regulators, now());
+      }
+      const { frontier, lastAtMs } = await checkOnOpen(db, options, head);
+      return new Ledger(db, options.origin, options.operator, now, head, frontier, lastAtMs, cacheSize);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+
+  /** Durable size: every index below it is on disk. */
+  get size(): number {
+    return this.committedSize;
+  }
+
+  /** The latest signed checkpoint (covers every durable entry). */
+  get checkpoint(): Checkpoint {
+    return this.latest;
+  }
+
+  get operatorKey(): string {
+    return this.operator.publicKey;
+  }
+
+  /**
+   * Runs `fn` as one atomic transaction and resolves once its entries and writes
+   * are durable, with a receipt per appended entry. If `fn` throws, nothing it did
+   * takes effect and the promise rejects with what it threw.
+   */
+  async transact<T>(fn: (tx: Tx) => T): Promise<{ value: T; receipts: Receipt[] }> {
+    if (this.failure) throw this.failure;
+    if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closing');
+    const atMs = Math.max(this.now(), this.lastAtMs);
+    const at = new Date(atMs).toISOString();
+    const writes = new Map<string, string | null>();
+    const events: Envelope[] = [];
+    const base = this.pendingSize;
+    const tx: Tx = {
+      at,
+      get nextIndex() {
+        return base + events.length;
+      },
+      get: <V>(key: string): V | undefined => {
+        const raw = stateKey(key);
+        const local = writes.get(raw);
+        const text = local !== undefined ? local : this.readPending(raw);
+        return text == null ? undefined : (JSON.parse(text) as V);
+      },
+      put: (key, value) => {
+        const text = JSON.stringify(value);
+        if (text === undefined) throw new TypeError(`state value for ${key} is not JSON`);
+        writes.set(stateKey(key), text);
+      },
+      del: (key) => {
+        writes.set(stateKey(key), DELETED);
+      },
+      findEvent: (actor, id) => {
+        const raw = eventKey(actor, id);
+        const local = writes.get(raw);
+        const text = local !== undefined ? local : this.readPending(raw);
+        return text == null ? undefined : Number(text);
+      },
+      append: (event) => {
+        const raw = eventKey(event.actor, event.id);
+        if (tx.findEvent(event.actor, event.id) !== undefined)
+          throw new TypeError(`event (${event.actor}, ${event.id}) is already in the log`);
+        writes.set(raw, String(base + events.length));
+        events.push(event);
+        return base + events.length - 1;
+      },
+    };
+    const value = fn(tx);
+    if (events.length === 0) {
+      if (writes.size) throw new TypeError('a transaction that writes state must append the events that justify it');
+      return { value, receipts: [] };
+    }
+    if (this.failure) throw this.failure;
+
+    // Commit point of the transaction: from here on it is part of the log.
+    this.lastAtMs = atMs;
+    const group = (this.open ??= this.newGroup());
+    const entries = events.map((event) => {
+      const entry = makeEntry(suite, this.pendingSize, at, event, this.pendingHead);
+      this.pendingHead = fromHex(entry.hash)!;
+      this.pendingSize++;
+      for (const node of this.frontier.push(fromHex(entry.leaf)!))
+        group.ops.push({ type: 'put', key: nodeKey(node), value: node.hash, ...NODE_ENCODING });
+      group.ops.push({ type: 'put', key: entryKey(entry.index), value: JSON.stringify(entry) });
+      return entry;
+    });
+    group.entries.push(...entries);
+    for (const [key, text] of writes) {
+      group.ops.push(text === DELETED ? { type: 'del', key } : { type: 'put', key, value: text });
+      group.written.set(key, text);
+      this.overlay.set(key, { value: text, group: group.id });
+    }
+    this.scheduleFlush();
+    await group.done;
+    const checkpoint = this.latest;
+    return {
+      value,
+      receipts: entries.map((e) => ({ index: e.index, at: e.at, leaf: e.leaf, hash: e.hash, checkpoint })),
+    };
+  }
+
+  /** Committed state (what durable entries produced). */
+  get<T = unknown>(key: string): T | undefined {
+    const text = this.readCommitted(stateKey(key));
+    return text == null ? undefined : (JSON.parse(text) as T);
+  }
+
+  /** Index of the durable or pending entry holding event (actor, id). */
+  findEvent(actor: string, id: string): number | undefined {
+    const text = this.readPending(eventKey(actor, id));
+    return text == null ? undefined : Number(text);
+  }
+
+  /** A durable entry, or undefined past the durable size. */
+  entry(index: number): Entry | undefined {
+    if (!(Number.isSafeInteger(index) && index >= 0 && index < this.committedSize)) return undefined;
+    return readEntry(this.db, index);
+  }
+
+  /** Resolves once entry `index` (appended, maybe not yet durable) is durable; rejects if its write failed. */
+  async durable(index: number): Promise<void> {
+    if (index < this.committedSize) return;
+    const group = [...this.inFlight, ...(this.open ? [this.open] : [])].find(
+      (g) => index >= g.start && index < g.start + g.entries.length,
+    );
+    if (!group) throw new RangeError(`no entry ${index}`);
+    await group.done;
+  }
+
+  /** The receipt of a durable entry, with the latest checkpoint. */
+  receipt(index: number): Receipt | undefined {
+    const e = this.entry(index);
+    return e && { index: e.index, at: e.at, leaf: e.leaf, hash: e.hash, checkpoint: this.latest };
+  }
+
+  /** The checkpoint signed when the log reached exactly `size`, if there was one. */
+  checkpointAt(size: number): Checkpoint | undefined {
+    if (size === this.latest.size) return this.latest;
+    const text = this.db.getSync(checkpointKey(size));
+    return text === undefined ? undefined : (JSON.parse(text) as Checkpoint);
+  }
+
+  private readonly readTree: NodeReader = async (ids) => {
+    const nodes = await readNodes(this.db, ids);
+    return nodes.map((n, i) => {
+      if (!n) throw new LedgerError('LEDGER_CORRUPT', `Merkle node ${ids[i].level}/${ids[i].index} is missing`);
+      return n;
+    });
+  };
+
+  private checkSize(size: number): void {
+    if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.committedSize))
+      throw new RangeError(`size ${size} is not between 0 and the ledger size ${this.committedSize}`);
+  }
+
+  /** Merkle root at any durable size, O(log n) reads. */
+  async rootAt(size: number): Promise<Uint8Array> {
+    this.checkSize(size);
+    return treeRoot(suite, size, this.readTree);
+  }
+
+  /** RFC 9162 inclusion proof of `index` in the tree of `size`. */
+  async proveInclusion(index: number, size: number): Promise<string[]> {
+    this.checkSize(size);
+    return (await proveInclusion(suite, index, size, this.readTree)).map(toHex);
+  }
+
+  /** RFC 9162 consistency proof between two durable sizes. */
+  async proveConsistency(from: number, to: number): Promise<string[]> {
+    this.checkSize(to);
+    return (await proveConsistency(suite, from, to, this.readTree)).map(toHex);
+  }
+
+  /** The raw database, for read-only tools (export, verify) that stream it. */
+  get database(): Db {
+    return this.db;
+  }
+
+  /** Stops accepting transactions, waits for pending ones to be durable, closes LevelDB. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.open || this.inFlight.length) {
+      await (this.inFlight[0] ?? this.open)!.done.catch(() => undefined);
+    }
+    await this.db.close();
+  }
+
+  private readCommitted(raw: string): string | null {
+    const cached = this.cache.get(raw);
+    if (cached !== undefined) return cached;
+    const text = this.db.getSync(raw) ?? null;
+    this.cache.set(raw, text);
+    return text;
+  }
+
+  private readPending(raw: string): string | null {
+    const pending = this.overlay.get(raw);
+    return pending ? pending.value : this.readCommitted(raw);
+  }
+
+  private newGroup(): Group {
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    done.catch(() => undefined); // observed by every transaction awaiting it
+    return { id: this.nextGroupId++, start: this.pendingSize, entries: [], ops: [], written: new Map(), done, resolve, reject };
+  }
+
+  private scheduleFlush(): void {
+    if (!this.writing) {
+      this.writing = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Writes groups one after another until none is open. */
+  private async flush(): Promise<void> {
+    while (this.open && !this.failure) {
+      const group = this.open;
+      this.open = undefined;
+      this.inFlight.push(group);
+      const size = group.start + group.entries.length;
+      // The open group always ends at the pending size, so the frontier is exactly this group's tree.
+      if (this.frontier.size !== size) throw new TypeError('commit group does not end at the tree size');
+      const checkpoint = signCheckpoint(suite, this.operator.seed, {
+        origin: this.origin,
+        size,
+        root: this.frontier.root(),
+        head: fromHex(group.entries[group.entries.length - 1]?.hash ?? this.latest.head)!,
+      });
+      const cpText = JSON.stringify(checkpoint);
+      group.ops.push({ type: 'put', key: checkpointKey(size), value: cpText }, { type: 'put', key: HEAD_KEY, value: cpText });
+      try {
+        await this.db.batch(group.ops as never, { sync: true });
+      } catch (cause) {
+        this.fail(new LedgerError('LEDGER_WRITE_FAILED', 'a durable write to LevelDB failed; reopen the ledger', { cause }));
+        break;
+      }
+      this.committedSize = size;
+      this.latest = checkpoint;
+      for (const [key, text] of group.written) {
+        this.cache.set(key, text);
+        if (this.overlay.get(key)?.group === group.id) this.overlay.delete(key);
+      }
+      this.inFlight.shift();
+      group.resolve();
+    }
+    this.writing = false;
+  }
+
+  private fail(error: LedgerError): void {
+    this.failure = error;
+    for (const g of [...this.inFlight, ...(this.open ? [this.open] : [])]) g.reject(error);
+    this.inFlight.length = 0;
+    this.open = undefined;
+    this.overlay.clear();
+    this.cache.clear();
+  }
+}
+
+const writeGenesis = async (
+  db: Db,
+  options: LedgerOptions,
+  regulators: GenesisRegulator[],
+  nowMs: number,
+): Promise<Checkpoint> => {
+  const event = genesisEvent(options.operator, options.origin, regulators, nowMs);
+  const entry = makeEntry(suite, 0, new Date(nowMs).toISOString(), event, ZERO_HASH);
+  const leaf = fromHex(entry.leaf)!;
+  const frontier = Frontier.empty(suite);
+  const nodes = frontier.push(leaf);
+  const checkpoint = signCheckpoint(suite, options.operator.seed, {
+    origin: options.origin,
+    size: 1,
+    root: frontier.root(),
+    head: fromHex(entry.hash)!,
+  });
+  const cpText = JSON.stringify(checkpoint);
+  await db.batch(
+    [
+      ...nodes.map((n) => ({ type: 'put' as const, key: nodeKey(n), value: n.hash as never, ...NODE_ENCODING })),
+      { type: 'put', key: entryKey(0), value: JSON.stringify(entry) },
+      { type: 'put', key: eventKey(event.actor, event.id), value: '0' },
+      { type: 'put', key: checkpointKey(1), value: cpText },
+      { type: 'put', key: HEAD_KEY, value: cpText },
+    ],
+    { sync: true },
+  );
+  return checkpoint;
+};
+
+/** The open-time invariants (O(log n) reads). Throws LEDGER_CORRUPT or OPERATOR_KEY_MISMATCH. */
+const checkOnOpen = async (
+  db: Db,
+  options: LedgerOptions,
+  head: Checkpoint,
+): Promise<{ frontier: Frontier; lastAtMs: number }> => {
+  const corrupt = (what: string) => new LedgerError('LEDGER_CORRUPT', `${what} — run \`anxin verify --data\` to locate the damage`);
+  const operatorKey = fromBase64Url(options.operator.publicKey)!;
+  const parsed = head && typeof head.note === 'string' ? parseCheckpoint(head.note) : undefined;
+  if (!parsed) throw corrupt('the latest checkpoint is unreadable');
+  if (parsed.origin !== options.origin)
+    throw new LedgerError('OPERATOR_KEY_MISMATCH', `the ledger's origin is ${parsed.origin}, not ${options.origin}`);
+  if (!parsed.signatures.some((s) => bytesEqual(s.keyId, noteKeyId(suite, options.origin, operatorKey))))
+    throw new LedgerError('OPERATOR_KEY_MISMATCH', 'the latest checkpoint is not signed by this operator key');
+  const bad = verifyCheckpoint(suite, head, options.origin, operatorKey);
+  if (bad) throw corrupt(`latest checkpoint: ${bad}`);
+  const size = head.size;
+  if (size < 1) throw corrupt('the latest checkpoint is for an empty log');
+  const genesis = readEntry(db, 0);
+  if (!genesis || genesis.event?.type !== 'ledger.genesis') throw corrupt('entry 0 is not the genesis entry');
+  const gBody = genesis.event.body as { origin?: string; operatorKey?: string };
+  if (gBody.operatorKey !== options.operator.publicKey || gBody.origin !== options.origin)
+    throw new LedgerError('OPERATOR_KEY_MISMATCH', 'the genesis entry names another operator key or origin');
+  const last = readEntry(db, size - 1);
+  if (!last) throw corrupt(`entry ${size - 1} (the last one, per the checkpoint) is missing`);
+  if (db.getSync(entryKey(size)) !== undefined) throw corrupt(`entry ${size} exists beyond the checkpointed size ${size}`);
+  const prev = fromHex(last.prev);
+  let leaf: Uint8Array;
+  try {
+    leaf = entryLeaf(suite, last.index, last.at, last.event);
+  } catch {
+    throw corrupt(`entry ${size - 1} is malformed`);
+  }
+  if (last.index !== size - 1 || last.leaf !== toHex(leaf)) throw corrupt(`entry ${size - 1} does not match its leaf hash`);
+  if (!prev || last.hash !== toHex(chainHash(suite, prev, leaf)) || last.hash !== head.head)
+    throw corrupt(`entry ${size - 1}'s chain hash does not match the checkpoint head`);
+  let frontier: Frontier;
+  try {
+    frontier = await Frontier.load(suite, size, async (ids) => {
+      const nodes = await readNodes(db, ids);
+      return nodes.map((n, i) => {
+        if (!n) throw corrupt(`Merkle node ${ids[i].level}/${ids[i].index} is missing`);
+        return n;
+      });
+    });
+  } catch (e) {
+    if (e instanceof LedgerError) throw e;
+    throw corrupt('the Merkle tree cannot be read');
+  }
+  if (toHex(frontier.root()) !== head.root) throw corrupt('the stored Merkle tree does not match the latest checkpoint root');
+  const [lastLeaf] = await readNodes(db, [{ level: 0, index: size - 1 }]);
+  if (!lastLeaf || !bytesEqual(lastLeaf, leaf)) throw corrupt(`the stored leaf of entry ${size - 1} does not match the entry`);
+  return { frontier, lastAtMs: Date.parse(last.at) };
+};

@@ -1,0 +1,17 @@
+/**
+ * The browser-safe part of the engine: encodings, canonical JSON, event signing
+ * input, Merkle proof and checkpoint verification. Nothing here imports Node.js;
+ * pair it with suite-noble.ts in a browser.
+ */
+export { toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, utf8, bytesEqual, concatBytes } from './encoding.js';
+export { canonicalize } from './jcs.js';
+export type { Suite } from './suite.js';
+export { EVENT_DOMAIN, signingInput, signEnvelope, cosignEnvelope, verifyEnvelopeSignature } from './event.js';
+export type { Envelope, UnsignedEnvelope } from './event.js';
+export { entryLeaf, chainHash, makeEntry, ZERO_HASH } from './entry.js';
+export type { Entry } from './entry.js';
+export { leafHash, nodeHash, emptyRoot, rootFromLeaves, verifyInclusion, verifyConsistency } from './merkle.js';
+export { formatCheckpointText, parseCheckpoint, signCheckpoint, verifyCheckpoint, noteKeyId } from './checkpoint.js';
+export type { Checkpoint, ParsedCheckpoint } from './checkpoint.js';
+export { keyFromSeed, parseKeyFile } from './keys.js';
+export type { KeyFile, SigningKey } from './keys.js';
