@@ -60,6 +60,8 @@ export interface Tx extends StateView {
   del(key: string): void;
   /** Index of the entry (durable, pending or in this transaction) holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined;
+  /** The event at an index returned by findEvent (durable, pending or in this transaction). */
+  eventAt(index: number): Envelope | undefined;
   append(event: Envelope): number;
 }
 
@@ -73,6 +75,12 @@ export interface LedgerOptions {
   now?: () => number;
   /** How many state values to keep parsed in memory. */
   cacheSize?: number;
+}
+
+export interface GenesisOptions {
+  regulators: GenesisRegulator[];
+  /** Domain state the genesis entry establishes, written in the same batch. */
+  state?: (entry: Entry) => Record<string, unknown>;
 }
 
 export interface GenesisRegulator {
@@ -138,7 +146,7 @@ export class Ledger {
    * checks the invariants that cost no more; it throws LEDGER_CORRUPT naming the
    * first one that fails.
    */
-  static async open(options: LedgerOptions & { genesis?: { regulators: GenesisRegulator[] } }): Promise<Ledger> {
+  static async open(options: LedgerOptions & { genesis?: GenesisOptions }): Promise<Ledger> {
     const db = await openDb(options.path, !!options.genesis);
     try {
       const now = options.now ?? Date.now;
@@ -147,7 +155,7 @@ export class Ledger {
       if (!head) {
         if ((await db.keys({ limit: 1 }).all()).length) throw new LedgerError('LEDGER_CORRUPT', `${HEAD_KEY} is missing from a non-empty ledger`);
         if (!options.genesis) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
-        head = await writeGenesis(db, options, options.genesis.regulators, now());
+        head = await writeGenesis(db, options, options.genesis, now());
       }
       const { frontier, lastAtMs } = await checkOnOpen(db, options, head);
       return new Ledger(db, options.origin, options.operator, now, head, frontier, lastAtMs, cacheSize);
@@ -209,6 +217,7 @@ export class Ledger {
         const text = local !== undefined ? local : this.readPending(raw);
         return text == null ? undefined : Number(text);
       },
+      eventAt: (index) => (index >= base ? events[index - base] : this.eventAt(index)),
       append: (event) => {
         const raw = eventKey(event.actor, event.id);
         if (tx.findEvent(event.actor, event.id) !== undefined)
@@ -262,6 +271,14 @@ export class Ledger {
   findEvent(actor: string, id: string): number | undefined {
     const text = this.readPending(eventKey(actor, id));
     return text == null ? undefined : Number(text);
+  }
+
+  /** The event of a durable or pending entry. */
+  private eventAt(index: number): Envelope | undefined {
+    if (index < this.committedSize) return this.entry(index)?.event;
+    for (const g of [...this.inFlight, ...(this.open ? [this.open] : [])])
+      if (index >= g.start && index < g.start + g.entries.length) return g.entries[index - g.start].event;
+    return undefined;
   }
 
   /** A durable entry, or undefined past the durable size. */
@@ -417,10 +434,10 @@ export class Ledger {
 const writeGenesis = async (
   db: Db,
   options: LedgerOptions,
-  regulators: GenesisRegulator[],
+  genesis: GenesisOptions,
   nowMs: number,
 ): Promise<Checkpoint> => {
-  const event = genesisEvent(options.operator, options.origin, regulators, nowMs);
+  const event = genesisEvent(options.operator, options.origin, genesis.regulators, nowMs);
   const entry = makeEntry(suite, 0, new Date(nowMs).toISOString(), event, ZERO_HASH);
   const leaf = fromHex(entry.leaf)!;
   const frontier = Frontier.empty(suite);
@@ -437,6 +454,11 @@ const writeGenesis = async (
       ...nodes.map((n) => ({ type: 'put' as const, key: nodeKey(n), value: n.hash as never, ...NODE_ENCODING })),
       { type: 'put', key: entryKey(0), value: JSON.stringify(entry) },
       { type: 'put', key: eventKey(event.actor, event.id), value: '0' },
+      ...Object.entries(genesis.state?.(entry) ?? {}).map(([key, value]) => ({
+        type: 'put' as const,
+        key: stateKey(key),
+        value: JSON.stringify(value),
+      })),
       { type: 'put', key: checkpointKey(1), value: cpText },
       { type: 'put', key: HEAD_KEY, value: cpText },
     ],

@@ -49,13 +49,15 @@ export interface ReplayContext {
 }
 
 /**
- * Where the domain plugs in. `signerKey` names the key that must have made the
- * event's `sig` (default: the built-in directory of genesis, actor.register and
- * actor.rotateKey); `replay` checks permissions and rules, updating its own state.
+ * Where the domain plugs in: `replay` is called for every entry in order. From
+ * entry 1 on it owns signature checks (it knows who holds which key, card
+ * holders included) as well as permissions and rules; the genesis entry's
+ * signature is always checked against the pinned operator key.
+ * Without a hook the built-in directory of genesis, actor.register and
+ * actor.rotateKey decides which key must have signed each event.
  */
 export interface ReplayHook {
-  signerKey?(entry: Entry): string | undefined;
-  replay?(entry: Entry, ctx: ReplayContext): Fault | undefined;
+  replay(entry: Entry, ctx: ReplayContext): Fault | undefined;
 }
 
 export interface VerifyOptions {
@@ -76,7 +78,12 @@ export interface VerifyOptions {
 
 /** The built-in key directory: who holds which key at each index. */
 class KeyDirectory {
-  private readonly keys = new Map<string, string>();
+  private readonly keys: Map<string, string>;
+
+  /** The operator's key is pinned out of band, so it signs the genesis entry. */
+  constructor(operatorKey: string) {
+    this.keys = new Map([[OPERATOR_ACTOR, operatorKey]]);
+  }
 
   keyOf(actor: string): string | undefined {
     return this.keys.get(actor);
@@ -87,7 +94,6 @@ class KeyDirectory {
     const b = (body ?? {}) as Record<string, unknown>;
     if (type === GENESIS_TYPE && entry.index === 0) {
       const g = b as Partial<GenesisBody>;
-      if (typeof g.operatorKey === 'string') this.keys.set(OPERATOR_ACTOR, g.operatorKey);
       for (const r of Array.isArray(g.regulators) ? g.regulators : [])
         if (typeof r?.id === 'string' && typeof r.publicKey === 'string') this.keys.set(r.id, r.publicKey);
     } else if (type === 'actor.register' && typeof b.id === 'string' && typeof b.publicKey === 'string') {
@@ -111,7 +117,7 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
   };
   const operatorKey = fromBase64Url(options.operatorKey);
   const pool = new SigPool<VerifyError>(options.threads);
-  const directory = new KeyDirectory();
+  const directory = new KeyDirectory(options.operatorKey);
   const seen = new Set<string>();
   const frontier = Frontier.empty(suite);
   const checkpoints = asyncIterator(options.checkpoints);
@@ -228,19 +234,23 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
       fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
       return;
     }
-    const signer = options.hook?.signerKey ? options.hook.signerKey(entry) : directory.keyOf(ev.actor);
     const jobs: Array<Promise<void>> = [];
     const requireSignature = (publicKey: string, signature: string, f: Fault) => {
-      const key = fromBase64Url(publicKey);
+      const key = typeof publicKey === 'string' ? fromBase64Url(publicKey) : undefined;
       const sig = typeof signature === 'string' ? fromBase64Url(signature) : undefined;
       const tag = { index, ...f };
       if (!key || !sig) errors.push(tag);
       else jobs.push(pool.submit({ publicKey: key, message, signature: sig, tag }));
     };
-    if (signer === undefined) fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
-    else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
-    const broken = options.hook?.replay?.(entry, { message, requireSignature });
-    if (broken) fault(index, broken.code, broken.detail);
+    if (index > 0 && options.hook) {
+      const broken = options.hook.replay(entry, { message, requireSignature });
+      if (broken) fault(index, broken.code, broken.detail);
+    } else {
+      options.hook?.replay(entry, { message, requireSignature: () => undefined });
+      const signer = directory.keyOf(ev.actor);
+      if (signer === undefined) fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
+      else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
+    }
     directory.apply(entry);
     await Promise.all(jobs);
   }

@@ -1,0 +1,70 @@
+/**
+ * The Express app, built from its dependencies. It never listens (server.ts does),
+ * so tests drive the real app with supertest.
+ */
+import express, { type Express } from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import swaggerUi from 'swagger-ui-express';
+import { parse as parseYaml } from 'yaml';
+import type { Ledger } from '../ledger/index.js';
+import type { Config } from './config.js';
+import { Catalogue } from './domain/catalogue.js';
+import type { Plugin, Services } from './domain/plugin.js';
+import { authenticate } from './http/auth.js';
+import { eventRoutes } from './http/events.js';
+import { ledgerRoutes } from './http/ledger-routes.js';
+import { notFoundHandler, problemHandler } from './http/problem.js';
+import { Ingest } from './ingest.js';
+import { PLUGINS } from './plugins.js';
+
+export interface AppDeps {
+  ledger: Ledger;
+  config: Config;
+  /** Milliseconds since the epoch; injectable for tests. Should be the ledger's clock too. */
+  now?: () => number;
+  plugins?: readonly Plugin[];
+  log?: (err: unknown) => void;
+}
+
+/** openapi.yaml at the project root (two levels up from src/ and from dist/src/). */
+export const OPENAPI_PATH = [
+  fileURLToPath(new URL('../openapi.yaml', import.meta.url)),
+  fileURLToPath(new URL('../../openapi.yaml', import.meta.url)),
+].find(existsSync);
+
+export const buildApp = (deps: AppDeps): Express => {
+  const now = deps.now ?? Date.now;
+  const catalogue = new Catalogue(deps.plugins ?? PLUGINS);
+  const base = { ledger: deps.ledger, now };
+  const services: Services = {
+    ...base,
+    config: deps.config,
+    principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
+    signed: authenticate(base, catalogue, true),
+    maybeSigned: authenticate(base, catalogue, false),
+  };
+  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('json spaces', 0);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, size: deps.ledger.size });
+  });
+  app.use('/v1', eventRoutes(ingest));
+  app.use('/v1', ledgerRoutes(services));
+  for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
+
+  if (OPENAPI_PATH) {
+    const text = readFileSync(OPENAPI_PATH, 'utf8');
+    app.get('/openapi.yaml', (_req, res) => {
+      res.type('application/yaml').send(text);
+    });
+    app.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
+  }
+
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.log));
+  return app;
+};

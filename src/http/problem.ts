@@ -1,0 +1,45 @@
+/**
+ * The one error handler: every error becomes application/problem+json (RFC 9457)
+ * with a stable `code` and a `detail` that says what to fix. Nothing internal
+ * (stack traces, paths, messages of unexpected errors) leaks to the client.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { LedgerError } from '../../ledger/index.js';
+import { ApiError, ERROR_STATUS } from '../errors.js';
+
+const toApiError = (err: unknown): ApiError => {
+  if (err instanceof ApiError) return err;
+  const e = err as { type?: string; status?: number; limit?: number };
+  if (e?.type === 'entity.too.large')
+    return new ApiError('payload_too_large', `the body is larger than the limit of ${e.limit} bytes; split it into smaller requests`);
+  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new ApiError('invalid_json', 'the body is not valid UTF-8 JSON (an object or array)');
+  if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
+    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
+  return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
+};
+
+export const problemBody = (e: ApiError) => ({
+  type: `urn:anxin:problem:${e.code}`,
+  title: e.code.replace(/_/g, ' '),
+  status: ERROR_STATUS[e.code],
+  code: e.code,
+  detail: e.detail,
+  ...e.extra,
+});
+
+export const sendProblem = (res: Parameters<RequestHandler>[1], e: ApiError): void => {
+  res.status(e.status).type('application/problem+json').send(JSON.stringify(problemBody(e)));
+};
+
+export const problemHandler =
+  (log: (err: unknown) => void = (err) => console.error(err)): ErrorRequestHandler =>
+  (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const e = toApiError(err);
+    if (e.code === 'internal') log(err);
+    sendProblem(res, e);
+  };
+
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(new ApiError('not_found', `no route ${req.method} ${req.path}; see /openapi.yaml`));

@@ -1,0 +1,101 @@
+/**
+ * Ingest: signed events in, receipts out (SPEC §2, §8). One call is one ledger
+ * transaction, so a batch is atomic and ordered — an event may depend on an
+ * earlier one in the same batch, and one rejection rejects all.
+ */
+import { canonicalize, fromBase64Url, nodeSuite, type Ledger, type Receipt } from '../ledger/index.js';
+import { admitEvent, parseEvent, type ParsedEvent } from './domain/admission.js';
+import type { Catalogue } from './domain/catalogue.js';
+import { ApiError, isApiError, type BatchItemError } from './errors.js';
+
+export interface IngestResult {
+  /** True when at least one event was appended (201); false when all were identical retries (200). */
+  created: boolean;
+  receipts: Receipt[];
+}
+
+/** An item error, tagged with its position in the request. */
+class ItemError extends Error {
+  constructor(
+    readonly i: number,
+    readonly error: ApiError,
+  ) {
+    super(error.detail);
+  }
+}
+
+export class Ingest {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly catalogue: Catalogue,
+    private readonly maxSkewS: number,
+  ) {}
+
+  /** Appends `raws` atomically. A single event's rejection is its own ApiError; a batch's is `batch_rejected`. */
+  async submit(raws: readonly unknown[], batch: boolean): Promise<IngestResult> {
+    const reject = (errors: BatchItemError[]): never => {
+      if (!batch) {
+        const [{ code, detail }] = errors;
+        throw new ApiError(code, detail);
+      }
+      throw new ApiError('batch_rejected', `event ${errors[0].i} was rejected (${errors[0].code}); nothing was appended`, { errors });
+    };
+
+    const parsed: ParsedEvent[] = [];
+    const invalid: BatchItemError[] = [];
+    raws.forEach((raw, i) => {
+      try {
+        parsed.push(parseEvent(this.catalogue, raw));
+      } catch (e) {
+        if (!isApiError(e)) throw e;
+        invalid.push({ i, code: e.code, detail: e.detail });
+      }
+    });
+    if (invalid.length) reject(invalid);
+
+    let slots: Array<{ index: number; retry: boolean }>;
+    let receipts: Receipt[];
+    try {
+      ({ value: slots, receipts } = await this.ledger.transact((tx) =>
+        parsed.map((p, i) => {
+          try {
+            const existing = tx.findEvent(p.event.actor, p.event.id);
+            if (existing !== undefined) {
+              if (canonicalize(tx.eventAt(existing)) !== canonicalize(p.event))
+                throw new ApiError('duplicate_id', `${p.event.actor} already posted a different event with id ${p.event.id} (entry ${existing})`);
+              return { index: existing, retry: true };
+            }
+            admitEvent(this.catalogue, tx, p, {
+              index: tx.nextIndex,
+              at: tx.at,
+              maxSkewS: this.maxSkewS,
+              requireSignature: (publicKey, signature, code, detail) => {
+                const key = fromBase64Url(publicKey);
+                const sig = fromBase64Url(signature);
+                if (!key || !sig || !nodeSuite.verify(key, p.message, sig)) throw new ApiError(code, detail);
+              },
+            });
+            return { index: tx.append(p.event), retry: false };
+          } catch (e) {
+            throw isApiError(e) ? new ItemError(i, e) : e;
+          }
+        }),
+      ));
+    } catch (e) {
+      if (e instanceof ItemError) return reject([{ i: e.i, code: e.error.code, detail: e.error.detail }]);
+      throw e;
+    }
+
+    const fresh = new Map(receipts.map((r) => [r.index, r]));
+    const out: Receipt[] = [];
+    for (const slot of slots) {
+      if (!slot.retry) {
+        out.push(fresh.get(slot.index)!);
+        continue;
+      }
+      await this.ledger.durable(slot.index);
+      out.push(fresh.get(slot.index) ?? this.ledger.receipt(slot.index)!);
+    }
+    return { created: receipts.length > 0, receipts: out };
+  }
+}

@@ -1,0 +1,5 @@
+/** Every domain plug-in the service runs, in registration order. */
+import { actorsPlugin } from './actors/index.js';
+import type { Plugin } from './domain/plugin.js';
+
+export const PLUGINS: readonly Plugin[] = [actorsPlugin];

@@ -1,0 +1,57 @@
+/** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
+import type { Server } from 'node:http';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { openLedger } from './service.js';
+
+export interface Running {
+  server: Server;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
+  const { ledger } = await openLedger(config);
+  const app = buildApp({ ledger, config });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Stop accepting; in-flight requests finish; idle keep-alive sockets close.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      await stopped;
+      clearTimeout(force);
+      await ledger.close();
+    })());
+  return { server, config, close };
+};
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) {
+  startServer()
+    .then((running) => {
+      const addr = running.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : running.config.port;
+      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`);
+      const stop = (signal: string) => {
+        console.log(`anxin: ${signal}, shutting down`);
+        running.close().then(
+          () => process.exit(0),
+          (e) => {
+            console.error(e);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    })
+    .catch((e) => {
+      console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);
+      process.exit(1);
+    });
+}

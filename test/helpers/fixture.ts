@@ -1,0 +1,145 @@
+/**
+ * A real service over a real LevelDB in a temp directory, with a controllable
+ * clock and helpers to make keys and sign events. Tests drive `app` with supertest.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import {
+  Ledger,
+  cosignEnvelope,
+  generateKey,
+  nodeSuite,
+  parseKeyFile,
+  signEnvelope,
+  type Envelope,
+  type SigningKey,
+} from '../../ledger/index.js';
+import { buildApp } from '../../src/app.js';
+import { Catalogue } from '../../src/domain/catalogue.js';
+import type { Plugin } from '../../src/domain/plugin.js';
+import type { Config } from '../../src/config.js';
+import { PLUGINS } from '../../src/plugins.js';
+import { signRequest } from '../../src/http/message-signatures.js';
+
+export const T0 = Date.parse('2026-11-22T08:00:00.000Z');
+
+export class Clock {
+  constructor(public ms = T0) {}
+  now = () => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+  iso(): string {
+    return new Date(this.ms).toISOString();
+  }
+}
+
+export const newKey = (id: string): SigningKey => parseKeyFile(nodeSuite, JSON.stringify(generateKey(id)));
+
+let seq = 0;
+export const eventId = (prefix = 'evt'): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`.slice(0, 64);
+
+export interface SignOptions {
+  id?: string;
+  at?: string;
+  actor?: string;
+  holder?: SigningKey;
+}
+
+export const signEvent = (key: SigningKey, type: string, body: unknown, clock: Clock, o: SignOptions = {}): Envelope => {
+  const env = signEnvelope(nodeSuite, key.seed, {
+    v: 1,
+    id: o.id ?? eventId(type.replace(/\W/g, '')),
+    type,
+    actor: o.actor ?? key.id,
+    at: o.at ?? clock.iso(),
+    body,
+  });
+  return o.holder ? cosignEnvelope(nodeSuite, o.holder.seed, env, 'holder') : env;
+};
+
+export interface Fixture {
+  dir: string;
+  ledger: Ledger;
+  app: Express;
+  config: Config;
+  clock: Clock;
+  operator: SigningKey;
+  regulator: SigningKey;
+  catalogue: Catalogue;
+  /** Signs and posts one event; returns the supertest response. */
+  post(key: SigningKey, type: string, body: unknown, o?: SignOptions): request.Test;
+  /** Posts an already signed envelope. */
+  postEnvelope(env: unknown): request.Test;
+  /** A GET signed (RFC 9421) by `key` (as `keyid`, default key.id). */
+  get(path: string, key?: SigningKey, keyid?: string): request.Test;
+  /** Registers an actor; returns its key. */
+  register(id: string, role: string, extra?: Record<string, unknown>): Promise<SigningKey>;
+  state(): { size: number; head: string };
+  close(): Promise<void>;
+}
+
+export const ORIGIN = 'anxin.test/ledger';
+
+export const startFixture = async (options: { plugins?: readonly Plugin[]; clock?: Clock } = {}): Promise<Fixture> => {
+  const dir = mkdtempSync(join(tmpdir(), 'anxin-test-'));
+  const clock = options.clock ?? new Clock();
+  const operator = newKey('operator');
+  const regulator = newKey('regulator');
+  const plugins = options.plugins ?? PLUGINS;
+  const catalogue = new Catalogue(plugins);
+  const ledger = await Ledger.open({
+    path: dir,
+    origin: ORIGIN,
+    operator,
+    now: clock.now,
+    genesis: {
+      regulators: [{ id: regulator.id, name: '椒江区市场监督管理局', publicKey: regulator.publicKey }],
+      state: (entry) => catalogue.genesisState(entry),
+    },
+  });
+  const config: Config = {
+    port: 0,
+    dataDir: dir,
+    origin: ORIGIN,
+    operatorKeyPath: join(dir, 'operator.key'),
+    regulatorPublicKey: regulator.publicKey,
+    regulatorId: regulator.id,
+    maxSkewS: 600,
+    publicUrl: 'http://anxin.test',
+  };
+  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const f: Fixture = {
+    dir,
+    ledger,
+    app,
+    config,
+    clock,
+    operator,
+    regulator,
+    catalogue,
+    post: (key, type, body, o) => request(app).post('/v1/events').send(signEvent(key, type, body, clock, o)),
+    postEnvelope: (env) => request(app).post('/v1/events').send(env as object),
+    get: (path, key, keyid) => {
+      const req = request(app).get(path);
+      if (!key) return req;
+      const h = signRequest(nodeSuite, { id: keyid ?? key.id, seed: key.seed }, { method: 'GET', target: path }, Math.floor(clock.ms / 1000));
+      return req.set('Signature-Input', h['Signature-Input']).set('Signature', h.Signature);
+    },
+    register: async (id, role, extra = {}) => {
+      const key = newKey(id);
+      const res = await f.post(regulator, 'actor.register', { id, role, name: `${role} ${id}`, publicKey: key.publicKey, ...extra });
+      if (res.status !== 201) throw new Error(`register ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+      return key;
+    },
+    state: () => ({ size: ledger.size, head: ledger.checkpoint.head }),
+    close: async () => {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return f;
+};
