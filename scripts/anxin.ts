@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/**
+ * The anxin command line:
+ *
+ *   anxin keygen --id ID --out FILE
+ *   anxin export --data DIR                       NDJSON to stdout
+ *   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
+ *   anxin sign --key FILE [--holder FILE]        envelope JSON on stdin → signed envelope
+ *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
+ *   anxin get --url URL --key FILE PATH
+ *
+ * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  exportNdjson,
+  generateKey,
+  nodeSuite,
+  readKeyFile,
+  verifyDataDir,
+  verifyExport,
+  withSnapshot,
+  writeKeyFile,
+  type VerifyReport,
+} from '../ledger/index.js';
+import { AnxinClient, ProblemError } from '../src/client/client.js';
+import { Catalogue } from '../src/domain/catalogue.js';
+import { domainReplay } from '../src/domain/replay.js';
+import { PLUGINS } from '../src/plugins.js';
+import { ID_PATTERN } from '../schemas/common.js';
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  anxin keygen --id ID --out FILE
+  anxin export --data DIR                       NDJSON to stdout
+  anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
+  anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
+  anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
+  anxin get --url URL --key FILE PATH`;
+
+const args = (argv: string[], options: Record<string, { type: 'string' | 'boolean' }>, positionals = 0) => {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument ${parsed.positionals[positionals]}`);
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+};
+
+const need = (values: Record<string, unknown>, name: string): string => {
+  const v = values[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`--${name} is required`);
+  return v;
+};
+
+/** A base64url public key, or a key file whose publicKey is used. */
+const publicKeyArg = (value: string): string => {
+  if (/^[A-Za-z0-9_-]{43}$/.test(value)) return value;
+  if (existsSync(value)) {
+    try {
+      const k = JSON.parse(readFileSync(value, 'utf8'));
+      if (typeof k.publicKey === 'string') return k.publicKey;
+    } catch {
+      // fall through
+    }
+  }
+  throw new UsageError(`--operator-key must be a base64url public key or a key file; got ${value}`);
+};
+
+const keyArg = (path: string) => {
+  try {
+    return readKeyFile(path);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+};
+
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const stdinJson = async (): Promise<any> => {
+  const text = await readStdin();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError('stdin is not JSON');
+  }
+};
+
+const write = (line: string): Promise<void> | void => {
+  if (!process.stdout.write(line)) return new Promise((r) => process.stdout.once('drain', () => r()));
+};
+
+const printReport = (report: VerifyReport): number => {
+  console.log(JSON.stringify(report, null, 2));
+  if (report.ok) console.error(`anxin verify: ok — ${report.size} entries, root ${report.root}`);
+  else {
+    const [first] = report.errors;
+    console.error(`anxin verify: FAILED at index ${first.index}: ${first.code} — ${first.detail} (${report.errors.length} error(s))`);
+  }
+  return report.ok ? 0 : 1;
+};
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  async keygen(argv) {
+    const { values } = args(argv, { id: { type: 'string' }, out: { type: 'string' } });
+    const id = need(values, 'id');
+    const out = need(values, 'out');
+    if (!ID_PATTERN.test(id)) throw new UsageError(`--id ${id} is not a valid actor id`);
+    if (existsSync(out)) throw new UsageError(`${out} exists; not overwriting a key file`);
+    const key = generateKey(id);
+    writeKeyFile(out, key);
+    console.log(JSON.stringify({ id: key.id, publicKey: key.publicKey, file: out }));
+    return 0;
+  },
+
+  async export(argv) {
+    const { values } = args(argv, { data: { type: 'string' } });
+    await withSnapshot(need(values, 'data'), (db) => exportNdjson(db, write));
+    return 0;
+  },
+
+  async verify(argv) {
+    const { values } = args(argv, {
+      export: { type: 'string' },
+      data: { type: 'string' },
+      origin: { type: 'string' },
+      'operator-key': { type: 'string' },
+      'max-skew': { type: 'string' },
+    });
+    if (!values.export === !values.data) throw new UsageError('give exactly one of --export FILE or --data DIR');
+    const maxSkewS = values['max-skew'] === undefined ? 600 : Number(values['max-skew']);
+    if (!Number.isInteger(maxSkewS) || maxSkewS <= 0) throw new UsageError('--max-skew must be a positive integer (seconds)');
+    const options = {
+      origin: need(values, 'origin'),
+      operatorKey: publicKeyArg(need(values, 'operator-key')),
+      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS }),
+    };
+    if (values.export && !existsSync(values.export as string)) throw new UsageError(`no file ${values.export}`);
+    const report = values.export ? await verifyExport(values.export as string, options) : await verifyDataDir(values.data as string, options);
+    return printReport(report);
+  },
+
+  async sign(argv) {
+    const { values } = args(argv, { key: { type: 'string' }, holder: { type: 'string' } });
+    const key = keyArg(need(values, 'key'));
+    const holder = values.holder ? keyArg(values.holder as string) : undefined;
+    const input = await stdinJson();
+    const client = new AnxinClient({ baseUrl: 'http://localhost/', suite: nodeSuite, key });
+    const { sig: _s, cosig: _c, ...rest } = input;
+    const envelope = client.sign({ ...client.build(rest.type, rest.body, rest), ...rest }, holder);
+    console.log(JSON.stringify(envelope));
+    return 0;
+  },
+
+  async post(argv) {
+    const { values } = args(argv, { url: { type: 'string' }, key: { type: 'string' }, holder: { type: 'string' }, 'operator-key': { type: 'string' } });
+    const key = keyArg(need(values, 'key'));
+    const holder = values.holder ? keyArg(values.holder as string) : undefined;
+    const client = new AnxinClient({ baseUrl: need(values, 'url'), suite: nodeSuite, key });
+    const anchor = values['operator-key'] ? publicKeyArg(values['operator-key'] as string) : undefined;
+    const input = await stdinJson();
+    const { sig: _s, cosig: _c, ...rest } = input;
+    const envelope = client.sign({ ...client.build(rest.type, rest.body, rest), ...rest }, holder);
+    const receipt = await client.post(envelope);
+    if (anchor && (await client.trustAnchor()).operatorKey !== anchor) {
+      console.error('anxin post: the server names another operator key than --operator-key');
+      return 1;
+    }
+    const bad = await client.verifyReceipt(envelope, receipt);
+    console.log(JSON.stringify(receipt, null, 2));
+    if (bad) {
+      console.error(`anxin post: the receipt does not verify: ${bad}`);
+      return 1;
+    }
+    console.error(`anxin post: entry ${receipt.index} appended; inclusion proof verified against checkpoint ${receipt.checkpoint.size}`);
+    return 0;
+  },
+
+  async get(argv) {
+    const { values, positionals } = args(argv, { url: { type: 'string' }, key: { type: 'string' } }, 1);
+    if (!positionals[0]?.startsWith('/')) throw new UsageError('give the path to GET, e.g. /v1/checkpoint');
+    const client = new AnxinClient({ baseUrl: need(values, 'url'), suite: nodeSuite, key: keyArg(need(values, 'key')) });
+    console.log(JSON.stringify(await client.get(positionals[0]), null, 2));
+    return 0;
+  },
+};
+
+const main = async (): Promise<number> => {
+  const [name, ...argv] = process.argv.slice(2);
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `anxin: unknown command ${name}\n\n${USAGE}` : USAGE);
+    return name === '--help' ? 0 : 2;
+  }
+  try {
+    return await command(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`anxin ${name}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof ProblemError) {
+      console.error(`anxin ${name}: ${e.message}`);
+      if (e.body) console.log(JSON.stringify(e.body, null, 2));
+      return 1;
+    }
+    console.error(`anxin ${name}: ${(e as Error).message}`);
+    return 1;
+  }
+};
+
+process.exitCode = await main();
