@@ -1,5 +1,6 @@
 /** Every domain plug-in the service runs, in registration order. */
 import { actorsPlugin } from './actors/index.js';
+import { cardsPlugin } from './cards/index.js';
 import type { Plugin } from './domain/plugin.js';
 
-export const PLUGINS: readonly Plugin[] = [actorsPlugin];
+export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin];

@@ -1,0 +1,70 @@
+/**
+ * Money movements as pure functions over (card, merchant) records. They are the
+ * only places balances, outstanding, custody and the unreleased figures change,
+ * so the invariants documented on CardRecord and MerchantRecord hold by
+ * construction: every movement updates both sides by the same amount. Callers
+ * check the rules first (caps, balance, backing, ratio); these only add up.
+ */
+import type { CardRecord, MerchantRecord } from '../../schemas/cards.js';
+import { addFen } from './policy.js';
+
+export type Inflow = 'issued' | 'toppedUp';
+export type Outflow = 'consumed' | 'refunded' | 'compensated';
+export type ReleasePurpose = 'consumption' | 'refund';
+
+const statusOf = (balance: number): CardRecord['status'] => (balance === 0 ? 'empty' : 'active');
+
+/** Money paid in for a card: its balance and the merchant's outstanding grow. */
+export const credit = (card: CardRecord, m: MerchantRecord, flow: Inflow, amount: number): [CardRecord, MerchantRecord] => {
+  const balance = addFen(card.balance, amount, `card ${card.card}'s balance`);
+  return [
+    { ...card, balance, [flow]: card[flow] + amount, status: statusOf(balance) },
+    {
+      ...m,
+      outstanding: addFen(m.outstanding, amount, `${m.merchant}'s outstanding balance`),
+      [flow]: addFen(m[flow], amount, `${m.merchant}'s ${flow} total`),
+    },
+  ];
+};
+
+/**
+ * Money leaving a card (amount ≤ balance, checked by the caller). Consumption and
+ * refunds are paid by the merchant, so they become custody the custodian may
+ * release (consumedUnreleased / refundedUnreleased). An insurer's compensation is
+ * paid by the insurer: it backs no release.
+ */
+export const debit = (card: CardRecord, m: MerchantRecord, flow: Outflow, amount: number): [CardRecord, MerchantRecord] => {
+  if (amount > card.balance) throw new TypeError(`debit of ${amount} from card ${card.card} holding ${card.balance}`);
+  const balance = card.balance - amount;
+  const next: MerchantRecord = { ...m, outstanding: m.outstanding - amount, [flow]: m[flow] + amount };
+  if (flow === 'consumed') next.consumedUnreleased = m.consumedUnreleased + amount;
+  if (flow === 'refunded') next.refundedUnreleased = m.refundedUnreleased + amount;
+  return [{ ...card, balance, [flow]: card[flow] + amount, status: statusOf(balance) }, next];
+};
+
+/** Custody paid in by the custodian on the merchant's behalf. */
+export const deposit = (m: MerchantRecord, amount: number): MerchantRecord => ({
+  ...m,
+  custody: addFen(m.custody, amount, `${m.merchant}'s custody`),
+  deposited: addFen(m.deposited, amount, `${m.merchant}'s deposits`),
+});
+
+/** Custody paid out against consumption or refunds not yet released (backing and ratio checked by the caller). */
+export const release = (m: MerchantRecord, purpose: ReleasePurpose, amount: number): MerchantRecord =>
+  purpose === 'consumption'
+    ? {
+        ...m,
+        custody: m.custody - amount,
+        consumedUnreleased: m.consumedUnreleased - amount,
+        releasedConsumption: m.releasedConsumption + amount,
+      }
+    : {
+        ...m,
+        custody: m.custody - amount,
+        refundedUnreleased: m.refundedUnreleased - amount,
+        releasedRefund: m.releasedRefund + amount,
+      };
+
+/** How much custody a release of `purpose` could at most draw on. */
+export const unreleased = (m: MerchantRecord, purpose: ReleasePurpose): number =>
+  purpose === 'consumption' ? m.consumedUnreleased : m.refundedUnreleased;

@@ -1,0 +1,85 @@
+/**
+ * A card world on top of the shared fixture: a custodian bank, an insurer, and a
+ * merchant of a given tier; helpers to issue cards, act as a holder and assert
+ * rejections (status, code, and the ledger unchanged).
+ */
+import { createHash } from 'node:crypto';
+import type request from 'supertest';
+import type { SigningKey } from '../../ledger/index.js';
+import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
+import { newKey, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
+
+export const HOUR = 3600_000;
+export const DAY = 24 * HOUR;
+
+export interface World {
+  f: Fixture;
+  bank: SigningKey;
+  insurer: SigningKey;
+  merchant: SigningKey;
+  /** Registers another merchant with the same custodian and insurer. */
+  addMerchant(id: string, tier: Tier, extra?: { custodian?: string; insurer?: string }): Promise<SigningKey>;
+}
+
+export const startWorld = async (o: { merchant?: string; tier?: Tier; name?: string } = {}): Promise<World> => {
+  const f = await startFixture();
+  const bank = await f.register('bank-hz-01', 'custodian');
+  const insurer = await f.register('insurer-pa-01', 'insurer');
+  const addMerchant = (id: string, tier: Tier, extra: { custodian?: string; insurer?: string } = {}) =>
+    f.register(id, 'merchant', { merchant: { tier, custodian: extra.custodian ?? bank.id, insurer: extra.insurer ?? insurer.id } });
+  const merchant = await addMerchant(o.merchant ?? 'm-hangzhou-gym-01', o.tier ?? 'scale');
+  return { f, bank, insurer, merchant, addMerchant };
+};
+
+/** hex SHA-256 of a salted identity: what a named card carries instead of personal data. */
+export const holderRefOf = (who: string): string => createHash('sha256').update(`salt-7f3a:${who}`).digest('hex');
+
+/** A holder's key, id'd as the card's principal. */
+export const holderKey = (card: string): SigningKey => newKey(`card:${card}`);
+
+export interface IssueOptions {
+  kind?: 'named' | 'anonymous';
+  holder?: SigningKey | null;
+  payment?: string;
+  purchaser?: string;
+}
+
+/** The body of a card.issue; named cards get a holderRef and, unless holder is null, a holderKey. */
+export const issueBody = (card: string, amount: number, o: IssueOptions = {}): Record<string, unknown> => {
+  const kind = o.kind ?? 'named';
+  return {
+    card,
+    kind,
+    amount,
+    ...(o.holder && { holderKey: o.holder.publicKey }),
+    ...(kind === 'named' && { holderRef: holderRefOf(card) }),
+    payment: o.payment ?? 'mobile',
+    purchaser: o.purchaser ?? 'person',
+  };
+};
+
+export const issue = (f: Fixture, merchant: SigningKey, card: string, amount: number, o: IssueOptions = {}): request.Test =>
+  f.post(merchant, 'card.issue', issueBody(card, amount, o));
+
+/** Posts as the holder of `card` (actor card:<id>, signed with its holder key). */
+export const asHolder = (f: Fixture, holder: SigningKey, card: string, type: string, body: unknown, o: SignOptions = {}): request.Test =>
+  f.post(holder, type, body, { ...o, actor: `card:${card}` });
+
+export const cardState = (f: Fixture, card: string) => f.ledger.get<CardRecord>(`card/${card}`);
+export const merchantState = (f: Fixture, merchant: string) => f.ledger.get<MerchantRecord>(`merchant/${merchant}`);
+
+/** Expects a 201 and returns the receipt body. */
+export const accepted = async (req: request.Test): Promise<{ index: number; at: string }> => {
+  const res = await req;
+  if (res.status !== 201) throw new Error(`expected 201, got ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+};
+
+/** Expects a rejection with `status` and `code`, and the ledger's size and head unchanged. */
+export const rejected = async (f: Fixture, req: request.Test, status: number, code: string): Promise<request.Response> => {
+  const before = f.state();
+  const res = await req;
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(f.state()).toEqual(before);
+  return res;
+};
