@@ -13,3 +13,4 @@ export type { VerifyReport, VerifyError, VerifyOptions, ReplayHook, ReplayContex
 export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
+export { SigPool } from './sigpool.js';

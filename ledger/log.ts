@@ -11,12 +11,12 @@
  * transactions' promises resolve. While one group is being written the next one
  * fills up, so concurrent appenders share fsyncs (group commit).
  */
-import { bytesEqual, fromBase64Url, fromHex, toHex } from './encoding.js';
+import { bytesEqual, concatBytes, fromBase64Url, fromHex, toHex } from './encoding.js';
 import { makeEntry, entryLeaf, chainHash, ZERO_HASH, type Entry } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { Envelope } from './event.js';
 import { signCheckpoint, verifyCheckpoint, parseCheckpoint, noteKeyId, type Checkpoint } from './checkpoint.js';
-import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeReader } from './merkle.js';
+import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeReader, type StoredNode } from './merkle.js';
 import type { SigningKey } from './keys.js';
 import { nodeSuite as suite } from './suite-node.js';
 import {
@@ -25,7 +25,7 @@ import {
   checkpointKey,
   entryKey,
   eventKey,
-  nodeKey,
+  treeKey,
   openDb,
   readEntry,
   readHead,
@@ -102,6 +102,9 @@ interface Group {
 }
 
 const DELETED = null;
+
+/** The nodes one append completed, concatenated lowest level first (see store.ts). */
+const treeRecord = (nodes: StoredNode[]): Uint8Array => concatBytes(...nodes.map((n) => n.hash));
 
 export class Ledger {
   private committedSize: number;
@@ -241,8 +244,7 @@ export class Ledger {
       const entry = makeEntry(suite, this.pendingSize, at, event, this.pendingHead);
       this.pendingHead = fromHex(entry.hash)!;
       this.pendingSize++;
-      for (const node of this.frontier.push(fromHex(entry.leaf)!))
-        group.ops.push({ type: 'put', key: nodeKey(node), value: node.hash, ...NODE_ENCODING });
+      group.ops.push({ type: 'put', key: treeKey(entry.index), value: treeRecord(this.frontier.push(fromHex(entry.leaf)!)), ...NODE_ENCODING });
       group.ops.push({ type: 'put', key: entryKey(entry.index), value: JSON.stringify(entry) });
       return entry;
     });
@@ -266,6 +268,14 @@ export class Ledger {
     const text = this.readCommitted(stateKey(key));
     return text == null ? undefined : (JSON.parse(text) as T);
   }
+
+  /** State including appended but not yet durable transactions: what the next transaction will see. */
+  readonly pending: StateView = {
+    get: <T>(key: string): T | undefined => {
+      const text = this.readPending(stateKey(key));
+      return text == null ? undefined : (JSON.parse(text) as T);
+    },
+  };
 
   /** Index of the durable or pending entry holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined {
@@ -451,7 +461,7 @@ const writeGenesis = async (
   const cpText = JSON.stringify(checkpoint);
   await db.batch(
     [
-      ...nodes.map((n) => ({ type: 'put' as const, key: nodeKey(n), value: n.hash as never, ...NODE_ENCODING })),
+      { type: 'put', key: treeKey(0), value: treeRecord(nodes) as never, ...NODE_ENCODING },
       { type: 'put', key: entryKey(0), value: JSON.stringify(entry) },
       { type: 'put', key: eventKey(event.actor, event.id), value: '0' },
       ...Object.entries(genesis.state?.(entry) ?? {}).map(([key, value]) => ({

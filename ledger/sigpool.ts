@@ -1,8 +1,9 @@
 /**
- * Ed25519 verification on worker threads, so a verifier uses every core.
+ * Ed25519 verification on worker threads, so verification uses every core.
  * The worker is a few lines of plain JavaScript evaluated from a string: it runs
  * the same whether the caller is compiled TypeScript, ts-jest or a script.
- * Jobs are packed into transferable buffers in batches to keep messaging cheap.
+ * Jobs submitted in the same tick travel together in one message of packed,
+ * transferable buffers, to keep messaging cheap.
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -38,44 +39,72 @@ parentPort.on('message', ({ id, pubs, sigs, msgs, ends }) => {
 });
 `;
 
-export interface SigJob<T> {
+interface Job {
   publicKey: Uint8Array;
   message: Uint8Array;
   signature: Uint8Array;
-  /** Returned with the verdict. */
-  tag: T;
+  resolve(ok: boolean): void;
 }
 
 const BATCH = 256;
-const MAX_IN_FLIGHT_PER_WORKER = 4;
 
-/** A pool of verifier threads. Submit jobs, then `drain()` for the ones that failed. */
-export class SigPool<T> {
+export class SigPool {
   private readonly workers: Worker[];
-  private batch: SigJob<T>[] = [];
-  private readonly pending = new Map<number, { jobs: SigJob<T>[]; worker: number }>();
-  private readonly busy: number[];
-  private readonly failed: T[] = [];
+  private readonly load: number[];
+  private batch: Job[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Map<number, Job[]>();
   private nextId = 0;
+  private outstandingJobs = 0;
   private waiters: Array<() => void> = [];
-  private error: Error | undefined;
+  private failure: Error | undefined;
 
   constructor(threads = availableParallelism()) {
     this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-    this.busy = this.workers.map(() => 0);
+    this.load = this.workers.map(() => 0);
     this.workers.forEach((w, wi) => {
+      w.unref();
       w.on('message', ({ id, ok }: { id: number; ok: Uint8Array }) => {
-        const p = this.pending.get(id)!;
-        this.pending.delete(id);
-        this.busy[wi]--;
-        p.jobs.forEach((job, i) => ok[i] || this.failed.push(job.tag));
+        const jobs = this.inFlight.get(id)!;
+        this.inFlight.delete(id);
+        this.load[wi] -= jobs.length;
+        this.outstandingJobs -= jobs.length;
+        jobs.forEach((job, i) => job.resolve(ok[i] === 1));
         this.wake();
       });
       w.on('error', (e) => {
-        this.error = e;
+        this.failure = e;
         this.wake();
       });
     });
+  }
+
+  /** Jobs submitted and not yet answered. */
+  get outstanding(): number {
+    return this.outstandingJobs;
+  }
+
+  /** Verifies one signature. Never rejects for bad input: wrong lengths are simply false. */
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (publicKey.length !== 32 || signature.length !== 64) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.batch.push({ publicKey, message, signature, resolve });
+      this.outstandingJobs++;
+      if (this.batch.length >= BATCH) this.send();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.send());
+      }
+    });
+  }
+
+  /** Resolves once no more than `limit` jobs are outstanding (backpressure for bulk callers). */
+  async below(limit: number): Promise<void> {
+    while (this.outstandingJobs > limit) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
   }
 
   private wake(): void {
@@ -84,54 +113,28 @@ export class SigPool<T> {
     w.forEach((f) => f());
   }
 
-  /** Queues a check; resolves at once unless every worker is saturated (backpressure). */
-  async submit(job: SigJob<T>): Promise<void> {
-    if (job.publicKey.length !== 32 || job.signature.length !== 64) {
-      this.failed.push(job.tag);
-      return;
-    }
-    this.batch.push(job);
-    if (this.batch.length >= BATCH) await this.send();
-  }
-
-  private async send(): Promise<void> {
+  private send(): void {
+    this.scheduled = false;
     const jobs = this.batch;
     this.batch = [];
     if (!jobs.length) return;
-    for (;;) {
-      if (this.error) throw this.error;
-      const wi = this.busy.indexOf(Math.min(...this.busy));
-      if (this.busy[wi] < MAX_IN_FLIGHT_PER_WORKER) {
-        const n = jobs.length;
-        const pubs = new Uint8Array(n * 32);
-        const sigs = new Uint8Array(n * 64);
-        const ends = new Uint32Array(n);
-        let total = 0;
-        jobs.forEach((j, i) => (ends[i] = total += j.message.length));
-        const msgs = new Uint8Array(total);
-        jobs.forEach((j, i) => {
-          pubs.set(j.publicKey, i * 32);
-          sigs.set(j.signature, i * 64);
-          msgs.set(j.message, i ? ends[i - 1] : 0);
-        });
-        const id = this.nextId++;
-        this.pending.set(id, { jobs, worker: wi });
-        this.busy[wi]++;
-        this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [pubs.buffer, sigs.buffer, msgs.buffer, ends.buffer]);
-        return;
-      }
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-
-  /** Waits for every submitted job; returns the tags of those that did not verify. */
-  async drain(): Promise<T[]> {
-    await this.send();
-    while (this.pending.size) {
-      if (this.error) throw this.error;
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-    return this.failed.splice(0);
+    const wi = this.load.indexOf(Math.min(...this.load));
+    const n = jobs.length;
+    const pubs = new Uint8Array(n * 32);
+    const sigs = new Uint8Array(n * 64);
+    const ends = new Uint32Array(n);
+    let total = 0;
+    jobs.forEach((j, i) => (ends[i] = total += j.message.length));
+    const msgs = new Uint8Array(total);
+    jobs.forEach((j, i) => {
+      pubs.set(j.publicKey, i * 32);
+      sigs.set(j.signature, i * 64);
+      msgs.set(j.message, i ? ends[i - 1] : 0);
+    });
+    const id = this.nextId++;
+    this.inFlight.set(id, jobs);
+    this.load[wi] += n;
+    this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [pubs.buffer, sigs.buffer, msgs.buffer, ends.buffer]);
   }
 
   async close(): Promise<void> {

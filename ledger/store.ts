@@ -2,7 +2,9 @@
  * The LevelDB layout. One keyspace, one prefix per concept:
  *
  *   e!<index:16 hex>                 entry JSON
- *   t!<last leaf:16 hex><level:2 hex> Merkle node (32 bytes) of a perfect subtree; ordered as appends create them
+ *   t!<leaf:16 hex>                  the Merkle nodes appending that leaf completed: the leaf hash, then each
+ *                                    perfect subtree it closed, 32 bytes per level (node (L, j) lives in the
+ *                                    record of leaf (j+1)·2^L − 1 at offset 32·L)
  *   d!<actor>\n<id>                  index of the entry holding event (actor, id)
  *   c!<size:16 hex>                  checkpoint JSON signed when the log reached size
  *   m!head                           latest checkpoint JSON (the commit point)
@@ -18,20 +20,24 @@ import type { NodeId } from './merkle.js';
 export type Db = ClassicLevel<string, string>;
 
 const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
 export const HEAD_KEY = 'm!head';
 export const entryKey = (index: number): string => 'e!' + hex16(index);
-export const nodeKey = (id: NodeId): string => 't!' + hex16((id.index + 1) * 2 ** id.level - 1) + hex2(id.level);
+/** The leaf whose append completed node `id`. */
+export const nodeLeaf = (id: NodeId): number => (id.index + 1) * 2 ** id.level - 1;
+/** Key of the tree record that holds node `id` (at byte offset 32·level). */
+export const nodeKey = (id: NodeId): string => treeKey(nodeLeaf(id));
+export const treeKey = (leaf: number): string => 't!' + hex16(leaf);
 export const eventKey = (actor: string, id: string): string => 'd!' + actor + '\n' + id;
 export const checkpointKey = (size: number): string => 'c!' + hex16(size);
 export const stateKey = (key: string): string => 's!' + key;
 
-/** Decodes a node key back into its id. */
-export const parseNodeKey = (key: string): NodeId => {
-  const last = parseInt(key.slice(2, 18), 16);
-  const level = parseInt(key.slice(18, 20), 16);
-  return { level, index: (last + 1) / 2 ** level - 1 };
+/** The nodes a tree record holds, lowest level first. */
+export const decodeTreeRecord = (leaf: number, record: Uint8Array): Array<{ id: NodeId; hash: Uint8Array }> => {
+  const out = [];
+  for (let level = 0; (level + 1) * 32 <= record.length; level++)
+    out.push({ id: { level, index: (leaf + 1) / 2 ** level - 1 }, hash: record.subarray(level * 32, level * 32 + 32) });
+  return out;
 };
 
 /** Key range of one prefix, for iterators. */
@@ -48,8 +54,15 @@ export const openDb = async (path: string, createIfMissing: boolean): Promise<Db
 
 export const NODE_ENCODING = { valueEncoding: 'view' } as const;
 
-export const readNodes = async (db: Db, ids: readonly NodeId[]): Promise<Array<Uint8Array | undefined>> =>
-  db.getMany<string, Uint8Array>(ids.map(nodeKey), NODE_ENCODING);
+export const readNodes = async (db: Db, ids: readonly NodeId[]): Promise<Array<Uint8Array | undefined>> => {
+  const keys = [...new Set(ids.map(nodeKey))];
+  const records = await db.getMany<string, Uint8Array>(keys, NODE_ENCODING);
+  const byKey = new Map(keys.map((k, i) => [k, records[i]]));
+  return ids.map((id) => {
+    const record = byKey.get(nodeKey(id));
+    return record && record.length >= (id.level + 1) * 32 ? record.subarray(id.level * 32, id.level * 32 + 32) : undefined;
+  });
+};
 
 export const readEntry = (db: Db, index: number): Entry | undefined => {
   const text = db.getSync(entryKey(index));
@@ -66,9 +79,10 @@ export async function* iterateEntryTexts(db: Db, from = 0): AsyncGenerator<{ key
   for await (const [key, text] of db.iterator(prefixRange('e!', hex16(from)))) yield { key, text };
 }
 
+/** Every stored node, in the order appends create them. */
 export async function* iterateNodes(db: Db): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
-  for await (const [key, hash] of db.iterator<string, Uint8Array>({ ...prefixRange('t!'), valueEncoding: 'view' }))
-    yield { id: parseNodeKey(key), hash };
+  for await (const [key, record] of db.iterator<string, Uint8Array>({ ...prefixRange('t!'), valueEncoding: 'view' }))
+    yield* decodeTreeRecord(parseInt(key.slice(2), 16), record);
 }
 
 export async function* iterateCheckpoints(db: Db): AsyncGenerator<Checkpoint> {

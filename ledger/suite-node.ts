@@ -24,19 +24,34 @@ const publicKeyObject = (raw: Uint8Array): KeyObject | undefined => {
   return key;
 };
 
+/** Private KeyObjects by seed identity: signing keys are long-lived objects, and building a KeyObject costs ~10 signatures. */
+const privateKeys = new WeakMap<Uint8Array, KeyObject>();
+
 const privateKeyObject = (seed: Uint8Array): KeyObject => {
   if (seed.length !== 32) throw new TypeError('an Ed25519 seed is 32 bytes');
-  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  let key = privateKeys.get(seed);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    privateKeys.set(seed, key);
+  }
+  return key;
 };
 
 export const sha256 = (data: Uint8Array): Uint8Array => createHash('sha256').update(data).digest();
 
 /** node:crypto (OpenSSL): the server's hot path. */
+const derivedPublicKeys = new WeakMap<Uint8Array, Uint8Array>();
+
 export const nodeSuite: Suite = {
   sha256,
   publicKey(seed) {
-    const der = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
-    return new Uint8Array(der.subarray(SPKI_PREFIX.length));
+    let pub = derivedPublicKeys.get(seed);
+    if (!pub) {
+      const der = createPublicKey(privateKeyObject(seed)).export({ format: 'der', type: 'spki' });
+      pub = new Uint8Array(der.subarray(SPKI_PREFIX.length));
+      derivedPublicKeys.set(seed, pub);
+    }
+    return pub.slice();
   },
   sign(seed, message) {
     return new Uint8Array(sign(null, message, privateKeyObject(seed)));

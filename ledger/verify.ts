@@ -116,7 +116,8 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
     if (errors.length < maxErrors * 4) errors.push({ index, code, detail });
   };
   const operatorKey = fromBase64Url(options.operatorKey);
-  const pool = new SigPool<VerifyError>(options.threads);
+  const pool = new SigPool(options.threads);
+  const checks: Array<Promise<void>> = [];
   const directory = new KeyDirectory(options.operatorKey);
   const seen = new Set<string>();
   const frontier = Frontier.empty(suite);
@@ -181,7 +182,7 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
     }
     await advanceCheckpoints(expected, true);
     if (expected === 0) fault(0, 'genesis_invalid', 'the log is empty');
-    for (const e of await pool.drain()) errors.push(e);
+    await Promise.all(checks);
   } finally {
     await pool.close();
   }
@@ -195,6 +196,14 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
     checked: expected,
     errors: errors.slice(0, maxErrors),
   };
+
+  /** Drops settled checks so the list does not grow with the log. */
+  function settle(): void {
+    if (checks.length > 16384) {
+      const pending = Promise.all(checks.splice(0));
+      checks.push(pending.then(() => undefined));
+    }
+  }
 
   async function pushLeaf(leaf: Uint8Array, index: number): Promise<void> {
     if (treeBroken) return;
@@ -234,13 +243,11 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
       fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
       return;
     }
-    const jobs: Array<Promise<void>> = [];
     const requireSignature = (publicKey: string, signature: string, f: Fault) => {
       const key = typeof publicKey === 'string' ? fromBase64Url(publicKey) : undefined;
       const sig = typeof signature === 'string' ? fromBase64Url(signature) : undefined;
-      const tag = { index, ...f };
-      if (!key || !sig) errors.push(tag);
-      else jobs.push(pool.submit({ publicKey: key, message, signature: sig, tag }));
+      if (!key || !sig) return void errors.push({ index, ...f });
+      checks.push(pool.verify(key, message, sig).then((ok) => void (ok || errors.push({ index, ...f }))));
     };
     if (index > 0 && options.hook) {
       const broken = options.hook.replay(entry, { message, requireSignature });
@@ -252,6 +259,9 @@ export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unkno
       else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
     }
     directory.apply(entry);
-    await Promise.all(jobs);
+    if (pool.outstanding > 8192) {
+      await pool.below(2048);
+      settle();
+    }
   }
 }

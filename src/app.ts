@@ -15,7 +15,7 @@ import { authenticate } from './http/auth.js';
 import { eventRoutes } from './http/events.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
-import { Ingest } from './ingest.js';
+import { Ingest, type AsyncVerify } from './ingest.js';
 import { PLUGINS } from './plugins.js';
 
 export interface AppDeps {
@@ -25,6 +25,8 @@ export interface AppDeps {
   now?: () => number;
   plugins?: readonly Plugin[];
   log?: (err: unknown) => void;
+  /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
+  preverify?: AsyncVerify;
 }
 
 /** openapi.yaml at the project root (two levels up from src/ and from dist/src/). */
@@ -44,7 +46,7 @@ export const buildApp = (deps: AppDeps): Express => {
     signed: authenticate(base, catalogue, true),
     maybeSigned: authenticate(base, catalogue, false),
   };
-  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS);
+  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify);
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);

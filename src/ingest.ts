@@ -24,12 +24,36 @@ class ItemError extends Error {
   }
 }
 
+/** Verifies a signature off the main thread (ledger SigPool.verify). */
+export type AsyncVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+
 export class Ingest {
+  /**
+   * With `preverify`, each event's signature is checked on worker threads before
+   * its transaction, against the signer's key as pending state has it; inside the
+   * transaction a check whose key is still the one in force is not repeated.
+   */
   constructor(
     private readonly ledger: Ledger,
     private readonly catalogue: Catalogue,
     private readonly maxSkewS: number,
+    private readonly preverify?: AsyncVerify,
   ) {}
+
+  /** "publicKey signature" pairs already verified, per parsed event. */
+  private async verifyAhead(parsed: ParsedEvent[]): Promise<Array<Set<string>>> {
+    const verify = this.preverify;
+    if (!verify) return parsed.map(() => new Set());
+    return Promise.all(
+      parsed.map(async (p) => {
+        const signer = this.catalogue.principal(this.ledger.pending, p.event.actor);
+        const key = signer && fromBase64Url(signer.publicKey);
+        const sig = fromBase64Url(p.event.sig);
+        const ok = !!key && !!sig && (await verify(key, p.message, sig));
+        return new Set(ok ? [`${signer!.publicKey} ${p.event.sig}`] : []);
+      }),
+    );
+  }
 
   /** Appends `raws` atomically. A single event's rejection is its own ApiError; a batch's is `batch_rejected`. */
   async submit(raws: readonly unknown[], batch: boolean): Promise<IngestResult> {
@@ -53,6 +77,7 @@ export class Ingest {
     });
     if (invalid.length) reject(invalid);
 
+    const verified = await this.verifyAhead(parsed);
     let slots: Array<{ index: number; retry: boolean }>;
     let receipts: Receipt[];
     try {
@@ -70,6 +95,7 @@ export class Ingest {
               at: tx.at,
               maxSkewS: this.maxSkewS,
               requireSignature: (publicKey, signature, code, detail) => {
+                if (verified[i].has(`${publicKey} ${signature}`)) return;
                 const key = fromBase64Url(publicKey);
                 const sig = fromBase64Url(signature);
                 if (!key || !sig || !nodeSuite.verify(key, p.message, sig)) throw new ApiError(code, detail);

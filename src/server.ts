@@ -1,5 +1,6 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
 import type { Server } from 'node:http';
+import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
@@ -12,7 +13,8 @@ export interface Running {
 
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
-  const app = buildApp({ ledger, config });
+  const pool = new SigPool();
+  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -26,6 +28,7 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       await stopped;
       clearTimeout(force);
       await ledger.close();
+      await pool.close();
     })());
   return { server, config, close };
 };
