@@ -74,17 +74,22 @@ export const readHead = (db: Db): Checkpoint | undefined => {
   return text === undefined ? undefined : (JSON.parse(text) as Checkpoint);
 };
 
-/** Raw entries in index order from `from`, as stored text (the verifier parses and checks them). */
-export async function* iterateEntryTexts(db: Db, from = 0): AsyncGenerator<{ key: string; text: string }> {
-  for await (const [key, text] of db.iterator(prefixRange('e!', hex16(from)))) yield { key, text };
+/** Key range of one prefix from `from` (inclusive) to `to` (exclusive), both fixed-width hex positions. */
+const hexRange = (prefix: string, from: number, to?: number) =>
+  to === undefined ? prefixRange(prefix, hex16(from)) : { gte: prefix + hex16(from), lt: prefix + hex16(to) };
+
+/** Raw entries in index order in [from, to), as stored text (the verifier parses and checks them). */
+export async function* iterateEntryTexts(db: Db, from = 0, to?: number): AsyncGenerator<{ key: string; text: string }> {
+  for await (const [key, text] of db.iterator(hexRange('e!', from, to))) yield { key, text };
 }
 
-/** Every stored node, in the order appends create them. */
-export async function* iterateNodes(db: Db): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
-  for await (const [key, record] of db.iterator<string, Uint8Array>({ ...prefixRange('t!'), valueEncoding: 'view' }))
+/** The stored nodes that appending leaves [from, to) created, in creation order. */
+export async function* iterateNodes(db: Db, from = 0, to?: number): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
+  for await (const [key, record] of db.iterator<string, Uint8Array>({ ...hexRange('t!', from, to), valueEncoding: 'view' }))
     yield* decodeTreeRecord(parseInt(key.slice(2), 16), record);
 }
 
-export async function* iterateCheckpoints(db: Db): AsyncGenerator<Checkpoint> {
-  for await (const [, text] of db.iterator(prefixRange('c!'))) yield JSON.parse(text) as Checkpoint;
+/** Stored checkpoints with from ≤ size < to, ascending. */
+export async function* iterateCheckpoints(db: Db, from = 0, to?: number): AsyncGenerator<Checkpoint> {
+  for await (const [, text] of db.iterator(hexRange('c!', from, to))) yield JSON.parse(text) as Checkpoint;
 }

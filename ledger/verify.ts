@@ -9,6 +9,10 @@
  * It never stops at the first problem: it reports every fault it finds (up to a
  * limit), sorted by index, so `errors[0]` is the first bad index. Signatures are
  * checked on worker threads while the main thread hashes and replays.
+ *
+ * A LogVerifier keeps its state between runs, so a caller that verified the log
+ * up to size n can later verify only what was appended since (incremental
+ * verification); `verifyLog` is the one-shot form.
  */
 import { bytesEqual, fromBase64Url, fromHex, toHex } from './encoding.js';
 import { checkEntry, entryLeaf, ZERO_HASH, type Entry } from './entry.js';
@@ -30,7 +34,7 @@ export interface VerifyError extends Fault {
 
 export interface VerifyReport {
   ok: boolean;
-  /** Entries in the log examined. */
+  /** Entries in the log examined (by this run and earlier ones of the same verifier). */
   size: number;
   /** Merkle root and chain head recomputed over those entries (hex). */
   root: string;
@@ -60,21 +64,33 @@ export interface ReplayHook {
   replay(entry: Entry, ctx: ReplayContext): Fault | undefined;
 }
 
-export interface VerifyOptions {
+/** Detects a repeated (actor, id). Default: a set in memory; a live ledger can use its own index instead. */
+export type DedupCheck = (actor: string, id: string, index: number) => boolean;
+
+export interface VerifierOptions {
   origin: string;
   /** Operator public key, base64url. */
   operatorKey: string;
-  /** Signed checkpoints, ascending by size. */
-  checkpoints?: AsyncIterable<Checkpoint> | Iterable<Checkpoint>;
-  /** The stored Merkle nodes, in the order appends create them (data directories only). */
-  nodes?: AsyncIterable<{ id: NodeId; hash: Uint8Array }>;
   hook?: ReplayHook;
+  /** Returns false when (actor, id) was seen before `index`. */
+  dedup?: DedupCheck;
   /** Signature threads (default: one per core). */
   threads?: number;
   /** Stop recording after this many errors (default 100). */
   maxErrors?: number;
-  onProgress?(checked: number): void;
+  onProgress?(size: number): void;
 }
+
+export interface VerifyInput {
+  /** Entries from index `verifier.size` on, in order. */
+  entries: AsyncIterable<unknown> | Iterable<unknown>;
+  /** Signed checkpoints of size > `verifier.size`, ascending by size. */
+  checkpoints?: AsyncIterable<Checkpoint> | Iterable<Checkpoint>;
+  /** The stored Merkle nodes created by those entries, in creation order (data directories only). */
+  nodes?: AsyncIterable<{ id: NodeId; hash: Uint8Array }>;
+}
+
+export type VerifyOptions = VerifierOptions & Omit<VerifyInput, 'entries'>;
 
 /** The built-in key directory: who holds which key at each index. */
 class KeyDirectory {
@@ -104,164 +120,182 @@ class KeyDirectory {
   }
 }
 
-const asyncIterator = <T>(it: AsyncIterable<T> | Iterable<T> | undefined): AsyncIterator<T> | Iterator<T> | undefined =>
+const iterate = <T>(it: AsyncIterable<T> | Iterable<T> | undefined): AsyncIterator<T> | Iterator<T> | undefined =>
   it && (Symbol.asyncIterator in it ? it[Symbol.asyncIterator]() : (it as Iterable<T>)[Symbol.iterator]());
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unknown>, options: VerifyOptions): Promise<VerifyReport> {
-  const maxErrors = options.maxErrors ?? 100;
-  const errors: VerifyError[] = [];
-  const fault = (index: number, code: string, detail: string) => {
-    if (errors.length < maxErrors * 4) errors.push({ index, code, detail });
-  };
-  const operatorKey = fromBase64Url(options.operatorKey);
-  const pool = new SigPool(options.threads);
-  const checks: Array<Promise<void>> = [];
-  const directory = new KeyDirectory(options.operatorKey);
+const memoryDedup = (): DedupCheck => {
   const seen = new Set<string>();
-  const frontier = Frontier.empty(suite);
-  const checkpoints = asyncIterator(options.checkpoints);
-  const nodes = options.nodes?.[Symbol.asyncIterator]();
-  let nextCheckpoint = checkpoints && (await checkpoints.next());
-  let head: Uint8Array = ZERO_HASH;
-  let expected = 0;
-  let lastAt = '';
-  let treeBroken = false;
-
-  const checkCheckpoint = (cp: Checkpoint, size: number) => {
-    const at = Math.max(0, Math.min(cp.size, size) - 1);
-    const bad = operatorKey ? verifyCheckpoint(suite, cp, options.origin, operatorKey) : 'the operator key is not base64url';
-    if (bad) fault(at, 'checkpoint_invalid', `checkpoint at size ${cp.size}: ${bad}`);
-    else if (cp.size > size) fault(size, 'entry_missing', `a signed checkpoint covers ${cp.size} entries but the log ends at ${size}`);
-    else if (!treeBroken && (cp.root !== toHex(frontier.root()) || cp.head !== toHex(head)))
-      fault(at, 'checkpoint_mismatch', `checkpoint at size ${cp.size} does not match the log's root and head at that size`);
+  return (actor, id) => {
+    const k = `${actor}\n${id}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
   };
-  /** Checks every checkpoint of size ≤ `size` (all remaining ones when `final`), once the tree has `size` leaves. */
-  const advanceCheckpoints = async (size: number, final = false) => {
-    while (nextCheckpoint && !nextCheckpoint.done && (final || nextCheckpoint.value.size <= size)) {
-      checkCheckpoint(nextCheckpoint.value, size);
-      nextCheckpoint = await checkpoints!.next();
-    }
-  };
+};
 
-  try {
-    for await (const raw of entries as AsyncIterable<unknown>) {
-      const entry = raw as Entry;
-      const index = expected;
-      if (entry && typeof entry === 'object' && Number.isSafeInteger(entry.index) && entry.index > index) {
-        fault(index, 'entry_missing', `entries ${index}..${entry.index - 1} are missing`);
-        treeBroken = true;
-        expected = entry.index;
+export class LogVerifier {
+  private readonly frontier = Frontier.empty(suite);
+  private readonly directory: KeyDirectory;
+  private readonly dedup: DedupCheck;
+  private readonly maxErrors: number;
+  private readonly operatorKey: Uint8Array | undefined;
+  private errors: VerifyError[] = [];
+  private head: Uint8Array = ZERO_HASH;
+  private expected = 0;
+  private lastAt = '';
+  private treeBroken = false;
+
+  constructor(private readonly options: VerifierOptions) {
+    this.directory = new KeyDirectory(options.operatorKey);
+    this.dedup = options.dedup ?? memoryDedup();
+    this.maxErrors = options.maxErrors ?? 100;
+    this.operatorKey = fromBase64Url(options.operatorKey);
+  }
+
+  /** Entries verified so far: the next run starts at this index. */
+  get size(): number {
+    return this.expected;
+  }
+
+  report(checked: number): VerifyReport {
+    const errors = [...this.errors].sort((a, b) => a.index - b.index).slice(0, this.maxErrors);
+    return { ok: errors.length === 0, size: this.expected, root: toHex(this.frontier.root()), head: toHex(this.head), checked, errors };
+  }
+
+  private fault(index: number, code: string, detail: string): void {
+    if (this.errors.length < this.maxErrors * 4) this.errors.push({ index, code, detail });
+  }
+
+  /** Verifies entries from `size` on; resolves with the report over everything verified so far. */
+  async run(input: VerifyInput, options: { final?: boolean } = {}): Promise<VerifyReport> {
+    const pool = new SigPool(this.options.threads);
+    const checks: Array<Promise<void>> = [];
+    const checkpoints = iterate(input.checkpoints);
+    const nodes = input.nodes?.[Symbol.asyncIterator]();
+    let nextCheckpoint = checkpoints && (await checkpoints.next());
+    const start = this.expected;
+
+    const checkCheckpoint = (cp: Checkpoint, size: number) => {
+      const at = Math.max(0, Math.min(cp.size, size) - 1);
+      const bad = this.operatorKey ? verifyCheckpoint(suite, cp, this.options.origin, this.operatorKey) : 'the operator key is not base64url';
+      if (bad) this.fault(at, 'checkpoint_invalid', `checkpoint at size ${cp.size}: ${bad}`);
+      else if (cp.size > size) this.fault(size, 'entry_missing', `a signed checkpoint covers ${cp.size} entries but the log ends at ${size}`);
+      else if (!this.treeBroken && (cp.root !== toHex(this.frontier.root()) || cp.head !== toHex(this.head)))
+        this.fault(at, 'checkpoint_mismatch', `checkpoint at size ${cp.size} does not match the log's root and head at that size`);
+    };
+    /** Checks every checkpoint of size ≤ `size` (all remaining ones when `final`), once the tree has `size` leaves. */
+    const advanceCheckpoints = async (size: number, final = false) => {
+      while (nextCheckpoint && !nextCheckpoint.done && (final || nextCheckpoint.value.size <= size)) {
+        checkCheckpoint(nextCheckpoint.value, size);
+        nextCheckpoint = await checkpoints!.next();
       }
-      const at = expected;
-      const checked = checkEntry(suite, entry, at, head);
-      if ('code' in checked) {
-        fault(at, checked.code, checked.detail);
-        if (checked.code === 'entry_malformed') {
-          treeBroken = true;
-          expected++;
-          continue;
+    };
+
+    const pushLeaf = async (leaf: Uint8Array, index: number) => {
+      if (this.treeBroken) return;
+      for (const node of this.frontier.push(leaf)) {
+        if (!nodes) continue;
+        const stored = await nodes.next();
+        if (stored.done || stored.value.id.level !== node.level || stored.value.id.index !== node.index) {
+          this.fault(index, 'node_mismatch', `the stored Merkle tree lacks node ${node.level}/${node.index}`);
+          this.treeBroken = true;
+          return;
         }
-        // Content changed: the tree gets the content's leaf; the chain resyncs on the stored hash.
-        const leaf = entryLeaf(suite, entry.index, entry.at, entry.event);
-        await pushLeaf(leaf, at);
-        head = fromHex(entry.hash)?.length === 32 ? fromHex(entry.hash)! : head;
-      } else {
-        await pushLeaf(checked.leaf, at);
-        head = checked.hash;
+        if (!bytesEqual(stored.value.hash, node.hash))
+          this.fault(index, 'node_mismatch', `stored Merkle node ${node.level}/${node.index} does not match the entries it covers`);
       }
-      expected++;
-      await replayEntry(entry, at);
-      await advanceCheckpoints(expected);
-      if (options.onProgress && expected % 10_000 === 0) options.onProgress(expected);
-    }
-    if (nodes) {
-      const extra = await nodes.next();
-      if (!extra.done) fault(expected, 'node_mismatch', 'the stored tree has nodes past the last entry');
-    }
-    await advanceCheckpoints(expected, true);
-    if (expected === 0) fault(0, 'genesis_invalid', 'the log is empty');
-    await Promise.all(checks);
-  } finally {
-    await pool.close();
-  }
+    };
 
-  errors.sort((a, b) => a.index - b.index);
-  return {
-    ok: errors.length === 0,
-    size: expected,
-    root: toHex(frontier.root()),
-    head: toHex(head),
-    checked: expected,
-    errors: errors.slice(0, maxErrors),
-  };
+    const replayEntry = (entry: Entry, index: number) => {
+      const ev = entry.event;
+      if (typeof entry.at !== 'string' || !ISO_MS.test(entry.at) || entry.at < this.lastAt)
+        this.fault(index, 'entry_malformed', `entry ${index}: receive time ${entry.at} is not RFC 3339 or goes backwards`);
+      this.lastAt = entry.at;
+      if (index === 0) {
+        const g = (ev?.body ?? {}) as Partial<GenesisBody>;
+        if (ev?.type !== GENESIS_TYPE || ev.actor !== OPERATOR_ACTOR || g.origin !== this.options.origin || g.operatorKey !== this.options.operatorKey)
+          this.fault(0, 'genesis_invalid', 'entry 0 is not a genesis entry for this origin and operator key');
+      } else if (ev?.type === GENESIS_TYPE) {
+        this.fault(index, 'genesis_invalid', `entry ${index} is a second genesis entry`);
+      }
+      if (!this.dedup(String(ev?.actor), String(ev?.id), index)) this.fault(index, 'duplicate_id', `event (${ev.actor}, ${ev.id}) appears twice`);
 
-  /** Drops settled checks so the list does not grow with the log. */
-  function settle(): void {
-    if (checks.length > 16384) {
-      const pending = Promise.all(checks.splice(0));
-      checks.push(pending.then(() => undefined));
-    }
-  }
-
-  async function pushLeaf(leaf: Uint8Array, index: number): Promise<void> {
-    if (treeBroken) return;
-    for (const node of frontier.push(leaf)) {
-      if (!nodes) continue;
-      const stored = await nodes.next();
-      if (stored.done || stored.value.id.level !== node.level || stored.value.id.index !== node.index) {
-        fault(index, 'node_mismatch', `the stored Merkle tree lacks node ${node.level}/${node.index}`);
-        treeBroken = true;
+      let message: Uint8Array;
+      try {
+        message = signingInput(ev);
+      } catch {
+        this.fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
         return;
       }
-      if (!bytesEqual(stored.value.hash, node.hash))
-        fault(index, 'node_mismatch', `stored Merkle node ${node.level}/${node.index} does not match the entries it covers`);
-    }
-  }
-
-  async function replayEntry(entry: Entry, index: number): Promise<void> {
-    const ev = entry.event;
-    if (typeof entry.at !== 'string' || !ISO_MS.test(entry.at) || entry.at < lastAt)
-      fault(index, 'entry_malformed', `entry ${index}: receive time ${entry.at} is not RFC 3339 or goes backwards`);
-    lastAt = entry.at;
-    if (index === 0) {
-      const g = (ev?.body ?? {}) as Partial<GenesisBody>;
-      if (ev?.type !== GENESIS_TYPE || ev.actor !== OPERATOR_ACTOR || g.origin !== options.origin || g.operatorKey !== options.operatorKey)
-        fault(0, 'genesis_invalid', 'entry 0 is not a genesis entry for this origin and operator key');
-    } else if (ev?.type === GENESIS_TYPE) {
-      fault(index, 'genesis_invalid', `entry ${index} is a second genesis entry`);
-    }
-    const dedup = `${ev?.actor}\n${ev?.id}`;
-    if (seen.has(dedup)) fault(index, 'duplicate_id', `event (${ev.actor}, ${ev.id}) appears twice`);
-    seen.add(dedup);
-
-    let message: Uint8Array;
-    try {
-      message = signingInput(ev);
-    } catch {
-      fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
-      return;
-    }
-    const requireSignature = (publicKey: string, signature: string, f: Fault) => {
-      const key = typeof publicKey === 'string' ? fromBase64Url(publicKey) : undefined;
-      const sig = typeof signature === 'string' ? fromBase64Url(signature) : undefined;
-      if (!key || !sig) return void errors.push({ index, ...f });
-      checks.push(pool.verify(key, message, sig).then((ok) => void (ok || errors.push({ index, ...f }))));
+      const requireSignature = (publicKey: string, signature: string, f: Fault) => {
+        const key = typeof publicKey === 'string' ? fromBase64Url(publicKey) : undefined;
+        const sig = typeof signature === 'string' ? fromBase64Url(signature) : undefined;
+        if (!key || !sig) return void this.errors.push({ index, ...f });
+        checks.push(pool.verify(key, message, sig).then((ok) => void (ok || this.errors.push({ index, ...f }))));
+      };
+      const { hook } = this.options;
+      if (index > 0 && hook) {
+        const broken = hook.replay(entry, { message, requireSignature });
+        if (broken) this.fault(index, broken.code, broken.detail);
+      } else {
+        hook?.replay(entry, { message, requireSignature: () => undefined });
+        const signer = this.directory.keyOf(ev.actor);
+        if (signer === undefined) this.fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
+        else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
+      }
+      this.directory.apply(entry);
     };
-    if (index > 0 && options.hook) {
-      const broken = options.hook.replay(entry, { message, requireSignature });
-      if (broken) fault(index, broken.code, broken.detail);
-    } else {
-      options.hook?.replay(entry, { message, requireSignature: () => undefined });
-      const signer = directory.keyOf(ev.actor);
-      if (signer === undefined) fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
-      else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
+
+    try {
+      for await (const raw of input.entries as AsyncIterable<unknown>) {
+        const entry = raw as Entry;
+        if (entry && typeof entry === 'object' && Number.isSafeInteger(entry.index) && entry.index > this.expected) {
+          this.fault(this.expected, 'entry_missing', `entries ${this.expected}..${entry.index - 1} are missing`);
+          this.treeBroken = true;
+          this.expected = entry.index;
+        }
+        const index = this.expected;
+        const checked = checkEntry(suite, entry, index, this.head);
+        if ('code' in checked) {
+          this.fault(index, checked.code, checked.detail);
+          if (checked.code === 'entry_malformed') {
+            this.treeBroken = true;
+            this.expected++;
+            continue;
+          }
+          // Content changed: the tree gets the content's leaf; the chain resyncs on the stored hash.
+          await pushLeaf(entryLeaf(suite, entry.index, entry.at, entry.event), index);
+          this.head = fromHex(entry.hash)?.length === 32 ? fromHex(entry.hash)! : this.head;
+        } else {
+          await pushLeaf(checked.leaf, index);
+          this.head = checked.hash;
+        }
+        this.expected++;
+        replayEntry(entry, index);
+        await advanceCheckpoints(this.expected);
+        if (pool.outstanding > 8192) {
+          await pool.below(2048);
+          if (checks.length > 16384) checks.splice(0, checks.length, Promise.all(checks).then(() => undefined));
+        }
+        if (this.options.onProgress && this.expected % 10_000 === 0) this.options.onProgress(this.expected);
+      }
+      if (nodes && options.final !== false) {
+        const extra = await nodes.next();
+        if (!extra.done) this.fault(this.expected, 'node_mismatch', 'the stored tree has nodes past the last entry');
+      }
+      await advanceCheckpoints(this.expected, options.final !== false);
+      if (this.expected === 0) this.fault(0, 'genesis_invalid', 'the log is empty');
+      await Promise.all(checks);
+    } finally {
+      await pool.close();
     }
-    directory.apply(entry);
-    if (pool.outstanding > 8192) {
-      await pool.below(2048);
-      settle();
-    }
+    return this.report(this.expected - start);
   }
+}
+
+export async function verifyLog(entries: AsyncIterable<unknown> | Iterable<unknown>, options: VerifyOptions): Promise<VerifyReport> {
+  const { checkpoints, nodes, ...rest } = options;
+  return new LogVerifier(rest).run({ entries, checkpoints, nodes });
 }
