@@ -11,6 +11,8 @@
  * transactions' promises resolve. While one group is being written the next one
  * fills up, so concurrent appenders share fsyncs (group commit).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { bytesEqual, concatBytes, fromBase64Url, fromHex, toHex } from './encoding.js';
 import { makeEntry, entryLeaf, chainHash, ZERO_HASH, type Entry } from './entry.js';
 import { LedgerError } from './errors.js';
@@ -150,6 +152,9 @@ export class Ledger {
    * first one that fails.
    */
   static async open(options: LedgerOptions & { genesis?: GenesisOptions }): Promise<Ledger> {
+    // Without this, LevelDB would fail with its own error, after creating the directory.
+    if (!options.genesis && !existsSync(join(options.path, 'CURRENT')))
+      throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
     const db = await openDb(options.path, !!options.genesis);
     try {
       const now = options.now ?? Date.now;
