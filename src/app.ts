@@ -42,6 +42,7 @@ export const buildApp = (deps: AppDeps): Express => {
   const services: Services = {
     ...base,
     config: deps.config,
+    catalogue,
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
     signed: authenticate(base, catalogue, true),
     maybeSigned: authenticate(base, catalogue, false),

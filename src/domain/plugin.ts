@@ -12,6 +12,7 @@ import type { Role } from '../../schemas/common.js';
 import type { ErrorCode } from '../errors.js';
 import type { Config } from '../config.js';
 import type { RouteDoc } from '../../schemas/routes.js';
+import type { Catalogue } from './catalogue.js';
 
 /** Domain state: JSON values by key. Rules read and write only through this. */
 export interface State {
@@ -68,6 +69,8 @@ export type GenesisHandler = (state: State, body: GenesisBody, entry: Entry) => 
 
 export interface Services {
   ledger: Ledger;
+  /** Every plug-in's event types, resolvers and observers. */
+  catalogue: Catalogue;
   config: Config;
   now: () => number;
   /** Who an actor id (or card:<id>) is, in committed state. */

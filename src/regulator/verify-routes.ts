@@ -1,0 +1,43 @@
+/** GET /v1/regulator/verify and its jobs (SPEC §8): regulators and auditors. */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../domain/plugin.js';
+import { ApiError } from '../errors.js';
+import { allow } from '../http/auth.js';
+import { parseInput } from '../http/params.js';
+import { VerificationService, type VerifyJob } from './verification.js';
+
+/** How long a request waits for a run before answering 202 with the job. */
+export const VERIFY_WAIT_MS = 2000;
+
+const jobView = (job: VerifyJob) => ({
+  id: job.id,
+  state: job.state,
+  full: job.full,
+  checked: job.checked,
+  size: job.size,
+  ...(job.report ? { report: job.report } : {}),
+  ...(job.error ? { error: job.error } : {}),
+});
+
+export const verifyRoutes = (services: Services): Router => {
+  const service = new VerificationService(services.ledger, services.catalogue, { maxSkewS: services.config.maxSkewS, now: services.now });
+  const r = Router();
+  r.get('/regulator/verify', services.signed, async (req, res) => {
+    allow(res, ['regulator', 'auditor']);
+    const { full } = parseInput(z.object({ full: z.enum(['0', '1', 'true', 'false']).optional() }), req.query, 'query');
+    const job = service.start(full === '1' || full === 'true');
+    const timer = new Promise<'wait'>((r) => setTimeout(() => r('wait'), VERIFY_WAIT_MS).unref());
+    const first = await Promise.race([job.done.then(() => 'done' as const), timer]);
+    if (first === 'done' && job.report) return void res.json(job.report);
+    if (job.error) throw new Error(job.error);
+    res.status(202).location(`/v1/regulator/verify/jobs/${job.id}`).json(jobView(job));
+  });
+  r.get('/regulator/verify/jobs/:id', services.signed, (req, res) => {
+    allow(res, ['regulator', 'auditor']);
+    const job = service.job(String(req.params.id));
+    if (!job) throw new ApiError('not_found', `no verification job ${req.params.id} (jobs are kept in memory; the last 20)`);
+    res.json(jobView(job));
+  });
+  return r;
+};
