@@ -14,6 +14,10 @@ const toApiError = (err: unknown): ApiError => {
     return new ApiError('payload_too_large', `the body is larger than the limit of ${e.limit} bytes; split it into smaller requests`);
   if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new ApiError('invalid_json', 'the body is not valid UTF-8 JSON (an object or array)');
+  // The router could not percent-decode a path parameter.
+  if (err instanceof URIError) return new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
+  // The body parser could not read the body (a corrupt Content-Encoding stream, a wrong Content-Length).
+  if (e?.status === 400) return new ApiError('invalid_json', 'the body could not be read; check its Content-Encoding and Content-Length');
   if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
     return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
