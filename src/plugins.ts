@@ -2,5 +2,6 @@
 import { actorsPlugin } from './actors/index.js';
 import { cardsPlugin } from './cards/index.js';
 import type { Plugin } from './domain/plugin.js';
+import { tracePlugin } from './trace/index.js';
 
-export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin];
+export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin, tracePlugin];
