@@ -1,0 +1,18 @@
+/**
+ * (c) Full verification of a data directory in its own process (so its memory is
+ * its own): every hash, checkpoint, signature and domain rule, as `anxin verify --data`.
+ *   node dist/bench/verify-child.js DIR ORIGIN OPERATOR_KEY
+ */
+import { verifyDataDir } from '../ledger/index.js';
+import { Catalogue } from '../src/domain/catalogue.js';
+import { domainReplay } from '../src/domain/replay.js';
+import { PLUGINS } from '../src/plugins.js';
+import { peakRssMb, round } from './util.js';
+
+const [dir, origin, operatorKey] = process.argv.slice(2);
+const t0 = performance.now();
+const report = await verifyDataDir(dir, { origin, operatorKey, hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }) });
+const seconds = (performance.now() - t0) / 1000;
+console.log(
+  JSON.stringify({ ok: report.ok, size: report.size, errors: report.errors.length, firstError: report.errors[0], seconds: round(seconds, 2), entriesPerSec: round(report.size / seconds), peakRssMb: peakRssMb() }),
+);
