@@ -9,9 +9,9 @@ import type { Checkpoint } from './checkpoint.js';
 import type { Entry } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { GenesisBody } from './genesis.js';
-import { iterateCheckpoints, iterateEntryTexts, iterateNodes, readEntry, readHead, type Db } from './store.js';
+import { HEAD_KEY, checkpointKey, iterateCheckpoints, iterateEntryTexts, iterateNodes, readEntry, readHead, type Db } from './store.js';
 import { withSnapshot } from './snapshot.js';
-import { verifyLog, type VerifyOptions, type VerifyReport } from './verify.js';
+import { verifyLog, type VerifyError, type VerifyOptions, type VerifyReport } from './verify.js';
 
 export interface ExportHeader {
   origin: string;
@@ -66,6 +66,12 @@ export const verifyExport = async (
   if (!header?.checkpoint) report.errors.unshift({ index: 0, code: 'checkpoint_invalid', detail: 'the export has no header checkpoint' });
   else if (header.operatorKey !== options.operatorKey || header.origin !== options.origin)
     report.errors.unshift({ index: 0, code: 'genesis_invalid', detail: 'the export header names another origin or operator key' });
+  else if (report.size > header.checkpoint.size) {
+    // Only the checkpoint commits the operator to the entries; lines past it are unvouched for.
+    const size = header.checkpoint.size;
+    report.errors.push({ index: size, code: 'checkpoint_missing', detail: `entries ${size}..${report.size - 1} are past the export's checkpoint (size ${size})` });
+    report.errors.sort((a, b) => a.index - b.index);
+  }
   report.ok = report.errors.length === 0;
   return report;
 };
@@ -78,5 +84,29 @@ export async function verifyDb(db: Db, options: Omit<VerifyOptions, 'checkpoints
   async function* entries(): AsyncGenerator<unknown> {
     for await (const { text } of iterateEntryTexts(db)) yield parseLine(text) as Entry;
   }
-  return verifyLog(entries(), { ...options, checkpoints: iterateCheckpoints(db), nodes: iterateNodes(db) });
+  const report = await verifyLog(entries(), { ...options, checkpoints: iterateCheckpoints(db), nodes: iterateNodes(db) });
+  const fault = checkHead(db.getSync(HEAD_KEY), (size) => db.getSync(checkpointKey(size)), report.size);
+  if (fault) {
+    report.errors.push(fault);
+    report.errors.sort((a, b) => a.index - b.index);
+    report.ok = false;
+  }
+  return report;
 }
+
+/**
+ * The head pointer is the commit point: the ledger opens at it. It must be the
+ * stored checkpoint at the log's exact size (both are written in every batch),
+ * or the log holds entries no checkpoint commits to, or will not open at all.
+ */
+const checkHead = (text: string | undefined, stored: (size: number) => string | undefined, size: number): VerifyError | undefined => {
+  const last = Math.max(0, size - 1);
+  if (text === undefined) return { index: last, code: 'checkpoint_missing', detail: `the head pointer ${HEAD_KEY} is missing: the ledger will not open` };
+  const head = parseLine(text) as Partial<Checkpoint>;
+  if (!Number.isSafeInteger(head.size)) return { index: last, code: 'checkpoint_invalid', detail: `the head pointer ${HEAD_KEY} is not a checkpoint` };
+  if (head.size! < size)
+    return { index: head.size!, code: 'checkpoint_missing', detail: `the head pointer commits ${head.size} entries; entries ${head.size}..${last} are not committed` };
+  if (head.size! > size) return { index: size, code: 'entry_missing', detail: `the head pointer commits ${head.size} entries but the log ends at ${size}` };
+  if (stored(size) !== text) return { index: last, code: 'checkpoint_mismatch', detail: `the head pointer is not the checkpoint signed at size ${size}` };
+  return undefined;
+};

@@ -144,6 +144,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
       hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS }),
     };
     if (values.export && !existsSync(values.export as string)) throw new UsageError(`no file ${values.export}`);
+    if (values.data && !existsSync(values.data as string)) throw new UsageError(`no directory ${values.data}`);
     const report = values.export ? await verifyExport(values.export as string, options) : await verifyDataDir(values.data as string, options);
     return printReport(report);
   },
