@@ -170,11 +170,12 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     const input = await stdinJson();
     const { sig: _s, cosig: _c, ...rest } = input;
     const envelope = client.sign({ ...client.build(rest.type, rest.body, rest), ...rest }, holder);
-    const receipt = await client.post(envelope);
+    // Check the pinned trust anchor before anything is sent: an event posted to the wrong ledger cannot be taken back.
     if (anchor && (await client.trustAnchor()).operatorKey !== anchor) {
-      console.error('anxin post: the server names another operator key than --operator-key');
+      console.error('anxin post: the server names another operator key than --operator-key; nothing was posted');
       return 1;
     }
+    const receipt = await client.post(envelope);
     const bad = await client.verifyReceipt(envelope, receipt);
     console.log(JSON.stringify(receipt, null, 2));
     if (bad) {
