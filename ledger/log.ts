@@ -33,6 +33,7 @@ import {
   readHead,
   readNodes,
   stateKey,
+  prefixRange,
   type Db,
 } from './store.js';
 import { StateCache } from './cache.js';
@@ -281,6 +282,30 @@ export class Ledger {
       return text == null ? undefined : (JSON.parse(text) as T);
     },
   };
+
+  /**
+   * Committed state whose keys start with `prefix`, in key order (reversed with
+   * `reverse`), optionally bounded by key suffixes `gt`/`lt` after the prefix.
+   * For listings; rules never scan (they read by key).
+   */
+  async *scan<T = unknown>(
+    prefix: string,
+    options: { gt?: string; lt?: string; reverse?: boolean; limit?: number } = {},
+  ): AsyncGenerator<{ key: string; value: T }> {
+    const base = stateKey(prefix);
+    const range = prefixRange(base);
+    const it = this.db.iterator({
+      ...(options.gt !== undefined ? { gt: base + options.gt } : { gte: range.gte }),
+      lt: options.lt !== undefined ? base + options.lt : range.lt,
+      reverse: options.reverse ?? false,
+      limit: options.limit ?? -1,
+    });
+    try {
+      for await (const [key, text] of it) yield { key: key.slice(2), value: JSON.parse(text) as T };
+    } finally {
+      await it.close();
+    }
+  }
 
   /** Index of the durable or pending entry holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined {

@@ -3,5 +3,6 @@ import { actorsPlugin } from './actors/index.js';
 import { cardsPlugin } from './cards/index.js';
 import type { Plugin } from './domain/plugin.js';
 import { tracePlugin } from './trace/index.js';
+import { regulatorPlugin } from './regulator/index.js';
 
-export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin, tracePlugin];
+export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin, tracePlugin, regulatorPlugin];

@@ -1,0 +1,19 @@
+/**
+ * The regulator plug-in (SPEC §8–10): verification, anomalies, ratings and
+ * exports for market regulators. It posts no events of its own; it observes
+ * every accepted event and answers regulators' reads.
+ */
+import { Router } from 'express';
+import { verifyDocs } from '../../schemas/regulator.js';
+import type { Plugin } from '../domain/plugin.js';
+import { verifyRoutes } from './verify-routes.js';
+
+export const regulatorPlugin: Plugin = {
+  name: 'regulator',
+  routes(services) {
+    const r = Router();
+    r.use(verifyRoutes(services));
+    return r;
+  },
+  docs: [...verifyDocs],
+};
