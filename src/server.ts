@@ -39,7 +39,6 @@ if (isMain) {
     .then((running) => {
       const addr = running.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : running.config.port;
-      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`);
       const stop = (signal: string) => {
         console.log(`anxin: ${signal}, shutting down`);
         running.close().then(
@@ -52,6 +51,9 @@ if (isMain) {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      // Announced only once the handlers are in place: a supervisor that stops the
+      // service as soon as it is up must get a graceful shutdown, not the default kill.
+      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`);
     })
     .catch((e) => {
       console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);
