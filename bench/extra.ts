@@ -1,10 +1,15 @@
 /** Benchmarks that run on the big ledger after the engine's: the domain issues add theirs here. */
-import type { BuiltLedger } from './big-ledger.js';
+import type { BigLedger } from './big-ledger.js';
 
 export interface BenchContext {
-  /** The big ledger's data directory (closed; open it yourself and close it when done). */
+  /** The big ledger's data directory. It is closed: open it with `big.open()` and close it when done. */
   dir: string;
-  built: BuiltLedger;
+  /** Build stats, the workload (continue it with `big.append`), and `open()`. */
+  big: BigLedger;
 }
 
+/**
+ * Each returns a JSON-able section for bench/results.json; a `rows` array of
+ * { figure, value, ratio?, target?, ok? } also lands in the BENCHMARKS.md table.
+ */
 export const extraBenchmarks: Record<string, (ctx: BenchContext) => Promise<unknown>> = {};
