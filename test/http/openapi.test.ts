@@ -82,6 +82,18 @@ describe('openapi.yaml', () => {
     expect(broken).toEqual([]);
   });
 
+  test('every operation has a unique operationId and declares exactly the parameters its path names', () => {
+    const ids: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Json>))
+      for (const op of Object.values(ops)) {
+        ids.push(op.operationId);
+        const named = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+        const declared = (op.parameters ?? []).filter((p: Json) => p.in === 'path').map((p: Json) => p.name);
+        expect({ path, declared }).toEqual({ path, declared: named });
+      }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   test('it lists every error code with its HTTP status, as x-error-codes and as the ErrorCode enum', () => {
     expect(doc['x-error-codes']).toEqual({ ...ERROR_STATUS });
     expect(doc.components.schemas.ErrorCode.enum).toEqual(ERROR_CODES);
