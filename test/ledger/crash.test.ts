@@ -26,7 +26,6 @@ const random = (() => {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 })();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Run {
   /** Receipts the child printed in full before it died: index → leaf. */
