@@ -20,15 +20,22 @@ export const decimalPlaces = (x: number): number => {
   return dot < 0 ? 0 : s.length - dot - 1;
 };
 
-const amountBase = z
-  .number()
-  .finite()
-  .max(MAX_LOT_AMOUNT)
-  .refine((x) => decimalPlaces(x) <= AMOUNT_DECIMALS, `must have at most ${AMOUNT_DECIMALS} decimal places`);
+const sixDecimals = (x: number) => decimalPlaces(x) <= AMOUNT_DECIMALS;
+const sixDecimalsMessage = `must have at most ${AMOUNT_DECIMALS} decimal places`;
 /** An amount of an existing lot, a plain number in that lot's unit (SPEC §7). */
-export const lotAmount = amountBase.refine((x) => x > 0, 'must be greater than 0');
+export const lotAmount = z
+  .number()
+  .positive()
+  .max(MAX_LOT_AMOUNT)
+  .refine(sixDecimals, sixDecimalsMessage)
+  .meta({ description: `in the lot's unit; at most ${AMOUNT_DECIMALS} decimal places; whole numbers for piece and box` });
 /** A received amount: 0 closes a shipment that was lost entirely. */
-export const receivedAmount = amountBase.refine((x) => x >= 0, 'must not be negative');
+export const receivedAmount = z
+  .number()
+  .nonnegative()
+  .max(MAX_LOT_AMOUNT)
+  .refine(sixDecimals, sixDecimalsMessage)
+  .meta({ description: `in the lot's unit; at most ${AMOUNT_DECIMALS} decimal places; 0 when nothing arrived` });
 
 export const lotQuantity = z.strictObject({ amount: lotAmount, unit }).meta({ id: 'LotQuantity' });
 

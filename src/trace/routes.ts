@@ -32,10 +32,12 @@ export const traceRoutes = (services: Services): Router => {
 
   r.get('/trace/:code', async (req, res) => {
     const code = lotCode(req.params.code);
-    const view = await views.render(code);
+    const view = await views.render(code, req.acceptsEncodings('gzip') === 'gzip');
     if (!view) throw notFound(code);
     // Public and cacheable, but revalidated: status can change with the clock (expiry).
-    res.set('ETag', view.etag).set('Cache-Control', 'no-cache').type('application/json').send(view.body);
+    res.set({ ETag: view.etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' }).type('application/json');
+    if (view.gzip) res.set('Content-Encoding', 'gzip');
+    res.send(view.body);
   });
 
   r.get('/trace/:code/qr.svg', async (req, res) => {

@@ -114,7 +114,7 @@ export const isExpired = (lot: Pick<LotRecord, 'expiresAt'>, atMs: number): bool
 export const isHeld = (lot: Pick<LotRecord, 'inspection'>): boolean => lot.inspection?.result === 'fail';
 
 /** SPEC §7: first match wins — recalled, held, expired, active. */
-export const lotStatus = (lot: LotRecord, nowMs: number): LotStatus =>
+export const lotStatus = (lot: Pick<LotRecord, 'recall' | 'inspection' | 'expiresAt'>, nowMs: number): LotStatus =>
   lot.recall ? 'recalled' : isHeld(lot) ? 'held' : isExpired(lot, nowMs) ? 'expired' : 'active';
 
 export const PAGE_SIZE = 256;

@@ -48,6 +48,16 @@ describe('GET /v1/trace/{code}', () => {
     expect(second.body.proofs[index]).toBeDefined();
   });
 
+  test('when the client accepts gzip, then the body is compressed and decodes to the same view as the plain one', async () => {
+    await farmToShelf(c);
+    const plain = await view(FIL_A).set('Accept-Encoding', 'identity');
+    const zipped = await view(FIL_A).set('Accept-Encoding', 'gzip');
+    expect([plain.headers['content-encoding'], zipped.headers['content-encoding']]).toEqual([undefined, 'gzip']);
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+  });
+
   test('when an ancestor changes, then the descendant’s view shows it', async () => {
     await farmToShelf(c);
     const before = (await view(FIL_A)).body;
