@@ -11,6 +11,11 @@
  *
  * The replay state is kept in memory: after a restart the first call verifies
  * from genesis (and answers 202 with a job if that takes more than a moment).
+ *
+ * Runs are queued one at a time (a verifier's state only moves forward). A
+ * request that finds a job of the same kind queued and not yet started joins it:
+ * that job will verify up to the checkpoint current when it starts, which covers
+ * the request too, so repeated requests cannot pile up full runs.
  */
 import { iterateCheckpoints, iterateEntryTexts, iterateNodes } from '../../ledger/store.js';
 import { LogVerifier, type Ledger, type VerifyReport } from '../../ledger/index.js';
@@ -30,7 +35,9 @@ export interface VerifyJob {
   id: string;
   state: 'running' | 'done';
   full: boolean;
+  /** Entries this run has checked so far. */
   checked: number;
+  /** The log size this run verifies up to: the latest checkpoint's when it started (before: when it was queued). */
   size: number;
   report?: VerificationReport;
   error?: string;
@@ -45,48 +52,76 @@ const parse = (text: string): unknown => {
   }
 };
 
+export interface VerificationOptions {
+  maxSkewS: number;
+  now: () => number;
+  /**
+   * Awaited before each entry is read, when given: lets a caller pace a run
+   * (tests hold one mid-way with it to append while it runs). None by default.
+   */
+  pace?: () => Promise<void> | void;
+}
+
 export class VerificationService {
   private current: LogVerifier | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly jobs = new Map<string, VerifyJob>();
+  /** Queued jobs that have not started, by kind (full or incremental). */
+  private readonly pending = new Map<boolean, VerifyJob>();
 
   constructor(
     private readonly ledger: Ledger,
     private readonly catalogue: Catalogue,
-    private readonly options: { maxSkewS: number; now: () => number },
+    private readonly options: VerificationOptions,
   ) {}
 
-  private newVerifier(onProgress: (n: number) => void): LogVerifier {
+  private newVerifier(): LogVerifier {
     return new LogVerifier({
       origin: this.ledger.origin,
       operatorKey: this.ledger.operatorKey,
       hook: domainReplay(this.catalogue, { maxSkewS: this.options.maxSkewS }),
       dedup: (actor, id, index) => this.ledger.findEvent(actor, id) === index,
-      onProgress,
     });
   }
 
-  /** Verifies up to the latest checkpoint: incrementally, or from genesis when `full` (or the first time). */
+  /**
+   * Verifies up to the latest checkpoint: incrementally, or from genesis when
+   * `full` (or the first time). Joins a queued job of the same kind if there is one.
+   */
   start(full: boolean): VerifyJob {
-    const job: VerifyJob = { id: ulid(this.options.now()), state: 'running', full, checked: 0, size: 0, done: undefined as never };
+    const queued = this.pending.get(full);
+    if (queued) return queued;
+    const job: VerifyJob = { id: ulid(this.options.now()), state: 'running', full, checked: 0, size: this.ledger.checkpoint.size, done: undefined as never };
+    const { pace } = this.options;
     const run = async (): Promise<VerificationReport> => {
+      this.pending.delete(full);
       const fromGenesis = full || !this.current;
-      const verifier = fromGenesis ? this.newVerifier((n) => (job.checked = n)) : this.current!;
+      const verifier = fromGenesis ? this.newVerifier() : this.current!;
       const from = verifier.size;
-      job.size = from;
       const cp = this.ledger.checkpoint;
+      job.size = cp.size;
       const db = this.ledger.database;
       const entries = (async function* () {
         for await (const { text } of iterateEntryTexts(db, from, cp.size)) {
+          if (pace) await pace();
           job.checked++;
-          job.size++;
           yield parse(text);
         }
       })();
-      const report = await verifier.run(
-        { entries, checkpoints: iterateCheckpoints(db, from + 1, cp.size + 1), nodes: iterateNodes(db, from, cp.size) },
-        { final: false },
-      );
+      let report: VerifyReport;
+      try {
+        // Final: every input is bounded by cp.size, so a checkpoint or stored node past the
+        // last entry found means entries are missing at the end (entry_missing / node_mismatch).
+        report = await verifier.run({
+          entries,
+          checkpoints: iterateCheckpoints(db, from + 1, cp.size + 1),
+          nodes: iterateNodes(db, from, cp.size),
+        });
+      } catch (e) {
+        // A run cut short leaves the verifier's state half advanced: start over next time.
+        if (verifier === this.current) this.current = undefined;
+        throw e;
+      }
       if (fromGenesis) this.current = verifier;
       return {
         ...report,
@@ -96,6 +131,7 @@ export class VerificationService {
       };
     };
     // One run at a time: a verifier's state only moves forward.
+    this.pending.set(full, job);
     job.done = this.queue.then(run);
     this.queue = job.done.catch(() => undefined);
     job.done.then(

@@ -10,6 +10,18 @@ import { VerificationService, type VerifyJob } from './verification.js';
 /** How long a request waits for a run before answering 202 with the job. */
 export const VERIFY_WAIT_MS = 2000;
 
+export interface VerifyRouteOptions {
+  /**
+   * Resolves when a request has waited long enough for `job` and should answer
+   * 202 (default: after VERIFY_WAIT_MS). Injectable so tests decide without timing.
+   */
+  wait?: (job: VerifyJob) => Promise<unknown>;
+  /** Passed to the VerificationService (tests hold a run mid-way with it). */
+  pace?: () => Promise<void> | void;
+}
+
+const waitDefault = (): Promise<unknown> => new Promise((r) => setTimeout(r, VERIFY_WAIT_MS).unref());
+
 const jobView = (job: VerifyJob) => ({
   id: job.id,
   state: job.state,
@@ -20,15 +32,19 @@ const jobView = (job: VerifyJob) => ({
   ...(job.error ? { error: job.error } : {}),
 });
 
-export const verifyRoutes = (services: Services): Router => {
-  const service = new VerificationService(services.ledger, services.catalogue, { maxSkewS: services.config.maxSkewS, now: services.now });
+export const verifyRoutes = (services: Services, options: VerifyRouteOptions = {}): Router => {
+  const service = new VerificationService(services.ledger, services.catalogue, {
+    maxSkewS: services.config.maxSkewS,
+    now: services.now,
+    pace: options.pace,
+  });
+  const wait = options.wait ?? waitDefault;
   const r = Router();
   r.get('/regulator/verify', services.signed, async (req, res) => {
     allow(res, ['regulator', 'auditor']);
     const { full } = parseInput(z.object({ full: z.enum(['0', '1', 'true', 'false']).optional() }), req.query, 'query');
     const job = service.start(full === '1' || full === 'true');
-    const timer = new Promise<'wait'>((r) => setTimeout(() => r('wait'), VERIFY_WAIT_MS).unref());
-    const first = await Promise.race([job.done.then(() => 'done' as const), timer]);
+    const first = await Promise.race([job.done.then(() => 'done' as const), wait(job).then(() => 'wait' as const)]);
     if (first === 'done' && job.report) return void res.json(job.report);
     if (job.error) throw new Error(job.error);
     res.status(202).location(`/v1/regulator/verify/jobs/${job.id}`).json(jobView(job));
