@@ -18,6 +18,8 @@ import { newKey } from '../helpers/fixture.js';
 
 const SERVER = resolve(process.cwd(), 'dist/src/server.js');
 const DEFAULT_ORIGIN = 'anxin.local/ledger';
+/** Child processes are slow on a loaded machine: a generous per-test timeout (nothing here asserts a duration). */
+const SLOW = 60_000;
 
 interface Running {
   child: ChildProcess;
@@ -86,7 +88,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     operator = readKeyFile(join(data, 'operator.key'));
     regulator = readKeyFile(join(data, 'regulator.key'));
     keyFiles = { operator: readFileSync(join(data, 'operator.key'), 'utf8'), regulator: readFileSync(join(data, 'regulator.key'), 'utf8') };
-  }, 30_000);
+  }, SLOW);
   afterAll(() => {
     first.child.kill('SIGKILL');
   });
@@ -98,7 +100,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     expect(regulator.id).toBe('regulator');
     expect(first.output()).toContain(`generated a development regulator key ${join(data, 'regulator.key')}`);
     expect(first.output()).toContain('generated the operator key');
-  });
+  }, SLOW);
 
   test('it writes the genesis entry: one entry under a checkpoint signed by the operator key', async () => {
     const ledger = await getJson(`${first.url}/v1/ledger`);
@@ -107,7 +109,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     const cp = await getJson(`${first.url}/v1/checkpoint`);
     expect(cp.body.size).toBe(1);
     expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();
-  });
+  }, SLOW);
 
   test('the genesis entry is the operator\'s ledger.genesis naming the root regulator with the generated key', async () => {
     const { status, body } = await getJson(`${first.url}/v1/entries/0`, regulator);
@@ -118,7 +120,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
       body: { origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey, regulators: [{ id: 'regulator', name: expect.any(String), publicKey: regulator.publicKey }] },
     });
     expect((await getJson(`${first.url}/v1/actors/regulator`)).body).toMatchObject({ role: 'regulator', status: 'active', publicKey: regulator.publicKey });
-  });
+  }, SLOW);
 
   test('the regulator key registers an actor, and the receipt verifies', async () => {
     const client = new AnxinClient({ baseUrl: first.url, suite: nodeSuite, key: regulator, anchor });
@@ -126,19 +128,19 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     const receipt = await client.post(event);
     expect(receipt.index).toBe(1);
     expect(await client.verifyReceipt(event, receipt)).toBeUndefined();
-  });
+  }, SLOW);
 
   test('when it gets SIGTERM, then it shuts down and exits 0', async () => {
     expect(await stop(first, 'SIGTERM')).toBe(0);
     expect(first.output()).toContain('SIGTERM, shutting down');
-  });
+  }, SLOW);
 
   describe('a second start on the same directory', () => {
     let second: Running;
 
     beforeAll(async () => {
       second = await start({ ANXIN_DATA: data });
-    }, 30_000);
+    }, SLOW);
     afterAll(() => {
       second.child.kill('SIGKILL');
     });
@@ -150,11 +152,11 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
       expect(readFileSync(join(data, 'regulator.key'), 'utf8')).toBe(keyFiles.regulator);
       expect(second.output()).not.toContain('generated');
       expect((await getJson(`${second.url}/v1/actors/aud-1`)).status).toBe(200);
-    });
+    }, SLOW);
 
     test('when it gets SIGINT, then it shuts down and exits 0', async () => {
       expect(await stop(second, 'SIGINT')).toBe(0);
-    });
+    }, SLOW);
 
     test('after the shutdowns, the data directory verifies from genesis, domain rules included', async () => {
       const report = await verifyDataDir(data, {
@@ -165,7 +167,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
       });
       expect(report.errors).toEqual([]);
       expect(report).toMatchObject({ ok: true, size: 2 });
-    });
+    }, SLOW);
   });
 });
 
@@ -186,7 +188,7 @@ describe('a stop right after the start', () => {
     const runs = [];
     for (let i = 0; i < 6; i++) runs.push(await startAndStop('SIGTERM'));
     expect(runs).toEqual(Array(6).fill({ code: 0, signal: null }));
-  }, 60_000);
+  }, SLOW);
 });
 
 describe('configuration', () => {
@@ -202,13 +204,13 @@ describe('configuration', () => {
     } finally {
       expect(await stop(s, 'SIGTERM')).toBe(0);
     }
-  }, 30_000);
+  }, SLOW);
 
   test('when a variable is invalid, then it exits 1 naming it', async () => {
     const err = await start({ ANXIN_DATA: freshDir(), ANXIN_MAX_SKEW_S: 'soon' }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*ANXIN_MAX_SKEW_S/);
-  }, 30_000);
+  }, SLOW);
 
   test('when the ledger exists but its operator key file is gone, then it refuses to start', async () => {
     const data = freshDir();
@@ -218,5 +220,5 @@ describe('configuration', () => {
     const err = await start({ ANXIN_DATA: data }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*operator key/);
     expect(existsSync(join(data, 'operator.key'))).toBe(false);
-  }, 30_000);
+  }, SLOW);
 });
