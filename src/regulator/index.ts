@@ -4,16 +4,18 @@
  * every accepted event and answers regulators' reads.
  */
 import { Router } from 'express';
-import { verifyDocs } from '../../schemas/regulator.js';
+import { exportDocs, verifyDocs } from '../../schemas/regulator.js';
 import type { Plugin } from '../domain/plugin.js';
 import { verifyRoutes } from './verify-routes.js';
+import { exportRoutes } from './exports/routes.js';
 
 export const regulatorPlugin: Plugin = {
   name: 'regulator',
   routes(services) {
     const r = Router();
     r.use(verifyRoutes(services));
+    r.use(exportRoutes(services));
     return r;
   },
-  docs: [...verifyDocs],
+  docs: [...verifyDocs, ...exportDocs],
 };
