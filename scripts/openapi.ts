@@ -168,6 +168,15 @@ event catalogue — each type's body schema and who may post it — is the \`Eve
 Errors are \`application/problem+json\` (RFC 9457) with a stable \`code\`: codes never change, \`detail\` messages may.
 Each operation lists the codes it can answer with; \`x-error-codes\` is the full code → HTTP status table.`;
 
+/** The Signature-Input header of an RFC 9421 request signature (its partner, Signature, is the security scheme's). */
+const signatureInput = (required: boolean): Json => ({
+  name: 'Signature-Input',
+  in: 'header',
+  required,
+  description: `RFC 9421 signature parameters, label sig1, sent with the Signature header (see the httpSignature security scheme)${required ? '' : '; optional here'}.`,
+  schema: { type: 'string', example: 'sig1=("@method" "@path" "@query");created=1795334400;keyid="regulator";alg="ed25519"' },
+});
+
 const statusOrder = (a: string, b: string) => Number(a) - Number(b);
 
 const parameters = (set: SchemaSet, schema: z.ZodObject | undefined, where: 'path' | 'query'): Json[] => {
@@ -224,7 +233,8 @@ const operation = (set: SchemaSet, doc: RouteDoc): Json => {
   const params = [
     ...parameters(set, doc.params, 'path'),
     ...parameters(set, doc.query, 'query'),
-    ...(doc.auth === 'signed' || doc.auth === 'optional' ? [{ $ref: '#/components/parameters/SignatureInput' }] : []),
+    ...(doc.auth === 'signed' ? [{ $ref: '#/components/parameters/SignatureInput' }] : []),
+    ...(doc.auth === 'optional' ? [{ $ref: '#/components/parameters/SignatureInputOptional' }] : []),
   ];
   const responses: Json = {};
   for (const [status, r] of Object.entries(doc.responses).sort(([a], [b]) => statusOrder(a, b)))
@@ -334,13 +344,8 @@ export const buildOpenApi = (plugins: readonly Plugin[] = PLUGINS): Json => {
     components: {
       schemas: {},
       parameters: {
-        SignatureInput: {
-          name: 'Signature-Input',
-          in: 'header',
-          description: 'RFC 9421 signature parameters, label sig1 (see the httpSignature security scheme). Required where the route requires a signature.',
-          required: false,
-          schema: { type: 'string', example: 'sig1=("@method" "@path" "@query");created=1795334400;keyid="regulator";alg="ed25519"' },
-        },
+        SignatureInput: signatureInput(true),
+        SignatureInputOptional: signatureInput(false),
       },
       securitySchemes: {
         [SIGNATURE_SCHEME]: { type: 'apiKey', in: 'header', name: 'Signature', description: SIGNATURE_DESCRIPTION },

@@ -149,6 +149,13 @@ describe('openapi.yaml', () => {
       const op = doc.paths[r.path][r.method];
       const expected = r.auth === 'signed' ? [{ httpSignature: [] }] : r.auth === 'optional' ? [{}, { httpSignature: [] }] : [];
       expect({ route: `${r.method} ${r.path}`, security: op.security }).toEqual({ route: `${r.method} ${r.path}`, security: expected });
+      const header = (op.parameters ?? [])
+        .map((p: Json) => (p.$ref ? resolve(doc, p.$ref) : p) as Json)
+        .find((p: Json) => p.in === 'header' && p.name === 'Signature-Input');
+      expect({ route: `${r.method} ${r.path}`, required: header?.required }).toEqual({
+        route: `${r.method} ${r.path}`,
+        required: r.auth === 'signed' ? true : r.auth === 'optional' ? false : undefined,
+      });
     }
     expect(doc.paths['/v1/entries'].get.security).toEqual([{ httpSignature: [] }]);
   });
