@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { hash, id, timestamp } from './common.js';
 import type { RouteDoc } from './routes.js';
+import { merchantFull } from './cards.js';
 
 export const verifyError = z.object({ index: z.number().int().nonnegative(), code: z.string(), detail: z.string() }).meta({ id: 'VerifyError' });
 
@@ -119,5 +120,99 @@ export const exportDocs: RouteDoc[] = [
     query: exportQuery,
     responses: { 200: { description: 'The EPCIS document', schema: epcisDocumentSchema, contentType: 'application/ld+json' } },
     errors: ['unauthenticated', 'forbidden', 'invalid_request', 'lot_not_found'],
+  },
+];
+
+// ---- anomalies and merchant ratings (SPEC §10; docs/ANOMALIES.md, docs/RATING.md) ----
+
+export const ANOMALY_RULES = [
+  'custody-short',
+  'sales-spike',
+  'complaint-surge',
+  'complaint-overdue',
+  'refund-overdue',
+  'temp-excursion',
+  'recorder-gap',
+  'short-receipt',
+  'in-transit-stale',
+  'yield',
+  'failed-descendant',
+  'closed-season',
+] as const;
+export const ANOMALY_SEVERITIES = ['yellow', 'red'] as const;
+export const anomalyRule = z.enum(ANOMALY_RULES).meta({ id: 'AnomalyRule' });
+export const anomalySeverity = z.enum(ANOMALY_SEVERITIES).meta({ id: 'AnomalySeverity' });
+
+export const anomaly = z
+  .object({
+    id: z.string().meta({ description: '`<rule>:<subject>`: stable per (rule, subject)' }),
+    rule: anomalyRule,
+    severity: anomalySeverity,
+    subject: id.meta({ description: 'a merchant id, shipment id or trace code, by rule' }),
+    since: timestamp.meta({ description: 'when it first opened (docs/ANOMALIES.md says, per rule, which clock)' }),
+    detail: z.record(z.string(), z.unknown()).meta({ description: "the figures behind it, per rule (docs/ANOMALIES.md)" }),
+    entries: z.array(z.number().int().nonnegative()).meta({ description: 'ledger indexes of the entries that caused it, ascending (at most 32)' }),
+  })
+  .meta({ id: 'Anomaly' });
+
+const pageLimit = z.string().regex(/^([1-9][0-9]{0,2}|1000)$/, 'must be an integer from 1 to 1000');
+
+/** The query of GET /v1/regulator/anomalies; unknown parameters are rejected. */
+export const anomaliesQuery = z.strictObject({
+  rule: anomalyRule.optional(),
+  subject: id.optional(),
+  severity: anomalySeverity.optional(),
+  since: timestamp.optional().meta({ description: 'only anomalies that opened at or after this instant' }),
+  limit: pageLimit.optional().meta({ description: 'page size, 1 to 1000 (default 100)' }),
+  cursor: z.string().max(400).optional().meta({ description: 'where a page continues: take it from `next`' }),
+});
+
+export const anomalyPage = z
+  .object({
+    anomalies: z.array(anomaly).meta({ description: 'open anomalies, newest first (by since, then rule and subject, descending)' }),
+    next: z.string().nullable().meta({ description: 'path and query of the next page, or null' }),
+  })
+  .meta({ id: 'AnomalyPage' });
+
+export const rating = z
+  .object({
+    score: z.number().int().min(0).max(100),
+    parts: z.object({
+      fundSafety: z.number().int().min(0).max(35),
+      refunds: z.number().int().min(0).max(20),
+      complaints: z.number().int().min(0).max(20),
+      compliance: z.number().int().min(0).max(15),
+      stability: z.number().int().min(0).max(10),
+    }),
+  })
+  .meta({ id: 'MerchantRating', description: 'the published 100-point score behind stars (docs/RATING.md)' });
+
+export const regulatorMerchant = merchantFull
+  .extend({ anomalies: z.array(anomaly).meta({ description: 'its open anomalies, newest first' }), rating })
+  .meta({ id: 'RegulatorMerchant' });
+
+export const anomalyDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/regulator/anomalies',
+    tag: 'regulator',
+    summary: 'Open anomalies (SPEC §10), newest first, filtered and paginated',
+    description:
+      'Regulators only. Anomalies are computed as entries are appended; rules that depend on elapsed time are evaluated against the current clock. ' +
+      'Filters combine (AND). `next` is the path and query of the next page, or null. The rules, thresholds and decisions: docs/ANOMALIES.md.',
+    auth: 'signed',
+    query: anomaliesQuery,
+    responses: { 200: { description: 'A page of open anomalies', schema: anomalyPage } },
+    errors: ['unauthenticated', 'forbidden', 'invalid_request'],
+  },
+  {
+    method: 'get',
+    path: '/v1/regulator/merchants',
+    tag: 'regulator',
+    summary: "Every merchant's full view with its open anomalies and rating, lowest stars first",
+    description: 'Regulators only. Ties are broken by score, then id. The score and its caps: docs/RATING.md.',
+    auth: 'signed',
+    responses: { 200: { description: 'The merchants', schema: z.object({ merchants: z.array(regulatorMerchant) }) } },
+    errors: ['unauthenticated', 'forbidden'],
   },
 ];

@@ -12,6 +12,7 @@ import { allow, principalOf } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
 import { cardEntryIndexes, findMerchant, getCard, holderActor } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
+import { merchantStars } from '../regulator/merchant-rating.js';
 
 export const cardRoutes = (services: Services): Router => {
   const { ledger } = services;
@@ -42,7 +43,8 @@ export const cardRoutes = (services: Services): Router => {
     if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
     const p = principalOf(res);
     const full = p !== undefined && (p.role === 'regulator' || p.id === merchantId);
-    res.json(full ? fullMerchantView(merchant) : publicMerchantView(merchant));
+    const stars = merchantStars(view, merchant, services.now());
+    res.json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
   });
 
   return r;

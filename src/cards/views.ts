@@ -1,22 +1,25 @@
-/** The merchant read views (SPEC §8): public for anyone, full for the merchant itself and regulators. */
+/**
+ * The merchant read views (SPEC §8): public for anyone, full for the merchant
+ * itself and regulators. `stars` comes from the regulator's rating
+ * (src/regulator/merchant-rating.ts), which needs anomalies and the clock.
+ */
 import type { MerchantFull, MerchantPublic } from '../../schemas/cards.js';
-import { merchantStars } from './stars.js';
 import type { Merchant } from './state.js';
 
-export const publicMerchantView = ({ actor, tier, record: m }: Merchant): MerchantPublic => ({
+export const publicMerchantView = ({ actor, tier, record: m }: Merchant, stars: number): MerchantPublic => ({
   id: actor.id,
   name: actor.name,
   tier,
   status: m.status,
-  stars: merchantStars(m),
+  stars,
   custodyOk: m.custody >= m.required,
   complaintsOpen: m.complaintsOpen,
 });
 
-export const fullMerchantView = (merchant: Merchant): MerchantFull => {
+export const fullMerchantView = (merchant: Merchant, stars: number): MerchantFull => {
   const m = merchant.record;
   return {
-    ...publicMerchantView(merchant),
+    ...publicMerchantView(merchant, stars),
     outstanding: m.outstanding,
     custody: m.custody,
     required: m.required,

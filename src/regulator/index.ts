@@ -4,18 +4,24 @@
  * every accepted event and answers regulators' reads.
  */
 import { Router } from 'express';
-import { exportDocs, verifyDocs } from '../../schemas/regulator.js';
+import { anomalyDocs, exportDocs, verifyDocs } from '../../schemas/regulator.js';
 import type { Plugin } from '../domain/plugin.js';
 import { verifyRoutes } from './verify-routes.js';
+import { anomalyObserver } from './anomalies/index.js';
+import { anomalyRoutes } from './anomaly-routes.js';
+import { merchantListRoutes } from './merchant-routes.js';
 import { exportRoutes } from './exports/routes.js';
 
 export const regulatorPlugin: Plugin = {
   name: 'regulator',
+  observers: [anomalyObserver],
   routes(services) {
     const r = Router();
     r.use(verifyRoutes(services));
+    r.use(anomalyRoutes(services));
+    r.use(merchantListRoutes(services));
     r.use(exportRoutes(services));
     return r;
   },
-  docs: [...verifyDocs, ...exportDocs],
+  docs: [...verifyDocs, ...exportDocs, ...anomalyDocs],
 };

@@ -1,8 +1,5 @@
-/** The pure regulatory numbers of SPEC §6 and the provisional stars of §10. */
-import type { MerchantRecord } from '../../schemas/cards.js';
+/** The pure regulatory numbers of SPEC §6 (the stars of §10: test/regulator/rating.test.ts). */
 import { COOLING_OFF_MS, requiredCustody, withinCoolingOff } from '../../src/cards/policy.js';
-import { merchantStars } from '../../src/cards/stars.js';
-import { emptyMerchantRecord } from '../../src/cards/state.js';
 
 describe('requiredCustody', () => {
   test.each([
@@ -32,23 +29,5 @@ describe('withinCoolingOff', () => {
     expect(withinCoolingOff(t0, t0 + COOLING_OFF_MS)).toBe(true);
     expect(withinCoolingOff(t0, t0 + COOLING_OFF_MS + 1)).toBe(false);
     expect(COOLING_OFF_MS).toBe(604_800_000);
-  });
-});
-
-describe('merchantStars (provisional, until the regulator issue)', () => {
-  const m = (o: Partial<MerchantRecord>): MerchantRecord => ({ ...emptyMerchantRecord('m-1'), ...o });
-
-  test('when the merchant is closed or suspended from issuing, then 1 star, whatever its figures', () => {
-    expect(merchantStars(m({ status: 'closed', custody: 10, required: 0 }))).toBe(1);
-    expect(merchantStars(m({ status: 'suspendedIssuing' }))).toBe(1);
-  });
-
-  test('when custody meets required and no complaint is open, then at least 4 stars, even with warnings', () => {
-    expect(merchantStars(m({ custody: 100, required: 100, warnings: 3, complaintsTotal: 9 }))).toBeGreaterThanOrEqual(4);
-    expect(merchantStars(m({}))).toBeGreaterThanOrEqual(4);
-  });
-
-  test('when custody is short and complaints are open, then fewer than 4 stars', () => {
-    expect(merchantStars(m({ custody: 0, required: 100_000, complaintsOpen: 3, complaintsTotal: 3 }))).toBeLessThan(4);
   });
 });

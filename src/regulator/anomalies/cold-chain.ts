@@ -1,0 +1,94 @@
+/**
+ * temp-excursion and recorder-gap (SPEC §10), from the temperature readings of
+ * one subject: a shipment (readings posted with `shipment`) or a lot (posted
+ * with `code`; temp-excursion only). Readings are copied into state at append
+ * time, compactly and in pages, because an observer never reads the log; each
+ * post re-evaluates its subject over all of its readings, sorted by `t` (readings
+ * may arrive late and out of order, so a later post can open, change or close
+ * either anomaly). temp-excursion is exactly the trace view's (src/trace/temperature.ts).
+ *
+ * recorder-gap: two consecutive readings (by `t`) more than 10 min apart →
+ * yellow, more than 60 min → red. Like the excursion, its `since` is in the
+ * readings' time: the instant the first such silence passed 10 min.
+ */
+import type { LotTemperatureBody, StorageClass } from '../../../schemas/trace.js';
+import type { EventContext, State } from '../../domain/plugin.js';
+import { getLot, getShipment } from '../../trace/state.js';
+import { sortReadings, TEMP_LIMITS, tempExcursion, type Reading } from '../../trace/temperature.js';
+import { setOpen } from './store.js';
+import { MINUTE } from './time.js';
+import { anomalyId, boundEntries, iso, subjectKey, type Anomaly, type SubjectKind } from './types.js';
+
+export const GAP_YELLOW_MS = 10 * MINUTE;
+export const GAP_RED_MS = 60 * MINUTE;
+const PAGE = 1000;
+
+interface ReadingsHeader {
+  storage: StorageClass;
+  count: number;
+}
+/** [t ms, °C, entry index]. */
+type Compact = [number, number, number];
+
+const headerKey = (key: string) => `anomaly/readings/${key}`;
+const pageKey = (key: string, page: number) => `anomaly/readings/${key}/${page}`;
+
+/** Appends readings to a subject's store (pages of 1000) and returns all of them. */
+const storeReadings = (state: State, key: string, storage: StorageClass, added: Compact[]): Compact[] => {
+  const header = state.get<ReadingsHeader>(headerKey(key)) ?? { storage, count: 0 };
+  const all: Compact[] = [];
+  const pages = Math.ceil(header.count / PAGE);
+  for (let p = 0; p < pages; p++) all.push(...(state.get<Compact[]>(pageKey(key, p)) ?? []));
+  const firstDirty = Math.floor(header.count / PAGE);
+  all.push(...added);
+  for (let p = firstDirty; p * PAGE < all.length; p++) state.put(pageKey(key, p), all.slice(p * PAGE, (p + 1) * PAGE));
+  state.put(headerKey(key), { storage, count: all.length } satisfies ReadingsHeader);
+  return all;
+};
+
+/** recorder-gap over a subject's readings (sorted by t), or undefined when no gap exceeds 10 min. */
+export const recorderGap = (subject: string, readings: readonly Reading[]): Anomaly | undefined => {
+  const sorted = sortReadings(readings);
+  let since: number | undefined;
+  let max = 0;
+  let maxFrom = 0;
+  let over10 = 0;
+  let over60 = 0;
+  const entries: number[] = [];
+  for (let k = 1; k < sorted.length; k++) {
+    const from = Date.parse(sorted[k - 1].t);
+    const gap = Date.parse(sorted[k].t) - from;
+    if (gap <= GAP_YELLOW_MS) continue;
+    over10++;
+    if (gap > GAP_RED_MS) over60++;
+    since = Math.min(since ?? Infinity, from + GAP_YELLOW_MS);
+    entries.push(sorted[k - 1].index, sorted[k].index);
+    if (gap > max) [max, maxFrom] = [gap, from];
+  }
+  if (since === undefined) return undefined;
+  return {
+    id: anomalyId('recorder-gap', subject),
+    rule: 'recorder-gap',
+    severity: over60 ? 'red' : 'yellow',
+    subject,
+    since: iso(since),
+    detail: { maxGapMinutes: Math.round(max / 600) / 100, gapFrom: iso(maxFrom), gapTo: iso(maxFrom + max), gapsOver10Min: over10, gapsOver60Min: over60 },
+    entries: boundEntries(entries),
+  };
+};
+
+/** Observes lot.temperature: stores the readings and re-evaluates the subject's rules. */
+export const observeTemperature = (state: State, body: LotTemperatureBody, ctx: Pick<EventContext, 'index'>): void => {
+  const shipment = body.shipment !== undefined ? getShipment(state, body.shipment) : undefined;
+  const lot = getLot(state, shipment ? shipment.lot : body.code!);
+  if (!lot) return;
+  const kind: SubjectKind = shipment ? 'shipment' : 'lot';
+  const id = shipment ? shipment.shipment : lot.code;
+  // A lot's own readings matter only for temp-excursion, which ambient lots do not have.
+  if (kind === 'lot' && !TEMP_LIMITS[lot.storage]) return;
+  const key = subjectKey(kind, id);
+  const all = storeReadings(state, key, lot.storage, body.readings.map((r) => [Date.parse(r.t), r.c, ctx.index]));
+  const readings: Reading[] = all.map(([t, c, index]) => ({ t: iso(t), c, index }));
+  setOpen(state, 'temp-excursion', key, tempExcursion(id, lot.storage, readings) as Anomaly | undefined);
+  if (kind === 'shipment') setOpen(state, 'recorder-gap', key, recorderGap(id, readings));
+};
