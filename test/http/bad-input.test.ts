@@ -105,6 +105,19 @@ describe('the envelope: wrong types, missing and extra fields', () => {
     expect(res.body.detail).toContain(field);
   });
 
+  test.each([
+    ['601 s ahead of', 601_000],
+    ['601 s behind', -601_000],
+  ])('when at is %s the server clock, then 422 stale_event', async (_what, offset) => {
+    const at = new Date(f.clock.ms + offset).toISOString();
+    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-st', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at }), 'stale_event');
+  });
+
+  test('when at is exactly 600 s behind the server clock, then the event is accepted', async () => {
+    const at = new Date(f.clock.ms - 600_000).toISOString();
+    expect((await f.post(f.regulator, 'actor.register', { id: 'a-st2', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at })).status).toBe(201);
+  });
+
   test('when the envelope has an extra field, even signed, then 400 invalid_event (strict)', async () => {
     const env = { ...registration('a-4'), note: 'hi' };
     const res = await rejects(f, () => f.postEnvelope(env), 'invalid_event');
