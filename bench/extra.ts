@@ -1,5 +1,6 @@
 /** Benchmarks that run on the big ledger after the engine's: the domain issues add theirs here. */
 import type { BigLedger } from './big-ledger.js';
+import { incrementalVerify } from './incremental-verify.js';
 
 export interface BenchContext {
   /** The big ledger's data directory. It is closed: open it with `big.open()` and close it when done. */
@@ -12,4 +13,6 @@ export interface BenchContext {
  * Each returns a JSON-able section for bench/results.json; a `rows` array of
  * { figure, value, ratio?, target?, ok? } also lands in the BENCHMARKS.md table.
  */
-export const extraBenchmarks: Record<string, (ctx: BenchContext) => Promise<unknown>> = {};
+export const extraBenchmarks: Record<string, (ctx: BenchContext) => Promise<unknown>> = {
+  incrementalVerify: (ctx) => incrementalVerify(ctx),
+};
