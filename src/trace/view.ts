@@ -83,7 +83,6 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
       if (list) list.push(l.code);
       else about.set(i, [l.code]);
     }
-  const indexes = [...about.keys()].sort((a, b) => a - b);
 
   const actors = new Map<string, TimelineItem['actor']>();
   const actorOf = (id: string) => {
@@ -100,7 +99,7 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
   const inspections: TraceParts['rest']['inspections'] = [];
   const readings: Array<Reading & { lot: string; shipment?: string }> = [];
   const subjects = new Map<string, { subject: string; storage: LotRecord['storage']; readings: Reading[] }>();
-  for (const index of indexes) {
+  for (const index of [...about.keys()].sort((a, b) => a - b)) {
     const entry = src.entry(index);
     if (!entry) continue;
     const code = lotOf(entry, about.get(index)!, lineage);
@@ -142,6 +141,6 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
         excursions,
       },
     },
-    indexes,
+    indexes: timeline.map((t) => t.index),
   };
 };
