@@ -1,27 +1,41 @@
 /**
- * A bounded LRU of committed state values as stored text (null = known absent).
+ * A bounded cache of committed state values as stored text (null = known absent).
  * Text, not objects, so a caller that mutates what it read cannot corrupt the cache.
+ *
+ * Two generations instead of a strict LRU: a hit in the young map costs one Map
+ * read; a hit in the old map promotes the value; when the young map reaches half
+ * the capacity it becomes the old one and the previous old one is dropped. (A
+ * strict LRU that deletes and re-inserts on every hit degrades badly on large
+ * V8 Maps: tens of microseconds per hit at 50,000 keys.) Writes go to the young
+ * map, which shadows any stale copy in the old one until that one is dropped.
  */
 export class StateCache {
-  private readonly map = new Map<string, string | null>();
-  constructor(private readonly capacity: number) {}
+  private young = new Map<string, string | null>();
+  private old = new Map<string, string | null>();
+  private readonly half: number;
+
+  constructor(capacity: number) {
+    this.half = Math.max(1, Math.floor(capacity / 2));
+  }
 
   get(key: string): string | null | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    const v = this.young.get(key);
+    if (v !== undefined) return v;
+    const o = this.old.get(key);
+    if (o !== undefined) this.set(key, o);
+    return o;
   }
 
   set(key: string, value: string | null): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+    this.young.set(key, value);
+    if (this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
+    }
   }
 
   clear(): void {
-    this.map.clear();
+    this.young.clear();
+    this.old.clear();
   }
 }
