@@ -1,6 +1,8 @@
 /** Benchmarks that run on the big ledger after the engine's: the domain issues add theirs here. */
 import type { BigLedger } from './big-ledger.js';
+import { anomaliesBench } from './anomalies.js';
 import { incrementalVerify } from './incremental-verify.js';
+import { traceBench } from './trace.js';
 
 export interface BenchContext {
   /** The big ledger's data directory. It is closed: open it with `big.open()` and close it when done. */
@@ -15,4 +17,6 @@ export interface BenchContext {
  */
 export const extraBenchmarks: Record<string, (ctx: BenchContext) => Promise<unknown>> = {
   incrementalVerify: (ctx) => incrementalVerify(ctx),
+  anomalies: (ctx) => anomaliesBench(ctx),
+  trace: (ctx) => traceBench(ctx),
 };

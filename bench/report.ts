@@ -56,7 +56,7 @@ export const renderMarkdown = (r: Results): string => {
       single ? h.eventsPerSec >= limit * 0.25 && h.latency.p99Ms <= 50 : h.eventsPerSec >= limit * 0.5,
     );
   }
-  for (const [name, v] of Object.entries(s)) if (v && Array.isArray(v.rows)) for (const x of v.rows) row(x.figure, x.value, x.ratio ?? '—', x.target ?? '—', x.ok);
+  for (const v of Object.values(s)) if (v && Array.isArray(v.rows)) for (const x of v.rows) row(x.figure, x.value, x.ratio ?? '—', x.target ?? '—', x.ok);
 
   const b = s.build;
   return `# Benchmarks
