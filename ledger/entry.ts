@@ -19,13 +19,21 @@ export interface Entry {
 
 export const ZERO_HASH = new Uint8Array(32);
 
-export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope): Uint8Array =>
-  leafHash(suite, utf8(canonicalize({ index, at, event })));
+/**
+ * leaf = SHA-256(0x00 || JCS({index, at, event})). The members sort as at < event < index,
+ * so the canonical entry is assembled around the event's canonical form, which a
+ * caller that already has it (canonicalEnvelope(event).full) may pass in.
+ */
+export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope, canonicalEvent?: string): Uint8Array =>
+  leafHash(
+    suite,
+    utf8(`{"at":${canonicalize(at)},"event":${canonicalEvent ?? canonicalize(event)},"index":${canonicalize(index)}}`),
+  );
 
 export const chainHash = (suite: Suite, prev: Uint8Array, leaf: Uint8Array): Uint8Array => suite.sha256(concatBytes(prev, leaf));
 
-export const makeEntry = (suite: Suite, index: number, at: string, event: Envelope, prev: Uint8Array): Entry => {
-  const leaf = entryLeaf(suite, index, at, event);
+export const makeEntry = (suite: Suite, index: number, at: string, event: Envelope, prev: Uint8Array, canonicalEvent?: string): Entry => {
+  const leaf = entryLeaf(suite, index, at, event, canonicalEvent);
   return { index, at, event, leaf: toHex(leaf), prev: toHex(prev), hash: toHex(chainHash(suite, prev, leaf)) };
 };
 
@@ -40,12 +48,13 @@ export const checkEntry = (
   entry: Entry,
   expectedIndex: number,
   prev: Uint8Array,
+  canonicalEvent?: string,
 ): { leaf: Uint8Array; hash: Uint8Array } | EntryFault => {
   if (!entry || typeof entry !== 'object' || entry.index !== expectedIndex || typeof entry.at !== 'string' || !entry.event)
     return { code: 'entry_malformed', detail: `entry ${expectedIndex} is missing or malformed` };
   let leaf: Uint8Array;
   try {
-    leaf = entryLeaf(suite, entry.index, entry.at, entry.event);
+    leaf = entryLeaf(suite, entry.index, entry.at, entry.event, canonicalEvent);
   } catch (e) {
     return { code: 'entry_malformed', detail: `entry ${expectedIndex} cannot be canonicalized: ${(e as Error).message}` };
   }

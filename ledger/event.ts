@@ -21,10 +21,29 @@ export type UnsignedEnvelope = Omit<Envelope, 'sig' | 'cosig'>;
 
 export const EVENT_DOMAIN = 'anxin/event/v1\n';
 
-export const signingInput = (envelope: UnsignedEnvelope | Envelope): Uint8Array => {
-  const { sig: _sig, cosig: _cosig, ...unsigned } = envelope as Envelope;
-  return utf8(EVENT_DOMAIN + canonicalize(unsigned));
+/**
+ * JCS of an envelope with its signatures (`full`, what the entry's leaf covers)
+ * and without them (`unsigned`, what they sign), in one pass over its members.
+ * Throws TypeError for values JSON cannot represent.
+ */
+export const canonicalEnvelope = (envelope: UnsignedEnvelope | Envelope): { full: string; unsigned: string } => {
+  const e = envelope as unknown as Record<string, unknown>;
+  const keys = Object.keys(e)
+    .filter((k) => e[k] !== undefined)
+    .sort();
+  let full = '';
+  let unsigned = '';
+  for (const k of keys) {
+    const member = canonicalize(k) + ':' + canonicalize(e[k]);
+    full += (full ? ',' : '') + member;
+    if (k !== 'sig' && k !== 'cosig') unsigned += (unsigned ? ',' : '') + member;
+  }
+  return { full: '{' + full + '}', unsigned: '{' + unsigned + '}' };
 };
+
+/** The bytes `sig` and every `cosig` sign, from the envelope or from its canonical unsigned form. */
+export const signingInput = (envelope: UnsignedEnvelope | Envelope, unsigned = canonicalEnvelope(envelope).unsigned): Uint8Array =>
+  utf8(EVENT_DOMAIN + unsigned);
 
 export const signEnvelope = (suite: Suite, seed: Uint8Array, envelope: UnsignedEnvelope): Envelope => ({
   ...envelope,

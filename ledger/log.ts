@@ -67,7 +67,8 @@ export interface Tx extends StateView {
   findEvent(actor: string, id: string): number | undefined;
   /** The event at an index returned by findEvent (durable, pending or in this transaction). */
   eventAt(index: number): Envelope | undefined;
-  append(event: Envelope): number;
+  /** Appends `event`; `canonical` = canonicalEnvelope(event).full when the caller has it (saves recomputing it). */
+  append(event: Envelope, canonical?: string): number;
 }
 
 export interface LedgerOptions {
@@ -188,6 +189,7 @@ export class Ledger {
     const at = new Date(atMs).toISOString();
     const writes = new Map<string, string | null>();
     const events: Envelope[] = [];
+    const canonicals: Array<string | undefined> = [];
     const base = this.pendingSize;
     const tx: Tx = {
       at,
@@ -215,12 +217,13 @@ export class Ledger {
         return text == null ? undefined : Number(text);
       },
       eventAt: (index) => (index >= base ? events[index - base] : this.eventAt(index)),
-      append: (event) => {
+      append: (event, canonical) => {
         const raw = eventKey(event.actor, event.id);
         if (tx.findEvent(event.actor, event.id) !== undefined)
           throw new TypeError(`event (${event.actor}, ${event.id}) is already in the log`);
         writes.set(raw, String(base + events.length));
         events.push(event);
+        canonicals.push(canonical);
         return base + events.length - 1;
       },
     };
@@ -234,8 +237,8 @@ export class Ledger {
     // Commit point of the transaction: from here on it is part of the log.
     this.lastAtMs = atMs;
     const group = (this.open ??= this.newGroup());
-    const entries = events.map((event) => {
-      const entry = makeEntry(suite, this.pendingSize, at, event, this.pendingHead);
+    const entries = events.map((event, i) => {
+      const entry = makeEntry(suite, this.pendingSize, at, event, this.pendingHead, canonicals[i]);
       this.pendingHead = fromHex(entry.hash)!;
       this.pendingSize++;
       group.ops.push({ type: 'put', key: treeKey(entry.index), value: treeRecord(this.frontier.push(fromHex(entry.leaf)!)), ...NODE_ENCODING });

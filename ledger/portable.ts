@@ -6,7 +6,7 @@
 export { toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, utf8, bytesEqual, concatBytes } from './encoding.js';
 export { canonicalize } from './jcs.js';
 export type { Suite } from './suite.js';
-export { EVENT_DOMAIN, signingInput, signEnvelope, cosignEnvelope, verifyEnvelopeSignature } from './event.js';
+export { EVENT_DOMAIN, canonicalEnvelope, signingInput, signEnvelope, cosignEnvelope, verifyEnvelopeSignature } from './event.js';
 export type { Envelope, UnsignedEnvelope } from './event.js';
 export { entryLeaf, chainHash, makeEntry, ZERO_HASH } from './entry.js';
 export type { Entry } from './entry.js';

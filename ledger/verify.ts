@@ -16,7 +16,7 @@
  */
 import { bytesEqual, fromBase64Url, fromHex, toHex } from './encoding.js';
 import { checkEntry, entryLeaf, ZERO_HASH, type Entry } from './entry.js';
-import { signingInput } from './event.js';
+import { canonicalEnvelope, signingInput } from './event.js';
 import { verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { GENESIS_TYPE, OPERATOR_ACTOR, type GenesisBody } from './genesis.js';
 import { Frontier, type NodeId } from './merkle.js';
@@ -208,7 +208,7 @@ export class LogVerifier {
       }
     };
 
-    const replayEntry = (entry: Entry, index: number) => {
+    const replayEntry = (entry: Entry, index: number, unsigned: string | undefined) => {
       const ev = entry.event;
       if (typeof entry.at !== 'string' || !ISO_MS.test(entry.at) || entry.at < this.lastAt)
         this.fault(index, 'entry_malformed', `entry ${index}: receive time ${entry.at} is not RFC 3339 or goes backwards`);
@@ -222,13 +222,8 @@ export class LogVerifier {
       }
       if (!this.dedup(String(ev?.actor), String(ev?.id), index)) this.fault(index, 'duplicate_id', `event (${ev.actor}, ${ev.id}) appears twice`);
 
-      let message: Uint8Array;
-      try {
-        message = signingInput(ev);
-      } catch {
-        this.fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
-        return;
-      }
+      if (unsigned === undefined) return void this.fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
+      const message = signingInput(ev, unsigned);
       const requireSignature = (publicKey: string, signature: string, f: Fault) => {
         const key = typeof publicKey === 'string' ? fromBase64Url(publicKey) : undefined;
         const sig = typeof signature === 'string' ? fromBase64Url(signature) : undefined;
@@ -257,7 +252,13 @@ export class LogVerifier {
           this.expected = entry.index;
         }
         const index = this.expected;
-        const checked = checkEntry(suite, entry, index, this.head);
+        let canonical: { full: string; unsigned: string } | undefined;
+        try {
+          canonical = entry?.event && typeof entry.event === 'object' ? canonicalEnvelope(entry.event) : undefined;
+        } catch {
+          canonical = undefined; // checkEntry reports it
+        }
+        const checked = checkEntry(suite, entry, index, this.head, canonical?.full);
         if ('code' in checked) {
           this.fault(index, checked.code, checked.detail);
           if (checked.code === 'entry_malformed') {
@@ -266,14 +267,14 @@ export class LogVerifier {
             continue;
           }
           // Content changed: the tree gets the content's leaf; the chain resyncs on the stored hash.
-          await pushLeaf(entryLeaf(suite, entry.index, entry.at, entry.event), index);
+          await pushLeaf(entryLeaf(suite, entry.index, entry.at, entry.event, canonical?.full), index);
           this.head = fromHex(entry.hash)?.length === 32 ? fromHex(entry.hash)! : this.head;
         } else {
           await pushLeaf(checked.leaf, index);
           this.head = checked.hash;
         }
         this.expected++;
-        replayEntry(entry, index);
+        replayEntry(entry, index, canonical?.unsigned);
         await advanceCheckpoints(this.expected);
         if (pool.outstanding > 8192) {
           await pool.below(2048);

@@ -101,7 +101,7 @@ export class Ingest {
                 if (!key || !sig || !nodeSuite.verify(key, p.message, sig)) throw new ApiError(code, detail);
               },
             });
-            return { index: tx.append(p.event), retry: false };
+            return { index: tx.append(p.event, p.canonical), retry: false };
           } catch (e) {
             throw isApiError(e) ? new ItemError(i, e) : e;
           }

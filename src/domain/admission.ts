@@ -13,7 +13,7 @@
  * answered before its clock is checked) and in the engine on replay.
  */
 import { z } from 'zod';
-import { signingInput, type Envelope } from '../../ledger/index.js';
+import { canonicalEnvelope, signingInput, type Envelope } from '../../ledger/index.js';
 import { envelope as envelopeSchema } from '../../schemas/envelope.js';
 import { ApiError, type ErrorCode } from '../errors.js';
 import type { Catalogue } from './catalogue.js';
@@ -24,6 +24,8 @@ export interface ParsedEvent {
   type: EventType;
   /** The signing input (SPEC §2). */
   message: Uint8Array;
+  /** JCS of the whole envelope (what the entry's leaf covers), when parseEvent computed it. */
+  canonical?: string;
 }
 
 /** Renders zod issues as "path: message; …" for a problem detail. */
@@ -36,7 +38,8 @@ export const describeIssues = (error: z.ZodError, prefix = ''): string =>
     })
     .join('; ');
 
-export const parseEvent = (catalogue: Catalogue, raw: unknown): ParsedEvent => {
+/** Stateless checks. `message` may be passed when the caller already computed the signing input (replay). */
+export const parseEvent = (catalogue: Catalogue, raw: unknown, message?: Uint8Array): ParsedEvent => {
   const env = envelopeSchema.safeParse(raw);
   if (!env.success) throw new ApiError('invalid_event', describeIssues(env.error));
   const event = raw as Envelope;
@@ -44,13 +47,13 @@ export const parseEvent = (catalogue: Catalogue, raw: unknown): ParsedEvent => {
   if (!type) throw new ApiError('unknown_type', `no event type ${event.type}; see /openapi.yaml for the catalogue`);
   const body = type.body.safeParse(event.body);
   if (!body.success) throw new ApiError('invalid_event', describeIssues(body.error, 'body'));
-  let message: Uint8Array;
+  if (message) return { event, type, message };
   try {
-    message = signingInput(event);
+    const canonical = canonicalEnvelope(event);
+    return { event, type, message: signingInput(event, canonical.unsigned), canonical: canonical.full };
   } catch (e) {
     throw new ApiError('invalid_event', `the event cannot be canonicalized: ${(e as Error).message}`);
   }
-  return { event, type, message };
 };
 
 export interface AdmitContext {

@@ -28,7 +28,7 @@ export const domainReplay = (catalogue: Catalogue, options: { maxSkewS: number }
         return undefined;
       }
       try {
-        const parsed = parseEvent(catalogue, entry.event);
+        const parsed = parseEvent(catalogue, entry.event, ctx.message);
         admitEvent(catalogue, tx, parsed, {
           index: entry.index,
           at: entry.at,
