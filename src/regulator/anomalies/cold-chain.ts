@@ -14,7 +14,7 @@
 import type { LotTemperatureBody, StorageClass } from '../../../schemas/trace.js';
 import type { EventContext, State } from '../../domain/plugin.js';
 import { getLot, getShipment } from '../../trace/state.js';
-import { sortReadings, TEMP_LIMITS, tempExcursion, type Reading } from '../../trace/temperature.js';
+import { TEMP_LIMITS, tempExcursion, type Reading } from '../../trace/temperature.js';
 import { setOpen } from './store.js';
 import { MINUTE } from './time.js';
 import { anomalyId, boundEntries, iso, subjectKey, type Anomaly, type SubjectKind } from './types.js';
@@ -26,6 +26,8 @@ const PAGE = 1000;
 interface ReadingsHeader {
   storage: StorageClass;
   count: number;
+  /** The highest reading so far: while it is within the limit, no excursion is possible. */
+  maxC: number;
 }
 /** [t ms, °C, entry index]. */
 type Compact = [number, number, number];
@@ -33,22 +35,25 @@ type Compact = [number, number, number];
 const headerKey = (key: string) => `anomaly/readings/${key}`;
 const pageKey = (key: string, page: number) => `anomaly/readings/${key}/${page}`;
 
-/** Appends readings to a subject's store (pages of 1000) and returns all of them. */
-const storeReadings = (state: State, key: string, storage: StorageClass, added: Compact[]): Compact[] => {
-  const header = state.get<ReadingsHeader>(headerKey(key)) ?? { storage, count: 0 };
+/** Appends readings to a subject's store (pages of 1000) and returns all of them with the new header. */
+const storeReadings = (state: State, key: string, storage: StorageClass, added: Compact[]): { all: Compact[]; header: ReadingsHeader } => {
+  const prev = state.get<ReadingsHeader>(headerKey(key));
   const all: Compact[] = [];
-  const pages = Math.ceil(header.count / PAGE);
-  for (let p = 0; p < pages; p++) all.push(...(state.get<Compact[]>(pageKey(key, p)) ?? []));
-  const firstDirty = Math.floor(header.count / PAGE);
+  const count = prev?.count ?? 0;
+  for (let p = 0; p * PAGE < count; p++) all.push(...(state.get<Compact[]>(pageKey(key, p)) ?? []));
   all.push(...added);
-  for (let p = firstDirty; p * PAGE < all.length; p++) state.put(pageKey(key, p), all.slice(p * PAGE, (p + 1) * PAGE));
-  state.put(headerKey(key), { storage, count: all.length } satisfies ReadingsHeader);
-  return all;
+  for (let p = Math.floor(count / PAGE); p * PAGE < all.length; p++) state.put(pageKey(key, p), all.slice(p * PAGE, (p + 1) * PAGE));
+  const header: ReadingsHeader = { storage, count: all.length, maxC: Math.max(prev?.maxC ?? -Infinity, ...added.map((r) => r[1])) };
+  state.put(headerKey(key), header);
+  return { all, header };
 };
 
-/** recorder-gap over a subject's readings (sorted by t), or undefined when no gap exceeds 10 min. */
-export const recorderGap = (subject: string, readings: readonly Reading[]): Anomaly | undefined => {
-  const sorted = sortReadings(readings);
+/** Readings by t, ties by entry index, then in the order posted: the order sortReadings gives. */
+const byTime = (a: Compact, b: Compact): number => a[0] - b[0] || a[2] - b[2];
+
+/** recorder-gap over a subject's readings, or undefined when no two consecutive readings are more than 10 min apart. */
+export const recorderGap = (subject: string, readings: readonly Compact[]): Anomaly | undefined => {
+  const sorted = [...readings].sort(byTime);
   let since: number | undefined;
   let max = 0;
   let maxFrom = 0;
@@ -56,13 +61,13 @@ export const recorderGap = (subject: string, readings: readonly Reading[]): Anom
   let over60 = 0;
   const entries: number[] = [];
   for (let k = 1; k < sorted.length; k++) {
-    const from = Date.parse(sorted[k - 1].t);
-    const gap = Date.parse(sorted[k].t) - from;
+    const from = sorted[k - 1][0];
+    const gap = sorted[k][0] - from;
     if (gap <= GAP_YELLOW_MS) continue;
     over10++;
     if (gap > GAP_RED_MS) over60++;
     since = Math.min(since ?? Infinity, from + GAP_YELLOW_MS);
-    entries.push(sorted[k - 1].index, sorted[k].index);
+    entries.push(sorted[k - 1][2], sorted[k][2]);
     if (gap > max) [max, maxFrom] = [gap, from];
   }
   if (since === undefined) return undefined;
@@ -84,11 +89,15 @@ export const observeTemperature = (state: State, body: LotTemperatureBody, ctx: 
   if (!lot) return;
   const kind: SubjectKind = shipment ? 'shipment' : 'lot';
   const id = shipment ? shipment.shipment : lot.code;
+  const limits = TEMP_LIMITS[lot.storage];
   // A lot's own readings matter only for temp-excursion, which ambient lots do not have.
-  if (kind === 'lot' && !TEMP_LIMITS[lot.storage]) return;
+  if (kind === 'lot' && !limits) return;
   const key = subjectKey(kind, id);
-  const all = storeReadings(state, key, lot.storage, body.readings.map((r) => [Date.parse(r.t), r.c, ctx.index]));
-  const readings: Reading[] = all.map(([t, c, index]) => ({ t: iso(t), c, index }));
-  setOpen(state, 'temp-excursion', key, tempExcursion(id, lot.storage, readings) as Anomaly | undefined);
-  if (kind === 'shipment') setOpen(state, 'recorder-gap', key, recorderGap(id, readings));
+  const { all, header } = storeReadings(state, key, lot.storage, body.readings.map((r) => [Date.parse(r.t), r.c, ctx.index]));
+  // No reading ever above the limit: no excursion can exist (the common case; saves the full evaluation).
+  if (limits && header.maxC > limits.aboveC) {
+    const readings: Reading[] = all.map(([t, c, index]) => ({ t: iso(t), c, index }));
+    setOpen(state, 'temp-excursion', key, tempExcursion(id, lot.storage, readings) as Anomaly | undefined);
+  }
+  if (kind === 'shipment') setOpen(state, 'recorder-gap', key, recorderGap(id, all));
 };

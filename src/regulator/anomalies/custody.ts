@@ -6,7 +6,8 @@
  * that opened it and each entry that changed its severity.
  */
 import type { EventContext, State } from '../../domain/plugin.js';
-import { findMerchant } from '../../cards/state.js';
+import type { MerchantRecord } from '../../../schemas/cards.js';
+import { findMerchant, merchantKey } from '../../cards/state.js';
 import { getOpen, setOpen } from './store.js';
 import { anomalyId, boundEntries, subjectKey, type Anomaly, type Severity } from './types.js';
 
@@ -17,13 +18,14 @@ export const custodySeverity = (custody: number, required: number): Severity | u
 };
 
 export const checkCustody = (state: State, merchant: string, ctx: Pick<EventContext, 'index' | 'at'>): void => {
-  const m = findMerchant(state, merchant);
-  if (!m) return;
+  // The merchant record alone decides; the actor record (for the tier) is read only for an open anomaly.
+  const record = state.get<MerchantRecord>(merchantKey(merchant));
+  if (!record) return;
   const key = subjectKey('merchant', merchant);
-  const prev = getOpen(state, 'custody-short', key);
-  const { custody, required } = m.record;
+  const { custody, required } = record;
   const severity = custodySeverity(custody, required);
   if (!severity) return setOpen(state, 'custody-short', key, undefined);
+  const prev = getOpen(state, 'custody-short', key);
   const entries = !prev ? [ctx.index] : prev.severity !== severity ? [...prev.entries, ctx.index] : prev.entries;
   const next: Anomaly = {
     id: anomalyId('custody-short', merchant),
@@ -31,7 +33,7 @@ export const checkCustody = (state: State, merchant: string, ctx: Pick<EventCont
     severity,
     subject: merchant,
     since: prev?.since ?? ctx.at,
-    detail: { tier: m.tier, custody, required, shortfall: required - custody },
+    detail: { tier: findMerchant(state, merchant)?.tier, custody, required, shortfall: required - custody },
     entries: boundEntries(entries),
   };
   setOpen(state, 'custody-short', key, next);

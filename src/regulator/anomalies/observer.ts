@@ -31,8 +31,8 @@ type Body = Record<string, any>;
 
 const sale: Handler = (state, e, ctx) => {
   const b = e.body as Body;
-  recordSale(state, e.actor, b.amount, e.type === 'card.issue', ctx);
-  refresh(state, salesSpike, e.actor, ctx.atMs);
+  const facts = recordSale(state, e.actor, b.amount, e.type === 'card.issue', ctx);
+  if (facts) refresh(state, salesSpike, e.actor, ctx.atMs, facts);
   checkCustody(state, e.actor, ctx);
 };
 

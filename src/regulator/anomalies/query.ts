@@ -69,7 +69,11 @@ export const listAnomalies = async (src: AnomalySource, q: AnomalyQuery, nowMs: 
   const want = q.limit + 1;
   const prefix = indexPrefix(q);
   let e = 0;
-  for await (const { key: full } of src.scan(prefix, { reverse: true, ...(below !== undefined && { lt: below }), ...(above !== undefined && { gt: above }) })) {
+  // Every row of a rule/severity index either matches or is superseded by the overlay, so a page
+  // needs at most want + overlay rows; the subject index (a few rows) may also skip on rule and severity.
+  const limit = q.subject === undefined ? want + overlay.size : undefined;
+  const range = { reverse: true, ...(below !== undefined && { lt: below }), ...(above !== undefined && { gt: above }), ...(limit && { limit }) };
+  for await (const { key: full } of src.scan(prefix, range)) {
     const key = full.slice(prefix.length);
     while (e < extra.length && extra[e].key > key && out.length < want) out.push(extra[e++]);
     if (out.length >= want) break;

@@ -35,17 +35,25 @@ export interface SalesFacts {
 
 const salesKey = (merchant: string) => `anomaly/sales/${merchant}`;
 
-/** Records a card.issue or card.topup of `amount` fen. */
-export const recordSale = (state: State, merchant: string, amount: number, isIssue: boolean, ctx: Pick<EventContext, 'index' | 'atMs'>): void => {
+/** Records a card.issue or card.topup of `amount` fen; returns the facts as written. */
+export const recordSale = (
+  state: State,
+  merchant: string,
+  amount: number,
+  isIssue: boolean,
+  ctx: Pick<EventContext, 'index' | 'atMs'>,
+): SalesFacts | undefined => {
   const prev = state.get<SalesFacts>(salesKey(merchant));
-  if (!prev && !isIssue) return; // a top-up always follows an issue; nothing to anchor it otherwise
+  if (!prev && !isIssue) return undefined; // a top-up always follows an issue; nothing to anchor it otherwise
   const today = cstDay(ctx.atMs);
   const days = (prev?.days ?? []).filter(([d]) => d > today - KEPT_DAYS);
   const last = days[days.length - 1];
   if (last && last[0] === today) last[1] += amount;
   else days.push([today, amount]);
   const recent = [...(prev?.recent ?? []), [ctx.index, today] as [number, number]].slice(-RECENT);
-  state.put(salesKey(merchant), { lastAt: ctx.atMs, first: prev?.first ?? [ctx.atMs, ctx.index], days, recent } satisfies SalesFacts);
+  const facts: SalesFacts = { lastAt: ctx.atMs, first: prev?.first ?? [ctx.atMs, ctx.index], days, recent };
+  state.put(salesKey(merchant), facts);
+  return facts;
 };
 
 /** When the merchant first issued a card (ms), if it has. */

@@ -13,10 +13,11 @@
  *   anomaly/sched/min/<minute>          [due, rule, subjectKey][] sorted by due
  *   anomaly/sched/due/<rule>/<subject>  the one pending instant that counts for (rule, subject)
  *
- * One subject has at most one live item: scheduling an earlier instant replaces
- * it (the later item goes stale and is skipped); a later instant is left for the
- * pending evaluation to ask for again. Values stay small: a minute's items, an
- * hour's minutes, and the hours of the horizon (at most ~31 days ahead).
+ * One subject has at most one item: scheduling replaces it, and a rule that
+ * can no longer change by time alone unschedules it, so the schedule holds only
+ * changes that can really happen (a query never wades through dead items).
+ * Values stay small: a minute's items, an hour's minutes, and the hours of the
+ * horizon (at most ~31 days ahead).
  */
 import type { State } from '../../domain/plugin.js';
 import { HOUR, MINUTE } from './time.js';
@@ -49,10 +50,47 @@ const byDue = (a: Item, b: Item): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a
 /** The instant (rule, subject) is due to be re-evaluated, if any. */
 export const scheduledAt = (state: Reader, rule: Rule, subjectKey: string): number | undefined => state.get<number>(dueKey(rule, subjectKey));
 
-/** Asks for (rule, subject) to be re-evaluated at `at` (ms), unless an evaluation at or before it is pending. */
+/** The earliest pending instant, from the structure itself. */
+const earliest = (state: Reader): number | undefined => {
+  const hours = state.get<number[]>(HOURS);
+  if (!hours?.length) return undefined;
+  const minutes = state.get<number[]>(hourKey(hours[0]));
+  return minutes?.length ? state.get<Item[]>(minuteKey(minutes[0]))?.[0]?.[0] : undefined;
+};
+
+/** Drops the pending re-evaluation of (rule, subject), if any. */
+export const unschedule = (state: State, rule: Rule, subjectKey: string): void => {
+  const at = scheduledAt(state, rule, subjectKey);
+  if (at === undefined) return;
+  state.del(dueKey(rule, subjectKey));
+  const minute = Math.floor(at / MINUTE);
+  const hour = Math.floor(at / HOUR);
+  const bucket = (state.get<Item[]>(minuteKey(minute)) ?? []).filter((x) => !(x[0] === at && x[1] === rule && x[2] === subjectKey));
+  if (bucket.length) state.put(minuteKey(minute), bucket);
+  else {
+    state.del(minuteKey(minute));
+    const minutes = (state.get<number[]>(hourKey(hour)) ?? []).filter((m) => m !== minute);
+    if (minutes.length) state.put(hourKey(hour), minutes);
+    else {
+      state.del(hourKey(hour));
+      state.put(
+        HOURS,
+        (state.get<number[]>(HOURS) ?? []).filter((h) => h !== hour),
+      );
+    }
+  }
+  if (state.get<number>(NEXT) === at) {
+    const next = earliest(state);
+    if (next === undefined) state.del(NEXT);
+    else state.put(NEXT, next);
+  }
+};
+
+/** Makes `at` (ms) the one instant (rule, subject) is re-evaluated at, replacing any other. */
 export const schedule = (state: State, rule: Rule, subjectKey: string, at: number): void => {
   const pending = scheduledAt(state, rule, subjectKey);
-  if (pending !== undefined && pending <= at) return;
+  if (pending === at) return;
+  if (pending !== undefined) unschedule(state, rule, subjectKey);
   state.put(dueKey(rule, subjectKey), at);
   const minute = Math.floor(at / MINUTE);
   const hour = Math.floor(at / HOUR);
@@ -74,18 +112,9 @@ export const schedule = (state: State, rule: Rule, subjectKey: string, at: numbe
   if (next === undefined || at < next) state.put(NEXT, at);
 };
 
-/** The earliest pending instant, from the structure itself. */
-const earliest = (state: Reader): number | undefined => {
-  const hours = state.get<number[]>(HOURS);
-  if (!hours?.length) return undefined;
-  const minutes = state.get<number[]>(hourKey(hours[0]));
-  return minutes?.length ? state.get<Item[]>(minuteKey(minutes[0]))?.[0]?.[0] : undefined;
-};
-
 /**
- * Removes and returns every live item due at or before `nowMs`, in due order
- * (stale items are dropped). The caller re-evaluates each; those evaluations
- * may schedule again, always after `nowMs`.
+ * Removes and returns every item due at or before `nowMs`, in due order. The
+ * caller re-evaluates each; those evaluations may schedule again, always after `nowMs`.
  */
 export const takeDue = (state: State, nowMs: number): Item[] => {
   const out: Item[] = [];
@@ -129,7 +158,7 @@ export const takeDue = (state: State, nowMs: number): Item[] => {
 };
 
 /**
- * The live items due at or before `nowMs` without changing anything: what a
+ * The items due at or before `nowMs`, without changing anything: what a
  * query must evaluate on top of committed state (items due by the latest entry
  * have already been run). Costs one read when nothing is due.
  */

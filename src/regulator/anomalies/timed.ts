@@ -12,7 +12,7 @@
  * that entry, the run may be older: the open record's `since` is kept.
  */
 import type { State } from '../../domain/plugin.js';
-import { schedule } from './schedule.js';
+import { schedule, unschedule } from './schedule.js';
 import { getOpen, setOpen } from './store.js';
 import { anomalyId, iso, subjectKey, type Anomaly, type Reader, type Rule, type Severity, type SubjectKind } from './types.js';
 
@@ -62,8 +62,8 @@ const runStart = <F>(rule: TimedRule<F>, f: F, t: number): number => {
 };
 
 /** The rule's anomaly for subject `id` at `nowMs`, given the open record `prev`, and when to look again. Pure. */
-export const evaluateTimed = <F>(rule: TimedRule<F>, state: Reader, id: string, nowMs: number, prev: Anomaly | undefined): Evaluation => {
-  const f = rule.facts(state, id);
+export const evaluateTimed = <F>(rule: TimedRule<F>, state: Reader, id: string, nowMs: number, prev: Anomaly | undefined, facts?: F): Evaluation => {
+  const f = facts ?? rule.facts(state, id);
   if (f === undefined) return {};
   const c = rule.at(f, nowMs);
   const nextAt = rule.nextChange(f, nowMs);
@@ -76,10 +76,14 @@ export const evaluateTimed = <F>(rule: TimedRule<F>, state: Reader, id: string, 
   };
 };
 
-/** Re-evaluates (rule, subject) at `nowMs` (an entry's server time), stores the result, and schedules the next look. */
-export const refresh = <F>(state: State, rule: TimedRule<F>, id: string, nowMs: number): void => {
+/**
+ * Re-evaluates (rule, subject) at `nowMs` (an entry's server time), stores the result, and schedules the
+ * next look (or none). `facts`, when the caller has just written them, saves reading them back.
+ */
+export const refresh = <F>(state: State, rule: TimedRule<F>, id: string, nowMs: number, facts?: F): void => {
   const key = subjectKey(rule.kind, id);
-  const { anomaly, nextAt } = evaluateTimed(rule, state, id, nowMs, getOpen(state, rule.rule, key));
+  const { anomaly, nextAt } = evaluateTimed(rule, state, id, nowMs, getOpen(state, rule.rule, key), facts);
   setOpen(state, rule.rule, key, anomaly);
   if (nextAt !== undefined) schedule(state, rule.rule, key, nextAt);
+  else unschedule(state, rule.rule, key);
 };
