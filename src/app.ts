@@ -17,6 +17,7 @@ import { ledgerRoutes } from './http/ledger-routes.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
 import { PLUGINS } from './plugins.js';
+import { pageRoutes } from './pages/index.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -67,6 +68,7 @@ export const buildApp = (deps: AppDeps): Express => {
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
   }
 
+  app.use(pageRoutes(services));
   app.use(notFoundHandler);
   app.use(problemHandler(deps.log));
   return app;

@@ -1,0 +1,95 @@
+/**
+ * The pages people use (SPEC §11), server-rendered from committed state:
+ *
+ *   /                 enter a trace code or a merchant id
+ *   /trace/{code}     the consumer trace page (what a QR code opens)
+ *   /m/{merchantId}   the prepaid-card check
+ *   /regulator        the regulator dashboard (signed in with a key file, in the browser)
+ *
+ * plus their static files (assets.ts). Mounted outside /v1 by one line in app.ts.
+ * Errors on these paths answer as HTML pages, not problem+json.
+ */
+import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import { ID_PATTERN } from '../../schemas/common.js';
+import { getActor } from '../actors/rules.js';
+import { findMerchant } from '../cards/state.js';
+import { publicMerchantView } from '../cards/views.js';
+import { merchantStars } from '../regulator/merchant-rating.js';
+import type { Services } from '../domain/plugin.js';
+import { assetRoutes } from './assets.js';
+import { pageContext } from './context.js';
+import { html } from './html.js';
+import { renderHome } from './home.js';
+import { renderPage, sendPage } from './layout.js';
+import { renderMerchantNotFound, renderMerchantPage } from './merchant/page.js';
+import { renderRegulatorPage } from './regulator/page.js';
+import { loadTrace } from './trace/data.js';
+import { renderTraceNotFound, renderTracePage } from './trace/page.js';
+
+const param = (req: Request, name: string): string => {
+  const v = req.params[name];
+  return typeof v === 'string' ? v : '';
+};
+
+/** A redirect from a GET form (?code= / ?id=) to the page, keeping ?lang=. */
+const formRedirect = (base: string, field: string) => (req: Request, res: Response) => {
+  const value = typeof req.query[field] === 'string' ? (req.query[field] as string).trim() : '';
+  const lang = typeof req.query.lang === 'string' ? `?lang=${encodeURIComponent(req.query.lang)}` : '';
+  res.redirect(303, value ? `${base}/${encodeURIComponent(value)}${lang}` : `/${lang}`);
+};
+
+export const pageRoutes = (services: Services): Router => {
+  const { ledger, config } = services;
+  const anchor = () => ({ origin: ledger.origin, operatorKey: ledger.operatorKey });
+  const r = Router();
+  r.use(assetRoutes());
+
+  r.get('/', (req, res) => {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 200, renderHome(ctx));
+  });
+
+  r.get('/trace', formRedirect('/trace', 'code'));
+  r.get('/trace/:code', (req, res) => {
+    const ctx = pageContext(req);
+    const code = param(req, 'code');
+    const data = ID_PATTERN.test(code) ? loadTrace(ledger, code, services.now()) : undefined;
+    if (!data) return sendPage(res, ctx, 404, renderTraceNotFound(ctx, code.slice(0, 80)));
+    sendPage(res, ctx, 200, renderTracePage(ctx, data, anchor()));
+  });
+
+  r.get('/m', formRedirect('/m', 'id'));
+  r.get('/m/:id', async (req, res) => {
+    const ctx = pageContext(req);
+    const id = param(req, 'id');
+    const merchant = ID_PATTERN.test(id) ? findMerchant(ledger, id) : undefined;
+    if (!merchant) return sendPage(res, ctx, 404, renderMerchantNotFound(ctx, id.slice(0, 80)));
+    const page = await renderMerchantPage(ctx, {
+      view: publicMerchantView(merchant, merchantStars(ledger, merchant, services.now())),
+      region: merchant.actor.region,
+      creditCode: merchant.actor.creditCode,
+      custodianName: getActor(ledger, merchant.custodian)?.name,
+      url: `${config.publicUrl}/m/${encodeURIComponent(merchant.actor.id)}`,
+    });
+    sendPage(res, ctx, 200, page);
+  });
+
+  r.get('/regulator', (req, res) => {
+    const ctx = pageContext(req);
+    const recall = typeof req.query.recall === 'string' && ID_PATTERN.test(req.query.recall) ? req.query.recall : '';
+    sendPage(res, ctx, 200, renderRegulatorPage(ctx, anchor(), recall));
+  });
+
+  r.use(pageErrors);
+  return r;
+};
+
+/** A bad path (undecodable percent-encoding) is 400; anything else is 500 and logged. Nothing internal is shown. */
+const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const ctx = pageContext(req);
+    const bad = err instanceof URIError;
+    if (!bad) console.error(err);
+    const body = html`<article class="card notfound"><h1>${ctx.t.errorTitle}</h1><p>${bad ? ctx.t.errorBadRequest : ctx.t.errorInternal}</p></article>`;
+    sendPage(res, ctx, bad ? 400 : 500, renderPage(ctx, { title: ctx.t.errorTitle, body }));
+};
