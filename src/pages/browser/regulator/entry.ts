@@ -29,11 +29,13 @@ export const checkEntry = (d: Dash, a: EntryAnswer, index: number): string | und
   return undefined;
 };
 
+const heading = (box: HTMLElement): HTMLElement => box.querySelector('h2') ?? box;
+
 export const showEntry = async (d: Dash, index: number, box: HTMLElement, body: HTMLElement): Promise<void> => {
   const { t } = d;
   box.hidden = false;
   fill(body, h('p', { class: 'muted' }, t.regLoading));
-  one(box).textContent = fmt(t.regEntry, { index });
+  heading(box).textContent = fmt(t.regEntry, { index });
   try {
     const { body: a } = await d.session.get<EntryAnswer>(`/v1/entries/${index}`);
     const bad = checkEntry(d, a, index);
@@ -48,4 +50,3 @@ export const showEntry = async (d: Dash, index: number, box: HTMLElement, body: 
   box.scrollIntoView({ block: 'nearest' });
 };
 
-const one = (box: HTMLElement): HTMLElement => box.querySelector('h2') ?? box;
