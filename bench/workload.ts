@@ -58,6 +58,8 @@ interface Card {
 
 interface Step {
   actor: SigningKey;
+  /** The envelope's actor when it is not the key's id (card:<id> for a holder). */
+  as?: string;
   type: string;
   body: (at: number) => unknown;
   holder?: SigningKey;
@@ -192,6 +194,15 @@ export class Workload {
       m.custody -= amount;
       m.consumedUnreleased -= amount;
       this.queue.push({ actor: this.bank, type: 'custody.release', body: () => ({ merchant: m.id, amount, purpose: 'consumption', ref: this.id('REL') }) });
+    } else if (r < 0.955 && card.holder && card.balance >= 1000) {
+      // A holder asks for a refund; the merchant pays half of the requests (refund-overdue otherwise).
+      const amount = 1000;
+      this.queue.push({ actor: card.holder, as: `card:${card.id}`, type: 'card.refundRequest', body: () => ({ card: card.id, amount, reason: 'service' }) });
+      if (this.random() < 0.5) {
+        card.balance -= amount;
+        m.outstanding -= amount;
+        this.queue.push({ actor: m.key, type: 'card.refund', body: () => ({ card: card.id, amount }) });
+      }
     } else if (r < 0.975) {
       const complaint = this.id('CP');
       this.complaintsOpen.push(complaint);
@@ -208,9 +219,9 @@ export class Workload {
 
   // ---- food --------------------------------------------------------------------------------
 
-  private readings(at: number, n: number, warm: boolean): Array<{ t: string; c: number }> {
+  private readings(at: number, n: number, warm: boolean, everyMin = 5): Array<{ t: string; c: number }> {
     return Array.from({ length: n }, (_, i) => ({
-      t: new Date(at - (n - i) * 5 * MIN).toISOString(),
+      t: new Date(at - (n - i) * everyMin * MIN).toISOString(),
       c: Math.round((warm && i > n / 3 ? 5.5 : 1.5 + this.random() * 2) * 10) / 10,
     }));
   }
@@ -222,7 +233,12 @@ export class Workload {
     const processor = this.pick(this.processors);
     const carrier = this.pick(this.carriers);
     const farm = codes?.farm ?? `DC-${n}-F`;
+    // A few journeys go wrong in ways regulators watch for (SPEC §10).
     const warm = n % 23 === 7;
+    const short = !codes && n % 41 === 3; // received 6 % short
+    const wild = !codes && n % 53 === 11; // wild East China Sea catch from the closed season
+    const gappy = !codes && n % 31 === 17; // the recorder skips: readings 15 min apart
+    const received = short ? 470 : 498;
     const fish = { name: '大陈岛大黄鱼', gtin: '06901234567892', category: 'aquatic' };
     const ship1 = `SH-${n}-1`;
     const steps: Step[] = [
@@ -234,8 +250,10 @@ export class Workload {
           product: fish,
           quantity: { amount: 500, unit: 'kg' },
           storage: 'chilled',
-          origin: { place: '台州市椒江区大陈岛', lat: 28.45, lon: 121.89, method: 'farmed' },
-          harvestedAt: new Date(at - 60 * MIN).toISOString(),
+          origin: wild
+            ? { place: '东海 大陈渔场', lat: 28.3, lon: 122.2, zone: 'east-china-sea', method: 'wild' }
+            : { place: '台州市椒江区大陈岛', lat: 28.45, lon: 121.89, method: 'farmed' },
+          harvestedAt: wild ? '2026-07-20T22:00:00.000Z' : new Date(at - 60 * MIN).toISOString(),
           expiresAt: new Date(at + 30 * DAY).toISOString(),
         }),
       },
@@ -243,8 +261,9 @@ export class Workload {
       { actor: producer, type: 'lot.ship', body: () => ({ shipment: ship1, code: farm, amount: 500, to: processor.id, carrier: carrier.id }) },
     ];
     const temps = codes ? 14 : 3;
-    for (let i = 0; i < temps; i++) steps.push({ actor: carrier, type: 'lot.temperature', body: (at) => ({ shipment: ship1, readings: this.readings(at, 12, warm) }) });
-    steps.push({ actor: processor, type: 'lot.receive', body: () => ({ shipment: ship1, amount: 498 }) });
+    for (let i = 0; i < temps; i++)
+      steps.push({ actor: carrier, type: 'lot.temperature', body: (at) => ({ shipment: ship1, readings: this.readings(at, 12, warm, gappy ? 15 : 5) }) });
+    steps.push({ actor: processor, type: 'lot.receive', body: () => ({ shipment: ship1, amount: received }) });
     const fillets = codes ? [codes.fillet] : [`DC-${n}-A`, `DC-${n}-B`, `DC-${n}-C`];
     steps.push({
       actor: processor,
@@ -277,7 +296,7 @@ export class Workload {
       steps.push({ actor: retailer, type: 'lot.receive', body: () => ({ shipment, amount }) });
       for (let i = 0; i < (codes ? 8 : 2); i++) steps.push({ actor: retailer, type: 'lot.sell', body: () => ({ code, amount: codes ? 10 : 20 }) });
     });
-    steps.push({ actor: processor, type: 'lot.dispose', body: () => ({ code: farm, amount: 198, reason: '加工下脚料' }) });
+    steps.push({ actor: processor, type: 'lot.dispose', body: () => ({ code: farm, amount: received - 300, reason: '加工下脚料' }) });
     return steps;
   }
 
@@ -304,7 +323,7 @@ export class Workload {
     this.clockMs += this.options.msPerBatch;
     const iso = new Date(at).toISOString();
     return steps.map((s) => {
-      const env = signEnvelope(nodeSuite, s.actor.seed, { v: 1, id: this.id('ev'), type: s.type, actor: s.actor.id, at: iso, body: s.body(at) });
+      const env = signEnvelope(nodeSuite, s.actor.seed, { v: 1, id: this.id('ev'), type: s.type, actor: s.as ?? s.actor.id, at: iso, body: s.body(at) });
       return s.holder ? cosignEnvelope(nodeSuite, s.holder.seed, env, 'holder') : env;
     });
   }
