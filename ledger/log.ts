@@ -34,7 +34,9 @@ import {
   readNodes,
   stateKey,
   prefixRange,
+  writeBatch,
   type Db,
+  type WriteOp,
 } from './store.js';
 import { StateCache } from './cache.js';
 import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
@@ -87,7 +89,7 @@ interface Group {
   id: number;
   start: number;
   entries: Entry[];
-  ops: Array<{ type: 'put' | 'del'; key: string; value?: string | Uint8Array; valueEncoding?: 'view' }>;
+  ops: WriteOp[];
   /** Raw keys whose latest pending write belongs to this group. */
   written: Map<string, string | null>;
   done: Promise<void>;
@@ -435,7 +437,7 @@ export class Ledger {
       const cpText = JSON.stringify(checkpoint);
       group.ops.push({ type: 'put', key: checkpointKey(size), value: cpText }, { type: 'put', key: HEAD_KEY, value: cpText });
       try {
-        await this.db.batch(group.ops as never, { sync: true });
+        await writeBatch(this.db, group.ops, true);
       } catch (cause) {
         this.fail(new LedgerError('LEDGER_WRITE_FAILED', 'a durable write to LevelDB failed; reopen the ledger', { cause }));
         break;

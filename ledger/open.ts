@@ -10,7 +10,7 @@ import { genesisEvent } from './genesis.js';
 import type { SigningKey } from './keys.js';
 import { Frontier, type StoredNode } from './merkle.js';
 import { nodeSuite as suite } from './suite-node.js';
-import { checkpointKey, entryKey, eventKey, HEAD_KEY, NODE_ENCODING, readEntry, readNodes, stateKey, treeKey, type Db } from './store.js';
+import { checkpointKey, entryKey, eventKey, HEAD_KEY, NODE_ENCODING, readEntry, readNodes, stateKey, treeKey, writeBatch, type Db } from './store.js';
 
 export interface GenesisRegulator {
   id: string;
@@ -51,9 +51,10 @@ export const writeGenesis = async (
     head: fromHex(entry.hash)!,
   });
   const cpText = JSON.stringify(checkpoint);
-  await db.batch(
+  await writeBatch(
+    db,
     [
-      { type: 'put', key: treeKey(0), value: treeRecord(nodes) as never, ...NODE_ENCODING },
+      { type: 'put', key: treeKey(0), value: treeRecord(nodes), ...NODE_ENCODING },
       { type: 'put', key: entryKey(0), value: JSON.stringify(entry) },
       { type: 'put', key: eventKey(event.actor, event.id), value: '0' },
       ...Object.entries(genesis.state?.(entry) ?? {}).map(([key, value]) => ({
@@ -64,7 +65,7 @@ export const writeGenesis = async (
       { type: 'put', key: checkpointKey(1), value: cpText },
       { type: 'put', key: HEAD_KEY, value: cpText },
     ],
-    { sync: true },
+    true,
   );
   return checkpoint;
 };

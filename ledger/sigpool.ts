@@ -113,11 +113,16 @@ export class SigPool {
     w.forEach((f) => f());
   }
 
+  /** Splits what is queued evenly over the workers, so no core waits while another has a backlog. */
   private send(): void {
     this.scheduled = false;
     const jobs = this.batch;
     this.batch = [];
-    if (!jobs.length) return;
+    const per = Math.ceil(jobs.length / this.workers.length);
+    for (let i = 0; i < jobs.length; i += per) this.dispatch(jobs.slice(i, i + per));
+  }
+
+  private dispatch(jobs: Job[]): void {
     const wi = this.load.indexOf(Math.min(...this.load));
     const n = jobs.length;
     const pubs = new Uint8Array(n * 32);

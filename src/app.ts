@@ -52,6 +52,7 @@ export const buildApp = (deps: AppDeps): Express => {
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);
+  app.set('etag', false);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, size: deps.ledger.size });
