@@ -12,7 +12,7 @@ import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
 import type { Plugin, Services } from './domain/plugin.js';
 import { authenticate } from './http/auth.js';
-import { eventRoutes } from './http/events.js';
+import { asExpress, ingestRoutes, type IngestRoutes } from './http/events.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
@@ -57,7 +57,10 @@ export const buildApp = (deps: AppDeps): Express => {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, size: deps.ledger.size });
   });
-  app.use('/v1', eventRoutes(ingest));
+  const ingestHandlers = ingestRoutes(ingest, deps.log ?? ((err) => console.error(err)));
+  app.locals.ingestRoutes = ingestHandlers satisfies IngestRoutes;
+  app.post('/v1/events', asExpress(ingestHandlers.single));
+  app.post('/v1/events/batch', asExpress(ingestHandlers.batch));
   app.use('/v1', ledgerRoutes(services));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
 

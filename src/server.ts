@@ -1,7 +1,9 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
+import { ingestFastPath, type IngestRoutes } from './http/events.js';
 import { loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
 
@@ -11,13 +13,22 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** The HTTP server: the ingest routes answer ahead of Express (see http/events.ts); everything else is the app. */
+export const createHttpServer = (app: Express): Server => {
+  const fast = ingestFastPath(app.locals.ingestRoutes as IngestRoutes);
+  return createServer((req, res) => {
+    if (!fast(req, res)) app(req, res);
+  });
+};
+
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
   const pool = new SigPool();
   const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s));
-    s.once('error', reject);
+  const server = createHttpServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => resolve());
   });
   let closing: Promise<void> | undefined;
   const close = () =>

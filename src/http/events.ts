@@ -1,13 +1,74 @@
-/** POST /v1/events and /v1/events/batch (SPEC §8). */
-import express, { Router } from 'express';
+/**
+ * POST /v1/events and /v1/events/batch (SPEC §8), as plain Node.js handlers.
+ *
+ * These two routes are the service's hot path. Express costs about 220 µs per
+ * request on this project's 2-core machine before a handler runs (measured:
+ * 106 µs for a bare Node handler, 331 µs for the same handler behind Express),
+ * which is a third of an append. So the handlers are written against Node's own
+ * request and response: the app mounts them like any route (tests drive them
+ * through Express), and the server also puts them in front of Express
+ * (`ingestFastPath`), where they answer the same way without its routing.
+ * Errors are rendered by the same function as everywhere else (problem.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
 import type { Ingest } from '../ingest.js';
+import { toApiError, writeProblem } from './problem.js';
 
 export const EVENT_BODY_LIMIT = 256 * 1024;
 export const BATCH_BODY_LIMIT = 8 * 1024 * 1024;
 export const MAX_BATCH = 1000;
 
-const json = (limit: number) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+const JSON_TYPE = /^application\/(?:json|[^/\s;]+\+json)$/;
+
+/**
+ * Reads a JSON body the way body-parser's strict json() does: only JSON media
+ * types (anything else is "no body"), UTF-8 only, gzip/deflate/br decoded, the
+ * limit applied to the decoded bytes, an empty body read as {}, and only an
+ * object or array at the top.
+ */
+export const readJsonBody = async (req: IncomingMessage, limit: number): Promise<unknown> => {
+  const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
+  if (!JSON_TYPE.test(type)) return undefined;
+  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError('invalid_json', `the body must be UTF-8, not ${charset}`);
+  const tooLarge = () => new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes; split it into smaller requests`);
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const decoders: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
+  if (encoding !== 'identity' && !decoders[encoding]) throw new ApiError('invalid_json', `Content-Encoding ${encoding} is not supported (use gzip, deflate or br)`);
+  if (encoding === 'identity' && Number(req.headers['content-length']) > limit) {
+    req.resume();
+    throw tooLarge();
+  }
+  const stream: Readable = encoding === 'identity' ? req : (req.pipe(decoders[encoding]()) as unknown as Readable);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        req.resume();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError('invalid_json', 'the body could not be read; check its Content-Encoding and Content-Length');
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const first = /\S/.exec(text)?.[0];
+  if (first === undefined) return {};
+  if (first !== '{' && first !== '[') throw new ApiError('invalid_json', 'the body is not valid UTF-8 JSON (an object or array)');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('invalid_json', 'the body is not valid UTF-8 JSON (an object or array)');
+  }
+};
 
 const requireJsonBody = (body: unknown): Record<string, unknown> => {
   if (body === undefined) throw new ApiError('invalid_json', 'send a JSON body with Content-Type: application/json');
@@ -15,20 +76,63 @@ const requireJsonBody = (body: unknown): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-export const eventRoutes = (ingest: Ingest): Router => {
-  const r = Router();
-  r.post('/events', json(EVENT_BODY_LIMIT), async (req, res) => {
-    const { created, receipts } = await ingest.submit([requireJsonBody(req.body)], false);
-    res.status(created ? 201 : 200).json(receipts[0]);
-  });
-  r.post('/events/batch', json(BATCH_BODY_LIMIT), async (req, res) => {
-    const body = requireJsonBody(req.body);
+const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+};
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+const handle =
+  (work: (req: IncomingMessage) => Promise<{ status: number; value: unknown }>, log: (err: unknown) => void): Handler =>
+  async (req, res) => {
+    try {
+      const { status, value } = await work(req);
+      sendJson(res, status, value);
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.code === 'internal') log(err);
+      writeProblem(res, e);
+    }
+  };
+
+export interface IngestRoutes {
+  /** POST /v1/events */
+  single: Handler;
+  /** POST /v1/events/batch */
+  batch: Handler;
+}
+
+export const ingestRoutes = (ingest: Ingest, log: (err: unknown) => void): IngestRoutes => ({
+  single: handle(async (req) => {
+    const { created, receipts } = await ingest.submit([requireJsonBody(await readJsonBody(req, EVENT_BODY_LIMIT))], false);
+    return { status: created ? 201 : 200, value: receipts[0] };
+  }, log),
+  batch: handle(async (req) => {
+    const body = requireJsonBody(await readJsonBody(req, BATCH_BODY_LIMIT));
     const events = body.events;
     if (!Array.isArray(events) || events.length === 0 || Object.keys(body).length !== 1)
       throw new ApiError('invalid_event', 'a batch is { "events": [envelope, …] } with 1 to 1000 events');
     if (events.length > MAX_BATCH) throw new ApiError('payload_too_large', `a batch holds at most ${MAX_BATCH} events; got ${events.length}`);
     const { created, receipts } = await ingest.submit(events, true);
-    res.status(created ? 201 : 200).json({ receipts });
-  });
-  return r;
-};
+    return { status: created ? 201 : 200, value: { receipts } };
+  }, log),
+});
+
+/** The routes as Express handlers (mounted at /v1/events and /v1/events/batch). */
+export const asExpress = (h: Handler): RequestHandler => (req, res) => void h(req, res);
+
+/**
+ * For the server: answers the two ingest routes itself and returns true, or
+ * returns false so the request goes to Express.
+ */
+export const ingestFastPath =
+  (routes: IngestRoutes) =>
+  (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'POST') return false;
+    if (req.url === '/v1/events') void routes.single(req, res);
+    else if (req.url === '/v1/events/batch') void routes.batch(req, res);
+    else return false;
+    return true;
+  };

@@ -3,11 +3,13 @@
  * with a stable `code` and a `detail` that says what to fix. Nothing internal
  * (stack traces, paths, messages of unexpected errors) leaks to the client.
  */
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
 
-const toApiError = (err: unknown): ApiError => {
+/** The one mapping from anything thrown to a stable code. */
+export const toApiError = (err: unknown): ApiError => {
   if (err instanceof ApiError) return err;
   const e = err as { type?: string; status?: number; limit?: number };
   if (e?.type === 'entity.too.large')
@@ -32,8 +34,11 @@ export const problemBody = (e: ApiError) => ({
   ...e.extra,
 });
 
-export const sendProblem = (res: Parameters<RequestHandler>[1], e: ApiError): void => {
-  res.status(e.status).type('application/problem+json').send(JSON.stringify(problemBody(e)));
+/** Writes a problem+json answer on any Node response (Express's included). */
+export const writeProblem = (res: ServerResponse, e: ApiError): void => {
+  const body = JSON.stringify(problemBody(e));
+  res.writeHead(e.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 };
 
 export const problemHandler =
@@ -42,7 +47,7 @@ export const problemHandler =
     if (res.headersSent) return next(err);
     const e = toApiError(err);
     if (e.code === 'internal') log(err);
-    sendProblem(res, e);
+    writeProblem(res, e);
   };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) =>

@@ -1,0 +1,84 @@
+/**
+ * The server answers the ingest routes ahead of Express (src/http/events.ts);
+ * through it, they behave exactly as through the app.
+ */
+import { gzipSync } from 'node:zlib';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createHttpServer } from '../../src/server.js';
+import { signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
+
+describe('the ingest fast path of the HTTP server', () => {
+  let f: Fixture;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    f = await startFixture();
+    server = createHttpServer(f.app);
+    await new Promise<void>((r) => server.listen(0, r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await f.close();
+  });
+
+  const register = (id: string) =>
+    signEvent(f.regulator, 'actor.register', { id, role: 'carrier', name: `冷链 ${id}`, publicKey: f.regulator.publicKey }, f.clock);
+
+  /** Posts the same request to the fast path and to the Express app; returns both answers. */
+  const both = async (path: string, body: string, headers: Record<string, string>) => {
+    const fast = await fetch(url + path, { method: 'POST', body, headers });
+    const viaApp = await request(f.app).post(path).set(headers).send(body);
+    return { fast: { status: fast.status, type: fast.headers.get('content-type'), body: await fast.json() }, app: viaApp };
+  };
+
+  test('when an event is posted, then it is appended (201) and an identical retry gets its receipt (200)', async () => {
+    const ev = JSON.stringify(register('c-fast-1'));
+    const first = await fetch(url + '/v1/events', { method: 'POST', body: ev, headers: { 'content-type': 'application/json' } });
+    expect(first.status).toBe(201);
+    const receipt = await first.json();
+    const again = await request(f.app).post('/v1/events').set('content-type', 'application/json').send(ev);
+    expect(again.status).toBe(200);
+    expect(again.body.index).toBe(receipt.index);
+  });
+
+  test('when a batch is gzip-compressed, then it is decoded and appended', async () => {
+    const body = gzipSync(JSON.stringify({ events: [register('c-fast-2'), register('c-fast-3')] }));
+    const res = await fetch(url + '/v1/events/batch', { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(res.status).toBe(201);
+    expect((await res.json()).receipts).toHaveLength(2);
+  });
+
+  test.each([
+    ['malformed JSON', '{"v":1,', { 'content-type': 'application/json' }, 400, 'invalid_json'],
+    ['a JSON string', '"hello"', { 'content-type': 'application/json' }, 400, 'invalid_json'],
+    ['no JSON content type', '{}', { 'content-type': 'text/plain' }, 400, 'invalid_json'],
+    ['another charset', '{}', { 'content-type': 'application/json; charset=latin1' }, 400, 'invalid_json'],
+    ['an empty object', '{}', { 'content-type': 'application/json' }, 400, 'invalid_event'],
+    ['an array', '[]', { 'content-type': 'application/json' }, 400, 'invalid_event'],
+    ['an unknown content encoding', '{}', { 'content-type': 'application/json', 'content-encoding': 'zstd' }, 400, 'invalid_json'],
+  ])('when the body is %s, then both answer %i %s', async (_what, body, headers, status, code) => {
+    const before = f.state();
+    const { fast, app } = await both('/v1/events', body, headers as Record<string, string>);
+    expect([fast.status, fast.body.code]).toEqual([status, code]);
+    expect([app.status, app.body.code]).toEqual([status, code]);
+    expect(fast.type).toMatch(/^application\/problem\+json/);
+    expect(f.state()).toEqual(before);
+  });
+
+  test('when the body is larger than the limit, then both answer 413 payload_too_large', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(300 * 1024) });
+    const { fast, app } = await both('/v1/events', body, { 'content-type': 'application/json' });
+    expect([fast.status, fast.body.code]).toEqual([413, 'payload_too_large']);
+    expect([app.status, app.body.code]).toEqual([413, 'payload_too_large']);
+  });
+
+  test('when a request is not an ingest POST, then Express answers it', async () => {
+    const res = await fetch(url + '/v1/checkpoint');
+    expect(res.status).toBe(200);
+    expect((await fetch(url + '/v1/events')).status).toBe(404);
+  });
+});
