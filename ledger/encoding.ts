@@ -16,15 +16,22 @@ const decodeTable = (alphabet: string): Int16Array => {
 const B64_DEC = decodeTable(B64);
 const B64URL_DEC = decodeTable(B64URL);
 
+/** Node's Buffer when present: native hex is several times faster on the verify path; browsers use the loops. */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
 export const toHex = (bytes: Uint8Array): string => {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
   return s;
 };
 
+const LOWER_HEX = /^[0-9a-f]*$/;
+
 /** Decodes lowercase hex; returns undefined for anything else (odd length, uppercase, other chars). */
 export const fromHex = (hex: string): Uint8Array | undefined => {
-  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return undefined;
+  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !LOWER_HEX.test(hex)) return undefined;
+  if (NodeBuffer) return new Uint8Array(NodeBuffer.from(hex, 'hex'));
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
   return out;
