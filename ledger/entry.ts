@@ -3,6 +3,7 @@
  * hash = SHA-256(prev || leaf), prev of entry 0 is 32 zero bytes.
  */
 import { concatBytes, fromHex, toHex, utf8 } from './encoding.js';
+import type { Checkpoint } from './checkpoint.js';
 import type { Envelope } from './event.js';
 import { canonicalize } from './jcs.js';
 import { leafHash } from './merkle.js';
@@ -15,6 +16,15 @@ export interface Entry {
   leaf: string;
   prev: string;
   hash: string;
+}
+
+/** What a client gets back for an appended entry (SPEC §8); `checkpoint.size > index`. */
+export interface Receipt {
+  index: number;
+  at: string;
+  leaf: string;
+  hash: string;
+  checkpoint: Checkpoint;
 }
 
 export const ZERO_HASH = new Uint8Array(32);

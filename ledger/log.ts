@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex, toHex } from './encoding.js';
-import { makeEntry, type Entry } from './entry.js';
+import { makeEntry, type Entry, type Receipt } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { Envelope } from './event.js';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
@@ -43,14 +43,7 @@ import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './op
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
 
-/** What a client gets back for an appended entry (SPEC §8); `checkpoint.size > index`. */
-export interface Receipt {
-  index: number;
-  at: string;
-  leaf: string;
-  hash: string;
-  checkpoint: Checkpoint;
-}
+export type { Receipt } from './entry.js';
 
 /** Read access to domain state: parsed JSON values, undefined when absent. */
 export interface StateView {

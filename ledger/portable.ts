@@ -9,7 +9,7 @@ export type { Suite } from './suite.js';
 export { EVENT_DOMAIN, canonicalEnvelope, signingInput, signEnvelope, cosignEnvelope, verifyEnvelopeSignature } from './event.js';
 export type { Envelope, UnsignedEnvelope } from './event.js';
 export { entryLeaf, chainHash, makeEntry, ZERO_HASH } from './entry.js';
-export type { Entry } from './entry.js';
+export type { Entry, Receipt } from './entry.js';
 export { leafHash, nodeHash, emptyRoot, rootFromLeaves, verifyInclusion, verifyConsistency } from './merkle.js';
 export { formatCheckpointText, parseCheckpoint, signCheckpoint, verifyCheckpoint, noteKeyId } from './checkpoint.js';
 export type { Checkpoint, ParsedCheckpoint } from './checkpoint.js';

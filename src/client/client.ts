@@ -16,6 +16,7 @@ import {
   verifyInclusion,
   type Checkpoint,
   type Envelope,
+  type Receipt,
   type SigningKey,
   type Suite,
   type UnsignedEnvelope,
@@ -23,13 +24,7 @@ import {
 import { signRequest } from '../http/message-signatures.js';
 import { ulid } from './ids.js';
 
-export interface Receipt {
-  index: number;
-  at: string;
-  leaf: string;
-  hash: string;
-  checkpoint: Checkpoint;
-}
+export type { Receipt };
 
 /** An error answer from the service: the problem+json body with its stable code. */
 export class ProblemError extends Error {
