@@ -94,12 +94,17 @@ export const writeBatch = (db: Db, ops: WriteOp[], sync: boolean): Promise<void>
   );
 };
 
+/**
+ * The stored hashes of perfect subtrees, in the order asked (undefined where missing).
+ * Synchronous reads: a proof needs O(log n) small records, mostly in LevelDB's block
+ * cache; a thread-pool round trip per read would cost more than the reads themselves.
+ */
 export const readNodes = async (db: Db, ids: readonly NodeId[]): Promise<Array<Uint8Array | undefined>> => {
-  const keys = [...new Set(ids.map(nodeKey))];
-  const records = await db.getMany<string, Uint8Array>(keys, NODE_ENCODING);
-  const byKey = new Map(keys.map((k, i) => [k, records[i]]));
+  const records = new Map<string, Uint8Array | undefined>();
   return ids.map((id) => {
-    const record = byKey.get(nodeKey(id));
+    const key = nodeKey(id);
+    let record = records.get(key);
+    if (!records.has(key)) records.set(key, (record = db.getSync<string, Uint8Array>(key, NODE_ENCODING)));
     return record && record.length >= (id.level + 1) * 32 ? record.subarray(id.level * 32, id.level * 32 + 32) : undefined;
   });
 };

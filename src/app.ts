@@ -12,7 +12,8 @@ import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
 import type { Plugin, Services } from './domain/plugin.js';
 import { authenticate } from './http/auth.js';
-import { asExpress, ingestRoutes, type IngestRoutes } from './http/events.js';
+import { ingestRoutes } from './http/events.js';
+import { mountFast, type FastRoute } from './http/fast-routes.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
@@ -57,10 +58,13 @@ export const buildApp = (deps: AppDeps): Express => {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, size: deps.ledger.size });
   });
-  const ingestHandlers = ingestRoutes(ingest, deps.log ?? ((err) => console.error(err)));
-  app.locals.ingestRoutes = ingestHandlers satisfies IngestRoutes;
-  app.post('/v1/events', asExpress(ingestHandlers.single));
-  app.post('/v1/events/batch', asExpress(ingestHandlers.batch));
+  // The hot routes: mounted here, and answered ahead of Express by the server (see server.ts).
+  const fastRoutes: FastRoute[] = [
+    ...ingestRoutes(ingest, deps.log ?? ((err) => console.error(err))),
+    ...catalogue.plugins.flatMap((p) => p.fastRoutes?.(services) ?? []),
+  ];
+  app.locals.fastRoutes = fastRoutes;
+  app.use(mountFast(fastRoutes));
   app.use('/v1', ledgerRoutes(services));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
-import { ingestFastPath, type IngestRoutes } from './http/events.js';
+import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
 
@@ -13,9 +13,9 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** The HTTP server: the ingest routes answer ahead of Express (see http/events.ts); everything else is the app. */
+/** The HTTP server: the hot routes answer ahead of Express (see http/fast-routes.ts); everything else is the app. */
 export const createHttpServer = (app: Express): Server => {
-  const fast = ingestFastPath(app.locals.ingestRoutes as IngestRoutes);
+  const fast = fastPath(app.locals.fastRoutes as FastRoute[]);
   return createServer((req, res) => {
     if (!fast(req, res)) app(req, res);
   });

@@ -13,6 +13,7 @@ import type { ErrorCode } from '../errors.js';
 import type { Config } from '../config.js';
 import type { RouteDoc } from '../../schemas/routes.js';
 import type { Catalogue } from './catalogue.js';
+import type { FastRoute } from '../http/fast-routes.js';
 
 /** Domain state: JSON values by key. Rules read and write only through this. */
 export interface State {
@@ -89,6 +90,8 @@ export interface Plugin {
   genesis?: GenesisHandler;
   /** HTTP routes for reads, mounted under /v1. */
   routes?(services: Services): Router;
+  /** Hot routes (full paths) written against Node's request/response; see http/fast-routes.ts. */
+  fastRoutes?(services: Services): FastRoute[];
   /** OpenAPI descriptions of those routes. */
   docs?: RouteDoc[];
 }

@@ -13,6 +13,7 @@ import { allow } from '../http/auth.js';
 import { buildRecallView } from './recall-view.js';
 import { getLot } from './state.js';
 import { TraceViewCache } from './view-cache.js';
+import { guarded, type FastRoute } from '../http/fast-routes.js';
 
 const notFound = (code: string) => new ApiError('lot_not_found', `no lot with trace code ${code}`);
 
@@ -25,20 +26,58 @@ const lotCode = (raw: unknown): string => {
 /** The public page a QR code opens (SPEC §4 ANXIN_PUBLIC_URL). */
 export const tracePageUrl = (publicUrl: string, code: string): string => `${publicUrl}/trace/${encodeURIComponent(code)}`;
 
+/** Whether an Accept-Encoding header accepts gzip (q > 0, by name or by *). */
+export const acceptsGzip = (header: string | undefined): boolean =>
+  (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.split(';').map((x) => x.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    return (name.toLowerCase() === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+
+/** Whether If-None-Match names this (weak) ETag, so the client's copy is current. */
+const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
+  !!ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
+
+/**
+ * GET /v1/trace/{code}: what every QR scan asks for, so it is a FastRoute
+ * (http/fast-routes.ts) serving the cached bytes. Public and cacheable, but
+ * revalidated (no-cache + ETag): status can change with the clock (expiry).
+ */
+export const traceFastRoutes = (services: Services): FastRoute[] => {
+  const views = new TraceViewCache(services.ledger, services.now);
+  return [
+  {
+    method: 'GET',
+    path: '/v1/trace/{code}',
+    handle: guarded(async (req, res, params) => {
+      let raw: string;
+      try {
+        raw = decodeURIComponent(params.code);
+      } catch {
+        throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
+      }
+      const code = lotCode(raw);
+      const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
+      if (!view) throw notFound(code);
+      const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
+      if (matches(req.headers['if-none-match'], view.etag)) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      headers['content-type'] = 'application/json; charset=utf-8';
+      headers['content-length'] = view.body.length;
+      if (view.gzip) headers['content-encoding'] = 'gzip';
+      res.writeHead(200, headers);
+      res.end(view.body);
+    }, (err) => console.error(err)),
+  },
+  ];
+};
+
 export const traceRoutes = (services: Services): Router => {
   const { ledger } = services;
-  const views = new TraceViewCache(ledger, services.now);
   const r = Router();
-
-  r.get('/trace/:code', async (req, res) => {
-    const code = lotCode(req.params.code);
-    const view = await views.render(code, req.acceptsEncodings('gzip') === 'gzip');
-    if (!view) throw notFound(code);
-    // Public and cacheable, but revalidated: status can change with the clock (expiry).
-    res.set({ ETag: view.etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' }).type('application/json');
-    if (view.gzip) res.set('Content-Encoding', 'gzip');
-    res.send(view.body);
-  });
 
   r.get('/trace/:code/qr.svg', async (req, res) => {
     const code = lotCode(req.params.code);

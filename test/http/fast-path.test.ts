@@ -1,5 +1,5 @@
 /**
- * The server answers the ingest routes ahead of Express (src/http/events.ts);
+ * The server answers the hot routes ahead of Express (src/http/fast-routes.ts);
  * through it, they behave exactly as through the app.
  */
 import { gzipSync } from 'node:zlib';
@@ -9,7 +9,7 @@ import request from 'supertest';
 import { createHttpServer } from '../../src/server.js';
 import { signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
 
-describe('the ingest fast path of the HTTP server', () => {
+describe('the fast path of the HTTP server', () => {
   let f: Fixture;
   let server: Server;
   let url: string;
@@ -74,6 +74,15 @@ describe('the ingest fast path of the HTTP server', () => {
     const { fast, app } = await both('/v1/events', body, { 'content-type': 'application/json' });
     expect([fast.status, fast.body.code]).toEqual([413, 'payload_too_large']);
     expect([app.status, app.body.code]).toEqual([413, 'payload_too_large']);
+  });
+
+  test('when a trace view is asked for, then the fast route answers (404 lot_not_found for an unknown code, 400 for bad encoding)', async () => {
+    const res = await fetch(url + '/v1/trace/NO-SUCH-LOT');
+    expect([res.status, (await res.json()).code]).toEqual([404, 'lot_not_found']);
+    const bad = await fetch(url + '/v1/trace/%E0%A4%A');
+    expect([bad.status, (await bad.json()).code]).toEqual([400, 'invalid_request']);
+    const qr = await fetch(url + '/v1/trace/NO-SUCH-LOT/qr.svg');
+    expect(qr.status).toBe(404);
   });
 
   test('when a request is not an ingest POST, then Express answers it', async () => {

@@ -13,6 +13,7 @@ import type { Plugin } from '../../src/domain/plugin.js';
 import { ERROR_CODES, ERROR_STATUS } from '../../src/errors.js';
 import { PLUGINS } from '../../src/plugins.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
+import type { FastRoute } from '../../src/http/fast-routes.js';
 
 type Json = Record<string, any>;
 
@@ -37,6 +38,8 @@ const registeredRoutes = (app: Express): string[] => {
     }
   };
   walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  // The hot routes are served by one middleware (src/http/fast-routes.ts) that lists them.
+  for (const r of app.locals.fastRoutes as FastRoute[]) out.push(`${r.method} ${r.path}`);
   return [...new Set(out)].sort();
 };
 
