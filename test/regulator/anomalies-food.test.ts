@@ -5,7 +5,7 @@
  */
 import type { Fixture } from '../helpers/fixture.js';
 import { accepted } from '../trace/helpers.js';
-import { DAY, HOUR, inspectBody, iso, listAnomalies, lotBody, MIN, openAnomaly, readingsAt, startRegWorld, type RegWorld } from './anomaly-helpers.js';
+import { HOUR, inspectBody, iso, listAnomalies, lotBody, MIN, openAnomaly, readingsAt, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 
 let w: RegWorld;
 let f: Fixture;
