@@ -40,10 +40,24 @@ const USAGE = `usage:
   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
   anxin get --url URL --key FILE PATH`;
 
+/**
+ * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
+ * one base64url key in 64 does, and parseArgs would otherwise take it for an option.
+ */
+const joinValues = (argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && i + 1 < argv.length) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+};
+
 const args = (argv: string[], options: Record<string, { type: 'string' | 'boolean' }>, positionals = 0) => {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: positionals > 0, strict: true });
+    parsed = parseArgs({ args: joinValues(argv, options), options, allowPositionals: positionals > 0, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

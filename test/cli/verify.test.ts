@@ -81,6 +81,14 @@ describe('anxin verify --data', () => {
     });
   });
 
+  test('takes an operator key that begins with a dash as the value of --operator-key', async () => {
+    let dashed = testKey('operator', 'dash-0');
+    for (let i = 1; !dashed.publicKey.startsWith('-'); i++) dashed = testKey('operator', `dash-${i}`);
+    const run = await anxin(['verify', '--data', data, '--origin', ORIGIN, '--operator-key', dashed.publicKey]);
+    expect(run.code).toBe(1);
+    expect(reportOf(run).errors[0]).toMatchObject({ index: 0 });
+  });
+
   describe('pinned to another operator key or origin', () => {
     test.each([
       ['another operator key', ['--origin', ORIGIN, '--operator-key', testKey('operator', 'impostor').publicKey]],
