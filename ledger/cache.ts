@@ -1,6 +1,7 @@
 /**
- * A bounded cache of committed state values as stored text (null = known absent).
- * Text, not objects, so a caller that mutates what it read cannot corrupt the cache.
+ * A bounded cache: the ledger keeps committed state values in one, as stored text
+ * (null = known absent; text, not objects, so a caller that mutates what it read
+ * cannot corrupt the cache), and upper-level Merkle tree records in another.
  *
  * Two generations instead of a strict LRU: a hit in the young map costs one Map
  * read; a hit in the old map promotes the value; when the young map reaches half
@@ -9,16 +10,16 @@
  * V8 Maps: tens of microseconds per hit at 50,000 keys.) Writes go to the young
  * map, which shadows any stale copy in the old one until that one is dropped.
  */
-export class StateCache {
-  private young = new Map<string, string | null>();
-  private old = new Map<string, string | null>();
+export class BoundedCache<V extends NonNullable<unknown> | null> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
   private readonly half: number;
 
   constructor(capacity: number) {
     this.half = Math.max(1, Math.floor(capacity / 2));
   }
 
-  get(key: string): string | null | undefined {
+  get(key: string): V | undefined {
     const v = this.young.get(key);
     if (v !== undefined) return v;
     const o = this.old.get(key);
@@ -26,7 +27,7 @@ export class StateCache {
     return o;
   }
 
-  set(key: string, value: string | null): void {
+  set(key: string, value: V): void {
     this.young.set(key, value);
     if (this.young.size >= this.half) {
       this.old = this.young;

@@ -32,13 +32,14 @@ import {
   readEntry,
   readHead,
   readNodes,
+  TREE_CACHE_SIZE,
   stateKey,
   prefixRange,
   writeBatch,
   type Db,
   type WriteOp,
 } from './store.js';
-import { StateCache } from './cache.js';
+import { BoundedCache } from './cache.js';
 import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
@@ -103,7 +104,7 @@ export class Ledger {
   private lastAtMs: number;
   /** Writes of pending groups, by raw key (null = deleted), newest wins. */
   private readonly overlay = new Map<string, { value: string | null; group: number }>();
-  private readonly cache: StateCache;
+  private readonly cache: BoundedCache<string | null>;
   private open: Group | undefined;
   private readonly inFlight: Group[] = [];
   private writing = false;
@@ -127,7 +128,7 @@ export class Ledger {
     this.pendingHead = fromHex(head.head)!;
     this.frontier = frontier;
     this.lastAtMs = lastAtMs;
-    this.cache = new StateCache(cacheSize);
+    this.cache = new BoundedCache(cacheSize);
   }
 
   /**
@@ -336,8 +337,11 @@ export class Ledger {
     return text === undefined ? undefined : (JSON.parse(text) as Checkpoint);
   }
 
+  /** Upper-level tree records (immutable once written), see store.ts. */
+  private readonly treeCache = new BoundedCache<Uint8Array>(TREE_CACHE_SIZE);
+
   private readonly readTree: NodeReader = async (ids) => {
-    const nodes = await readNodes(this.db, ids);
+    const nodes = await readNodes(this.db, ids, this.treeCache);
     return nodes.map((n, i) => {
       if (!n) throw new LedgerError('LEDGER_CORRUPT', `Merkle node ${ids[i].level}/${ids[i].index} is missing`);
       return n;

@@ -13,6 +13,7 @@
  * Every append writes all of these for its entries in one atomic batch.
  */
 import { ClassicLevel } from 'classic-level';
+import type { BoundedCache } from './cache.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { Entry } from './entry.js';
 import type { NodeId } from './merkle.js';
@@ -95,16 +96,29 @@ export const writeBatch = (db: Db, ops: WriteOp[], sync: boolean): Promise<void>
 };
 
 /**
+ * Tree records never change once written, so records holding upper-level nodes
+ * (level ≥ 6: at most 1 in 64 records, and every proof passes through them) may
+ * be kept in memory; the low levels of a proof sit next to its leaf on disk.
+ */
+const CACHED_LEVEL = 6;
+export const TREE_CACHE_SIZE = 65_536;
+
+/**
  * The stored hashes of perfect subtrees, in the order asked (undefined where missing).
  * Synchronous reads: a proof needs O(log n) small records, mostly in LevelDB's block
  * cache; a thread-pool round trip per read would cost more than the reads themselves.
  */
-export const readNodes = async (db: Db, ids: readonly NodeId[]): Promise<Array<Uint8Array | undefined>> => {
+export const readNodes = async (db: Db, ids: readonly NodeId[], cache?: BoundedCache<Uint8Array>): Promise<Array<Uint8Array | undefined>> => {
   const records = new Map<string, Uint8Array | undefined>();
   return ids.map((id) => {
     const key = nodeKey(id);
     let record = records.get(key);
-    if (!records.has(key)) records.set(key, (record = db.getSync<string, Uint8Array>(key, NODE_ENCODING)));
+    if (!records.has(key)) {
+      const cached = cache?.get(key);
+      record = cached ?? db.getSync<string, Uint8Array>(key, NODE_ENCODING);
+      records.set(key, record);
+      if (!cached && record && id.level >= CACHED_LEVEL) cache?.set(key, record);
+    }
     return record && record.length >= (id.level + 1) * 32 ? record.subarray(id.level * 32, id.level * 32 + 32) : undefined;
   });
 };

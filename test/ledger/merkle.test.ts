@@ -223,3 +223,35 @@ describe('a Ledger on LevelDB', () => {
     });
   });
 });
+
+describe('a Ledger whose tree has levels above 6 (records kept in its tree cache)', () => {
+  const N = 300;
+  let dir: string;
+  let bigLeaves: Uint8Array[];
+  const at = [129, 200, 256, 300];
+  const proofsOf = async (l: Ledger, n: number) =>
+    Promise.all(Array.from({ length: n }, async (_, i) => (await l.proveInclusion(i, n)).join()));
+
+  beforeAll(async () => {
+    dir = tempDir('merkle-cache');
+    const l = await openLedger(dir);
+    await fillTo(l, N, 8);
+    bigLeaves = Array.from({ length: N }, (_, i) => fromHex(l.entry(i)!.leaf)!);
+    await l.close();
+  }, 60_000);
+  afterAll(removeTempDirs);
+
+  test.each(at)('at size %i, proofs answered again from the cache equal the RFC path and a freshly opened ledger\'s', async (n) => {
+    const warm = await openLedger(dir);
+    const first = await proofsOf(warm, n);
+    const again = await proofsOf(warm, n);
+    await warm.close();
+    const fresh = await openLedger(dir);
+    const cold = await proofsOf(fresh, n);
+    await fresh.close();
+    const expected = Array.from({ length: n }, (_, i) => refPath(i, bigLeaves.slice(0, n)).map(toHex).join());
+    expect(first).toEqual(expected);
+    expect(again).toEqual(expected);
+    expect(cold).toEqual(expected);
+  });
+});
