@@ -23,7 +23,7 @@ export const traceBench = async (ctx: BenchContext) => {
   try {
     const code = ctx.big.stats.showcase.pack;
     const view = await (await fetch(`${server.url}/v1/trace/${code}`)).json();
-    const r = await runNode(join(here, 'getgen.js'), [server.url, `/v1/trace/${code}`, '64', '20000']);
+    const r = await runNode(join(here, 'getgen.js'), [server.url, `/v1/trace/${code}`, '64', '50000']);
     return {
       code,
       timelineEntries: view.timeline?.length,
