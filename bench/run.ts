@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Ledger } from '../ledger/index.js';
 import { measureAppends } from './append.js';
 import { BENCH_ORIGIN, buildLedger, operatorKey } from './big-ledger.js';
+import { buildEngineLedger } from './engine-ledger.js';
 import { measureHttp } from './http.js';
 import { measureLimits } from './limits.js';
 import { measureProofs } from './proofs.js';
@@ -65,8 +66,15 @@ results.sections.proofs = await measureProofs(ledger);
 await ledger.close();
 save();
 
+const engineDir = tempDir('engine');
+log(`building a ${size}-entry engine ledger in ${engineDir}`);
+await buildEngineLedger(engineDir, size);
+results.sections.verifyEngine = await runNode(join(here, 'verify-child.js'), [engineDir, BENCH_ORIGIN, operatorKey().publicKey, 'engine']);
+rmSync(engineDir, { recursive: true, force: true });
+log('(c) verify, engine', JSON.stringify(results.sections.verifyEngine));
+save();
 results.sections.verify = await runNode(join(here, 'verify-child.js'), [dir, BENCH_ORIGIN, operatorKey().publicKey]);
-log('(c) verify', JSON.stringify(results.sections.verify));
+log('(c) verify, with domain replay', JSON.stringify(results.sections.verify));
 save();
 
 for (const [name, bench] of Object.entries(extraBenchmarks)) {

@@ -1,7 +1,10 @@
 /**
  * (c) Full verification of a data directory in its own process (so its memory is
- * its own): every hash, checkpoint, signature and domain rule, as `anxin verify --data`.
- *   node dist/bench/verify-child.js DIR ORIGIN OPERATOR_KEY
+ * its own): every hash, checkpoint, signature and domain rule, as `anxin verify --data`;
+ * with `engine`, the ledger engine's verifier alone, on the ledger of engine-ledger.ts
+ * (issue 2: hashes, tree, checkpoints and each event's signature against the key
+ * directory of genesis, actor.register and actor.rotateKey; no domain replay).
+ *   node dist/bench/verify-child.js DIR ORIGIN OPERATOR_KEY [engine]
  */
 import { verifyDataDir } from '../ledger/index.js';
 import { Catalogue } from '../src/domain/catalogue.js';
@@ -9,9 +12,10 @@ import { domainReplay } from '../src/domain/replay.js';
 import { PLUGINS } from '../src/plugins.js';
 import { peakRssMb, round } from './util.js';
 
-const [dir, origin, operatorKey] = process.argv.slice(2);
+const [dir, origin, operatorKey, mode] = process.argv.slice(2);
 const t0 = performance.now();
-const report = await verifyDataDir(dir, { origin, operatorKey, hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }) });
+const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 });
+const report = await verifyDataDir(dir, { origin, operatorKey, hook });
 const seconds = (performance.now() - t0) / 1000;
 console.log(
   JSON.stringify({ ok: report.ok, size: report.size, errors: report.errors.length, firstError: report.errors[0], seconds: round(seconds, 2), entriesPerSec: round(report.size / seconds), peakRssMb: peakRssMb() }),

@@ -276,10 +276,8 @@ export class LogVerifier {
         this.expected++;
         replayEntry(entry, index, canonical?.unsigned);
         await advanceCheckpoints(this.expected);
-        if (pool.outstanding > 8192) {
-          await pool.below(2048);
-          if (checks.length > 16384) checks.splice(0, checks.length, Promise.all(checks).then(() => undefined));
-        }
+        if (pool.outstanding > 8192) await pool.below(2048);
+        if (checks.length > 16384) checks.splice(0, checks.length, Promise.all(checks).then(() => undefined));
         if (this.options.onProgress && this.expected % 10_000 === 0) this.options.onProgress(this.expected);
       }
       if (nodes && options.final !== false) {
