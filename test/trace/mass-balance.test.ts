@@ -83,7 +83,7 @@ const run = async (commands: Command[], keys: SigningKey[], clock: Clock, submit
     if (cmd.op === 'receive') {
       const s = shipments[cmd.shipment % Math.max(shipments.length, 1)];
       if (!s) continue;
-      const got = cmd.part === 5 ? s.amount + 1 : Math.round(((s.amount * cmd.part) / 4) * 100) / 100;
+      const got = Math.round((cmd.part === 5 ? s.amount + 1 : (s.amount * cmd.part) / 4) * 100) / 100;
       env = signEvent(keys.find((k) => k.id === s.to)!, 'lot.receive', { shipment: s.id, amount: got }, clock);
       expected = !s.open ? 'shipment_closed' : got > s.amount ? 'quantity_exceeded' : 'ok';
       onOk = () => {
