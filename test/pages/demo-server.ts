@@ -12,6 +12,7 @@ import { AnxinClient } from '../../src/client/client.js';
 import { DAY } from '../../scripts/demo/poster.js';
 import { STORY_DAYS, tellStory, type DemoStory } from '../../scripts/demo/story.js';
 import { Clock, startFixture, type Fixture } from '../helpers/fixture.js';
+import { launch, type Browser } from './browser.js';
 
 export interface DemoServer {
   f: Fixture;
@@ -48,6 +49,20 @@ export const startDemoServer = async (): Promise<DemoServer> => {
       await f.close();
     },
   };
+};
+
+/** The demo server and headless Chromium for a test file: started before its tests, closed after them. */
+export const demoInBrowser = (): { demo: DemoServer; browser: Browser } => {
+  const t = {} as { demo: DemoServer; browser: Browser };
+  beforeAll(async () => {
+    t.demo = await startDemoServer();
+    t.browser = await launch();
+  }, 120_000);
+  afterAll(async () => {
+    await t.browser?.close();
+    await t.demo?.close();
+  });
+  return t;
 };
 
 /** The same story told in-process (supertest on the app, no listening socket): for tests without a browser. */

@@ -1,28 +1,17 @@
 /** The prepaid-card check in headless Chromium, against the demo story's merchants. */
-import { launch, screenshot, sidewaysOverflow, type Browser } from './browser.js';
-import { startDemoServer, type DemoServer } from './demo-server.js';
+import { screenshot, sidewaysOverflow } from './browser.js';
+import { demoInBrowser } from './demo-server.js';
 
-let demo: DemoServer;
-let browser: Browser;
+const t = demoInBrowser();
 
-beforeAll(async () => {
-  demo = await startDemoServer();
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
-
-const publicView = async (id: string) => (await fetch(`${demo.url}/v1/merchants/${id}`)).json();
+const publicView = async (id: string) => (await fetch(`${t.demo.url}/v1/merchants/${id}`)).json();
 
 describe('the merchant page', () => {
   test('of a well-run merchant shows it filed, its stars, custody met, no open complaint, and a QR code of the page', async () => {
-    const id = demo.story.merchants.gym;
+    const id = t.demo.story.merchants.gym;
     const view = await publicView(id);
-    const page = await browser.page();
-    const res = await page.goto(`${demo.url}/m/${id}`);
+    const page = await t.browser.page();
+    const res = await page.goto(`${t.demo.url}/m/${id}`);
 
     expect(res?.status()).toBe(200);
     expect(await page.getAttribute('[data-filed]', 'data-filed')).toBe('true');
@@ -37,10 +26,10 @@ describe('the merchant page', () => {
   }, 60_000);
 
   test('of the school that stopped classes shows one star, custody short, card sales suspended, and tells you not to buy', async () => {
-    const id = demo.story.merchants.school;
+    const id = t.demo.story.merchants.school;
     const view = await publicView(id);
-    const page = await browser.page();
-    await page.goto(`${demo.url}/m/${id}`);
+    const page = await t.browser.page();
+    await page.goto(`${t.demo.url}/m/${id}`);
 
     expect(await page.getAttribute('[data-stars]', 'data-stars')).toBe(String(view.stars));
     expect(view.stars).toBe(1);
@@ -53,8 +42,8 @@ describe('the merchant page', () => {
   }, 60_000);
 
   test('of an id that no merchant filed under says so, with 404', async () => {
-    const page = await browser.page();
-    const res = await page.goto(`${demo.url}/m/m-unknown-99?lang=en`);
+    const page = await t.browser.page();
+    const res = await page.goto(`${t.demo.url}/m/m-unknown-99?lang=en`);
 
     expect(res?.status()).toBe(404);
     expect(await page.getAttribute('[data-filed]', 'data-filed')).toBe('false');

@@ -4,21 +4,10 @@
  * the API's, the key never sent anywhere.
  */
 import type { Page, Request } from 'playwright-core';
-import { launch, screenshot, sidewaysOverflow, type Browser } from './browser.js';
-import { startDemoServer, type DemoServer } from './demo-server.js';
+import { screenshot, sidewaysOverflow } from './browser.js';
+import { demoInBrowser } from './demo-server.js';
 
-let demo: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startDemoServer();
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const t = demoInBrowser();
 
 const keyFile = (text: string) => ({ name: 'regulator.key', mimeType: 'application/json', buffer: Buffer.from(text) });
 
@@ -26,14 +15,14 @@ const keyFile = (text: string) => ({ name: 'regulator.key', mimeType: 'applicati
 const signIn = async (page: Page, key: string, query = ''): Promise<Request[]> => {
   const requests: Request[] = [];
   page.on('request', (r) => requests.push(r));
-  await page.goto(`${demo.url}/regulator${query}`);
+  await page.goto(`${t.demo.url}/regulator${query}`);
   await page.setInputFiles('[data-key-file]', keyFile(key));
   await page.waitForSelector('body[data-loaded="true"]');
   return requests;
 };
 
 const api = async (path: string) => {
-  const res = await demo.f.get(path, demo.f.regulator);
+  const res = await t.demo.f.get(path, t.demo.f.regulator);
   expect(res.status).toBe(200);
   return res.body;
 };
@@ -43,41 +32,41 @@ const rowsOf = (page: Page, selector: string, attrs: string[]) =>
 
 describe('the regulator dashboard', () => {
   test('signed in with the regulator key file, lists the open anomalies red first, each row with its rule, severity and subject', async () => {
-    const page = await browser.page();
+    const page = await t.browser.page();
     await page.setViewportSize({ width: 1280, height: 900 });
-    const requests = await signIn(page, demo.regulatorKeyFile, `?recall=${demo.story.trace.recalledSource}`);
+    const requests = await signIn(page, t.demo.regulatorKeyFile, `?recall=${t.demo.story.trace.recalledSource}`);
 
     const red = (await api('/v1/regulator/anomalies?severity=red&limit=100')).anomalies;
     const yellow = (await api('/v1/regulator/anomalies?severity=yellow&limit=100')).anomalies;
     const expected = [...red, ...yellow].map((a: any) => [a.rule, a.severity, a.subject]);
     expect(expected.length).toBeGreaterThan(0);
     expect(await rowsOf(page, '[data-rule]', ['data-rule', 'data-severity', 'data-subject'])).toEqual(expected);
-    expect(expected).toContainEqual(['temp-excursion', 'yellow', `${demo.story.trace.fillet}-S1`]);
+    expect(expected).toContainEqual(['temp-excursion', 'yellow', `${t.demo.story.trace.fillet}-S1`]);
 
     const merchants = (await api('/v1/regulator/merchants')).merchants.map((m: any) => [m.id, String(m.stars)]);
     expect(await rowsOf(page, '[data-merchant]', ['data-merchant', 'data-stars'])).toEqual(merchants);
-    expect(merchants.map(([id]: string[]) => id).sort()).toEqual(Object.values(demo.story.merchants).sort());
+    expect(merchants.map(([id]: string[]) => id).sort()).toEqual(Object.values(t.demo.story.merchants).sort());
 
-    expect(await page.getAttribute('[data-size]', 'data-size')).toBe(String(demo.f.ledger.checkpoint.size));
+    expect(await page.getAttribute('[data-size]', 'data-size')).toBe(String(t.demo.f.ledger.checkpoint.size));
     expect(await page.getAttribute('[data-checkpoint-ok]', 'data-checkpoint-ok')).toBe('true');
     expect(await page.getAttribute('[data-verified]', 'data-verified')).toBe('true');
     expect(await page.locator('[data-lot]').evaluateAll((els) => els.map((e) => e.getAttribute('data-lot')))).toEqual([
-      demo.story.trace.recalledSource,
-      demo.story.trace.recalledFillet,
+      t.demo.story.trace.recalledSource,
+      t.demo.story.trace.recalledFillet,
     ]);
 
     const reads = requests.filter((r) => r.url().includes('/v1/regulator/'));
     expect(reads.length).toBeGreaterThan(0);
     for (const r of reads) expect(r.headers()['signature-input']).toMatch(/^sig1=\("@method" "@path" "@query"\);created=\d+;keyid="regulator";alg="ed25519"$/);
-    const secret = JSON.parse(demo.regulatorKeyFile).secretKey;
+    const secret = JSON.parse(t.demo.regulatorKeyFile).secretKey;
     for (const r of requests) expect(`${r.url()} ${JSON.stringify(r.headers())} ${r.postData() ?? ''}`).not.toContain(secret);
     await screenshot(page, 'screenshot-regulator');
     await page.close();
   }, 60_000);
 
   test('an anomaly links the entries behind it, and the page verifies the entry it opens', async () => {
-    const page = await browser.page();
-    await signIn(page, demo.regulatorKeyFile);
+    const page = await t.browser.page();
+    await signIn(page, t.demo.regulatorKeyFile);
     const link = page.locator('[data-rule="temp-excursion"] a[href^="#entry-"]').first();
     const index = (await link.getAttribute('href'))!.slice('#entry-'.length);
     await link.click();
@@ -89,16 +78,16 @@ describe('the regulator dashboard', () => {
   }, 60_000);
 
   test('on a phone, signed in, nothing scrolls sideways', async () => {
-    const page = await browser.page();
-    await signIn(page, demo.regulatorKeyFile);
+    const page = await t.browser.page();
+    await signIn(page, t.demo.regulatorKeyFile);
     expect(await page.locator('[data-rule]').count()).toBeGreaterThan(0);
     expect(await sidewaysOverflow(page)).toBe(0);
     await page.close();
   }, 60_000);
 
   test('a file that is not a key file is refused with the reason, and the dashboard stays closed', async () => {
-    const page = await browser.page();
-    await page.goto(`${demo.url}/regulator`);
+    const page = await t.browser.page();
+    await page.goto(`${t.demo.url}/regulator`);
     await page.setInputFiles('[data-key-file]', keyFile('{"id":"regulator","publicKey":"x","secretKey":"y"}'));
     await page.waitForSelector('[data-signin-error]:not([hidden])');
 
@@ -108,8 +97,8 @@ describe('the regulator dashboard', () => {
   }, 60_000);
 
   test("a merchant's key file signs in but the service refuses its regulator reads", async () => {
-    const gym = demo.story.keys.get(demo.story.merchants.gym)!;
-    const page = await browser.page();
+    const gym = t.demo.story.keys.get(t.demo.story.merchants.gym)!;
+    const page = await t.browser.page();
     await signIn(page, JSON.stringify(gym));
 
     expect(await page.locator('[data-rule]').count()).toBe(0);

@@ -4,23 +4,12 @@
  * must lose it when the served view is tampered with in flight.
  */
 import type { Page, Route } from 'playwright-core';
-import { launch, screenshot, sidewaysOverflow, verdict, type Browser } from './browser.js';
-import { startDemoServer, type DemoServer } from './demo-server.js';
+import { launch, screenshot, sidewaysOverflow, verdict } from './browser.js';
+import { demoInBrowser } from './demo-server.js';
 
-let demo: DemoServer;
-let browser: Browser;
+const t = demoInBrowser();
 
-beforeAll(async () => {
-  demo = await startDemoServer();
-  browser = await launch();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
-
-const traceJson = async (code: string) => (await fetch(`${demo.url}/v1/trace/${code}`)).json();
+const traceJson = async (code: string) => (await fetch(`${t.demo.url}/v1/trace/${code}`)).json();
 
 /** Serves GET /v1/trace/{code} through `change`, which edits the real response body. */
 const tamper = (page: Page, code: string, change: (view: any) => void) =>
@@ -36,10 +25,10 @@ const flip = (hex: string) => hex.slice(0, -1) + (hex.endsWith('0') ? '1' : '0')
 
 describe('the trace page of a demo fillet lot', () => {
   test('shows the journey as a timeline, one item per ledger entry, and the browser verifies every one of them', async () => {
-    const code = demo.story.trace.fillet;
+    const code = t.demo.story.trace.fillet;
     const view = await traceJson(code);
-    const page = await browser.page();
-    await page.goto(`${demo.url}/trace/${code}`);
+    const page = await t.browser.page();
+    await page.goto(`${t.demo.url}/trace/${code}`);
 
     expect(await verdict(page)).toBe('ok');
     const items = page.locator('[data-index]');
@@ -59,14 +48,14 @@ describe('the trace page of a demo fillet lot', () => {
   }, 60_000);
 
   test('when one hash of a served inclusion proof is changed, the page shows that verification failed for that record', async () => {
-    const code = demo.story.trace.fillet;
-    const page = await browser.page();
+    const code = t.demo.story.trace.fillet;
+    const page = await t.browser.page();
     let tampered = -1;
     await tamper(page, code, (view) => {
       tampered = view.timeline[2].index;
       view.proofs[tampered][0] = flip(view.proofs[tampered][0]);
     });
-    await page.goto(`${demo.url}/trace/${code}`);
+    await page.goto(`${t.demo.url}/trace/${code}`);
 
     expect(await verdict(page)).toBe('failed');
     expect(await page.locator('.verify-problems').isVisible()).toBe(true);
@@ -76,12 +65,12 @@ describe('the trace page of a demo fillet lot', () => {
   }, 60_000);
 
   test('when the server changes what an event says (keeping its leaf), the page shows that verification failed', async () => {
-    const code = demo.story.trace.fillet;
-    const page = await browser.page();
+    const code = t.demo.story.trace.fillet;
+    const page = await t.browser.page();
     await tamper(page, code, (view) => {
       view.timeline[0].event.body.quantity.amount = 6000;
     });
-    await page.goto(`${demo.url}/trace/${code}`);
+    await page.goto(`${t.demo.url}/trace/${code}`);
 
     expect(await verdict(page)).toBe('failed');
     expect(await page.locator('.verify-problems li').first().textContent()).toMatch(/内容与其哈希不符/);
@@ -89,12 +78,12 @@ describe('the trace page of a demo fillet lot', () => {
   }, 60_000);
 
   test('when the checkpoint is not the one the operator signed, the page shows that verification failed', async () => {
-    const code = demo.story.trace.fillet;
-    const page = await browser.page();
+    const code = t.demo.story.trace.fillet;
+    const page = await t.browser.page();
     await tamper(page, code, (view) => {
       view.checkpoint.root = flip(view.checkpoint.root);
     });
-    await page.goto(`${demo.url}/trace/${code}`);
+    await page.goto(`${t.demo.url}/trace/${code}`);
 
     expect(await verdict(page)).toBe('failed');
     expect(await page.locator('.verify-problems li').allTextContents()).toEqual(['检查点签名无效']);
@@ -102,8 +91,8 @@ describe('the trace page of a demo fillet lot', () => {
   }, 60_000);
 
   test('in English by its language link, and still verified in the browser', async () => {
-    const page = await browser.page();
-    await page.goto(`${demo.url}/trace/${demo.story.trace.fillet}`);
+    const page = await t.browser.page();
+    await page.goto(`${t.demo.url}/trace/${t.demo.story.trace.fillet}`);
     await page.click('a[lang="en"]');
     await page.waitForURL(/lang=en/);
 
@@ -119,10 +108,10 @@ describe('the trace page of a demo fillet lot', () => {
     const english = await launch({ locale: 'en-GB' });
     try {
       const page = await english.page();
-      await page.goto(`${demo.url}/trace/${demo.story.trace.fillet}`);
+      await page.goto(`${t.demo.url}/trace/${t.demo.story.trace.fillet}`);
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.locator('.banner-title').textContent()).toBe('In good standing');
-      await page.goto(`${demo.url}/trace/${demo.story.trace.fillet}?lang=zh-CN`);
+      await page.goto(`${t.demo.url}/trace/${t.demo.story.trace.fillet}?lang=zh-CN`);
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
       expect(await page.locator('.banner-title').textContent()).toBe('正常：可放心食用');
     } finally {
@@ -133,15 +122,15 @@ describe('the trace page of a demo fillet lot', () => {
 
 describe('the trace page of a recalled lot', () => {
   test('shows a red banner with the recall level and reason, and the browser still verifies the record', async () => {
-    const page = await browser.page();
-    await page.goto(`${demo.url}/trace/${demo.story.trace.recalledFillet}`);
+    const page = await t.browser.page();
+    await page.goto(`${t.demo.url}/trace/${t.demo.story.trace.recalledFillet}`);
 
     const banner = page.locator('[data-status]');
     expect(await banner.getAttribute('data-status')).toBe('recalled');
     expect(await banner.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(180, 35, 24)');
     expect(await banner.textContent()).toContain('二级召回');
     expect(await banner.textContent()).toContain('恩诺沙星残留超标');
-    expect(await banner.textContent()).toContain(`源头批次 ${demo.story.trace.recalledSource} 被召回`);
+    expect(await banner.textContent()).toContain(`源头批次 ${t.demo.story.trace.recalledSource} 被召回`);
     expect(await verdict(page)).toBe('ok');
     expect(await sidewaysOverflow(page)).toBe(0);
     await screenshot(page, 'screenshot-trace-recalled', { firstScreen: true });

@@ -3,22 +3,12 @@
  * triggers it, one just under the threshold, and the event or the clock that
  * closes it.
  */
-import { createHash } from 'node:crypto';
 import type { SigningKey } from '../../ledger/index.js';
 import { newKey, type Fixture } from '../helpers/fixture.js';
 import { accepted } from '../trace/helpers.js';
 import { DAY, iso, listAnomalies, openAnomaly, postAll, startRegWorld, type RegWorld } from './anomaly-helpers.js';
+import { issueBody } from '../cards/helpers.js';
 
-const holderRef = (card: string) => createHash('sha256').update(`salt:${card}`).digest('hex');
-const named = (card: string, amount: number, holder?: SigningKey) => ({
-  card,
-  kind: 'named',
-  amount,
-  ...(holder && { holderKey: holder.publicKey }),
-  holderRef: holderRef(card),
-  payment: 'mobile',
-  purchaser: 'person',
-});
 
 let w: RegWorld;
 let f: Fixture;
@@ -31,7 +21,7 @@ afterEach(() => f.close());
 describe('custody-short', () => {
   test('when custody falls below required, then yellow; below 80 % of it, red; a deposit that restores custody closes it', async () => {
     const m = await w.addMerchant('m-gym-01', 'scale');
-    const issued = await accepted(f.post(m, 'card.issue', named('C-1', 100_000)));
+    const issued = await accepted(f.post(m, 'card.issue', issueBody('C-1', 100_000)));
     // required = 20 % of 100000 = 20000; custody 0 < 16000 → red
     expect(await openAnomaly(f, 'custody-short', 'm-gym-01')).toMatchObject({
       id: 'custody-short:m-gym-01',
@@ -54,7 +44,7 @@ describe('custody-short', () => {
   test('when custody is exactly the required amount, then there is none; consumption that lowers required closes an open one', async () => {
     const m = await w.addMerchant('m-gym-02', 'scale');
     await postAll(f, [
-      { key: m, type: 'card.issue', body: named('C-2', 100_000) },
+      { key: m, type: 'card.issue', body: issueBody('C-2', 100_000) },
       { key: w.bank, type: 'custody.deposit', body: { merchant: 'm-gym-02', amount: 20_000, ref: 'TX-1' } },
     ]);
     expect(await openAnomaly(f, 'custody-short', 'm-gym-02')).toBeUndefined();
@@ -68,7 +58,7 @@ describe('custody-short', () => {
 describe('sales-spike', () => {
   /** `n` named cards of `amount` fen each, issued in one batch. */
   const issueMany = (m: SigningKey, prefix: string, amounts: number[]) =>
-    postAll(f, amounts.map((amount, i) => ({ key: m, type: 'card.issue', body: named(`${prefix}-${i}`, amount) })));
+    postAll(f, amounts.map((amount, i) => ({ key: m, type: 'card.issue', body: issueBody(`${prefix}-${i}`, amount) })));
 
   test('when a merchant under 14 days old sells 20,000,000 fen in 7 days, then red; 1 fen less, none; 7 days later it closes by the clock', async () => {
     const m = await w.addMerchant('m-new-01', 'other');
@@ -178,7 +168,7 @@ describe('refund-overdue', () => {
   const request = (card: string) => f.post(newKeyFor(card), 'card.refundRequest', { card, amount: 1_000, reason: 'service' }, { actor: `card:${card}` });
   const holders = new Map<string, SigningKey>();
   const newKeyFor = (card: string) => holders.get(card) ?? holders.set(card, newKey(`card:${card}`)).get(card)!;
-  const issueCards = (m: SigningKey, cards: string[]) => postAll(f, cards.map((c) => ({ key: m, type: 'card.issue', body: named(c, 50_000, newKeyFor(c)) })));
+  const issueCards = (m: SigningKey, cards: string[]) => postAll(f, cards.map((c) => ({ key: m, type: 'card.issue', body: issueBody(c, 50_000, { holder: newKeyFor(c) }) })));
 
   test('when a refund request is unanswered for exactly 5 days, then none; 1 ms more, yellow; a late refund closes it', async () => {
     const m = await w.addMerchant('m-gym-06', 'other');

@@ -5,7 +5,6 @@
  * rules and from a timed rule evaluated at the query's clock, to show both
  * merge in one order.
  */
-import { createHash } from 'node:crypto';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { PLUGINS } from '../../src/plugins.js';
@@ -14,32 +13,24 @@ import { ORIGIN, type Fixture } from '../helpers/fixture.js';
 import { accepted } from '../trace/helpers.js';
 import { HOUR, iso, listAnomalies, lotBody, MIN, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 import type { Anomaly } from '../../src/regulator/anomalies/index.js';
+import { issueBody } from '../cards/helpers.js';
 
 let w: RegWorld;
 let f: Fixture;
 /** The expected listing, newest first. */
 let all: Array<Pick<Anomaly, 'rule' | 'subject' | 'severity' | 'since'>>;
 
-const named = (card: string, amount: number) => ({
-  card,
-  kind: 'named',
-  amount,
-  holderRef: createHash('sha256').update(card).digest('hex'),
-  payment: 'mobile',
-  purchaser: 'person',
-});
-
 beforeAll(async () => {
   w = await startRegWorld();
   f = w.f;
   const m1 = await w.addMerchant('m-1', 'scale');
   const m2 = await w.addMerchant('m-2', 'scale');
-  const a = await accepted(f.post(m1, 'card.issue', named('C-1', 100_000))); // custody-short red
+  const a = await accepted(f.post(m1, 'card.issue', issueBody('C-1', 100_000))); // custody-short red
   f.clock.advance(MIN);
   await accepted(f.post(w.farm, 'lot.create', lotBody('L-1', 100)));
   const ship = await accepted(f.post(w.farm, 'lot.ship', { shipment: 'S-1', code: 'L-1', amount: 50, to: w.processor.id, carrier: w.carrier.id }));
   f.clock.advance(MIN);
-  const b = await accepted(f.post(m2, 'card.issue', named('C-2', 100_000)));
+  const b = await accepted(f.post(m2, 'card.issue', issueBody('C-2', 100_000)));
   await accepted(f.post(w.bank, 'custody.deposit', { merchant: 'm-2', amount: 19_000, ref: 'TX-1' })); // custody-short yellow
   f.clock.advance(MIN);
   await accepted(f.post(w.farm, 'lot.ship', { shipment: 'S-2', code: 'L-1', amount: 50, to: w.processor.id, carrier: w.carrier.id }));

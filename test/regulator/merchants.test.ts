@@ -4,28 +4,20 @@
  * the rating, lowest stars first; stars follow anomalies, including those that
  * open by the clock alone.
  */
-import { createHash } from 'node:crypto';
 import type { Fixture } from '../helpers/fixture.js';
 import { accepted } from '../trace/helpers.js';
 import { DAY, startRegWorld, type RegWorld } from './anomaly-helpers.js';
+import { issueBody } from '../cards/helpers.js';
 
 let w: RegWorld;
 let f: Fixture;
-const named = (card: string, amount: number) => ({
-  card,
-  kind: 'named',
-  amount,
-  holderRef: createHash('sha256').update(card).digest('hex'),
-  payment: 'mobile',
-  purchaser: 'person',
-});
 
 beforeAll(async () => {
   w = await startRegWorld();
   f = w.f;
   await w.addMerchant('m-good', 'other');
   const short = await w.addMerchant('m-short', 'scale');
-  await accepted(f.post(short, 'card.issue', named('C-1', 100_000)));
+  await accepted(f.post(short, 'card.issue', issueBody('C-1', 100_000)));
   await w.addMerchant('m-closed', 'other');
   await accepted(f.post(f.regulator, 'merchant.dispose', { merchant: 'm-closed', action: 'close', reason: '卷款跑路' }));
   await w.addMerchant('m-complained', 'other');
