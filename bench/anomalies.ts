@@ -48,7 +48,10 @@ export const anomaliesBench = async (ctx: BenchContext, requests = REQUESTS) => 
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sign = (path: string) => ({ path, headers: signRequest(nodeSuite, regulator, { method: 'GET', target: path }, Math.floor(opened.now() / 1000)) });
+  const sign = (path: string) => ({
+    path,
+    headers: signRequest(nodeSuite, regulator, { method: 'GET', target: path }, Math.floor(opened.now() / 1000)),
+  });
   const get = async (path: string): Promise<Page> => {
     const { headers } = sign(path);
     const res = await fetch(url + path, { headers });
@@ -60,7 +63,7 @@ export const anomaliesBench = async (ctx: BenchContext, requests = REQUESTS) => 
     // Census (untimed): every open anomaly by rule and severity, in pages of 1000.
     const byRule: Record<string, number> = {};
     let open = 0;
-    for (let path: string | null = `${PATH}?limit=1000`; path; ) {
+    for (let path: string | null = `${PATH}?limit=1000`; path;) {
       const page = await get(path);
       for (const a of page.anomalies) byRule[`${a.rule}/${a.severity}`] = (byRule[`${a.rule}/${a.severity}`] ?? 0) + 1;
       open += page.anomalies.length;
@@ -81,7 +84,8 @@ export const anomaliesBench = async (ctx: BenchContext, requests = REQUESTS) => 
     writeFileSync(file, JSON.stringify(variants.map(sign)));
     log(`  anomalies: ${open} open on ${opened.ledger.size} entries; ${variants.length} query variants`);
     const runs = [];
-    for (const connections of [1, 8]) runs.push(await runNode(join(here, 'signedgen.js'), [url, file, String(connections), String(requests)]));
+    for (const connections of [1, 8])
+      runs.push(await runNode(join(here, 'signedgen.js'), [url, file, String(connections), String(requests)]));
     const rows = runs.map((r) => ({
       figure: `GET /v1/regulator/anomalies on a ${opened.ledger.size.toLocaleString('en-US')}-entry ledger (${open.toLocaleString('en-US')} open), ${r.connections} connection${r.connections > 1 ? 's' : ''}, ${variants.length} filter variants`,
       value: `p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms, ${r.perSec.toLocaleString('en-US')} requests/s (${r.requests} signed requests; ${r.failed} failed)`,

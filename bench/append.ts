@@ -4,7 +4,18 @@
  * threads, the service's path) and appends it; a receipt counts once its group
  * commit (fsync) is done.
  */
-import { fromBase64Url, Ledger, nodeSuite, randomSeed, SigPool, signEnvelope, signingInput, keyFromSeed, parseKeyFile, type Envelope } from '../ledger/index.js';
+import {
+  fromBase64Url,
+  Ledger,
+  nodeSuite,
+  randomSeed,
+  SigPool,
+  signEnvelope,
+  signingInput,
+  keyFromSeed,
+  parseKeyFile,
+  type Envelope,
+} from '../ledger/index.js';
 import { rmSync } from 'node:fs';
 import { log, round, summarize, tempDir } from './util.js';
 

@@ -76,7 +76,10 @@ export const buildLedger = async (dir: string, size: number): Promise<BigLedger>
       operator: operatorKey(),
       now,
       genesis: genesis
-        ? { regulators: [{ id: regulator.id, name: '台州市市场监督管理局', publicKey: regulator.publicKey }], state: (e) => catalogue.genesisState(e) }
+        ? {
+            regulators: [{ id: regulator.id, name: '台州市市场监督管理局', publicKey: regulator.publicKey }],
+            state: (e) => catalogue.genesisState(e),
+          }
         : undefined,
     });
     const pool = new SigPool();

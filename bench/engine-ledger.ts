@@ -30,11 +30,15 @@ export const buildEngineLedger = async (dir: string, size: number): Promise<void
       return signEnvelope(nodeSuite, key.seed, { v: 1, id: `engine-${n++}`, type, actor: key.id, at, body });
     };
     await ledger.transact((tx) => {
-      for (const a of actors) tx.append(sign(regulator, 'actor.register', { id: a.id, role: 'carrier', name: a.id, publicKey: a.publicKey }));
+      for (const a of actors)
+        tx.append(sign(regulator, 'actor.register', { id: a.id, role: 'carrier', name: a.id, publicKey: a.publicKey }));
     });
     while (ledger.size < size) {
       const events = Array.from({ length: Math.min(BATCH, size - ledger.size) }, () =>
-        sign(actors[n % ACTORS], 'lot.temperature', { shipment: `S-${n % 500}`, readings: [{ t: new Date().toISOString(), c: 3.5 + (n % 10) / 10 }] }),
+        sign(actors[n % ACTORS], 'lot.temperature', {
+          shipment: `S-${n % 500}`,
+          readings: [{ t: new Date().toISOString(), c: 3.5 + (n % 10) / 10 }],
+        }),
       );
       await ledger.transact((tx) => {
         for (const e of events) tx.append(e);

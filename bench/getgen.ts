@@ -45,4 +45,15 @@ const t0 = performance.now();
 await load(total, true);
 const seconds = (performance.now() - t0) / 1000;
 await pool.close();
-console.log(JSON.stringify({ path, connections, requests: total, failed, seconds: round(seconds, 2), perSec: round(total / seconds), bytesPerResponse: Math.round(bytes / total), latency: summarize(latencies) }));
+console.log(
+  JSON.stringify({
+    path,
+    connections,
+    requests: total,
+    failed,
+    seconds: round(seconds, 2),
+    perSec: round(total / seconds),
+    bytesPerResponse: Math.round(bytes / total),
+    latency: summarize(latencies),
+  }),
+);

@@ -15,7 +15,14 @@ export const measureHttp = async (runs: Array<{ mode: 'single' | 'batch'; connec
   for (const r of runs) {
     const dir = tempDir('http');
     const server = await startServer(dir, { ANXIN_ORIGIN: 'bench.anxin/ledger' });
-    const result = await runNode(join(here, 'loadgen.js'), [server.url, join(dir, 'regulator.key'), r.mode, String(r.connections), String(r.events), String(r.batch ?? 100)]);
+    const result = await runNode(join(here, 'loadgen.js'), [
+      server.url,
+      join(dir, 'regulator.key'),
+      r.mode,
+      String(r.connections),
+      String(r.events),
+      String(r.batch ?? 100),
+    ]);
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     log('(http)', result);

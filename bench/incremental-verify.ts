@@ -37,7 +37,12 @@ export const incrementalVerify = async (ctx: BenchContext, newEntries = NEW_ENTR
     const ok = r.ok && r.checked === newEntries && inc.seconds <= TARGET_SECONDS;
     return {
       size,
-      full: { seconds: round(full.seconds, 2), checked: full.value.checked, ok: full.value.ok, entriesPerSec: round(full.value.checked / full.seconds) },
+      full: {
+        seconds: round(full.seconds, 2),
+        checked: full.value.checked,
+        ok: full.value.ok,
+        entriesPerSec: round(full.value.checked / full.seconds),
+      },
       incremental: {
         seconds: round(inc.seconds, 3),
         checked: r.checked,

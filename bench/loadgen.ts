@@ -30,7 +30,9 @@ const make = (i: number): Envelope =>
     body: { id: `bench-${run}-${i}`, role: 'carrier', name: `冷链承运 ${i}`, publicKey: pubs[i % pubs.length] },
   });
 if (mode === 'single') for (let i = 0; i < total; i++) events.push(JSON.stringify(make(i)));
-else for (let i = 0; i < total; i += batchSize) events.push(JSON.stringify({ events: Array.from({ length: Math.min(batchSize, total - i) }, (_, j) => make(i + j)) }));
+else
+  for (let i = 0; i < total; i += batchSize)
+    events.push(JSON.stringify({ events: Array.from({ length: Math.min(batchSize, total - i) }, (_, j) => make(i + j)) }));
 
 const origin = new URL(url);
 const pool = new Pool(origin.origin, { connections, pipelining: 1 });
@@ -54,5 +56,14 @@ await Promise.all(
 const seconds = (performance.now() - t0) / 1000;
 await pool.close();
 console.log(
-  JSON.stringify({ mode, connections, requests: events.length, events: total, failed, seconds: round(seconds, 2), eventsPerSec: round(total / seconds), latency: summarize(latencies) }),
+  JSON.stringify({
+    mode,
+    connections,
+    requests: events.length,
+    events: total,
+    failed,
+    seconds: round(seconds, 2),
+    eventsPerSec: round(total / seconds),
+    latency: summarize(latencies),
+  }),
 );

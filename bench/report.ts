@@ -14,7 +14,8 @@ export const renderMarkdown = (r: Results): string => {
   const s = r.sections;
   const limit = s.limits?.singleCorePerSec as number;
   const rows: string[][] = [];
-  const row = (figure: string, value: string, ratio: string, target: string, ok?: boolean) => rows.push([figure, value, ratio, target, met(ok)]);
+  const row = (figure: string, value: string, ratio: string, target: string, ok?: boolean) =>
+    rows.push([figure, value, ratio, target, met(ok)]);
 
   if (s.limits) {
     row('(a) Ed25519 verify, node:crypto, 1 core', `${num(s.limits.singleCorePerSec)} /s`, '100 % (the limit)', '—');
@@ -36,29 +37,48 @@ export const renderMarkdown = (r: Results): string => {
       '≥ 100 %',
       v.entriesPerSec >= limit,
     );
-  if (s.verifyEngine) verifyRow(s.verifyEngine, "the engine's verifier (hashes, tree, checkpoints, each event's signature against its key directory; bench/engine-ledger.ts)");
+  if (s.verifyEngine)
+    verifyRow(
+      s.verifyEngine,
+      "the engine's verifier (hashes, tree, checkpoints, each event's signature against its key directory; bench/engine-ledger.ts)",
+    );
   if (s.verify) verifyRow(s.verify, '`anxin verify` of the workload ledger, all of that plus co-signatures and every domain rule replayed');
   if (s.proofs)
     for (const kind of ['inclusion', 'consistency'] as const)
       for (const step of ['generate', 'verify'] as const) {
         const m = s.proofs[kind][step];
-        row(`(d) ${kind} proof, ${step}, at ${num(s.proofs.size)} entries`, `mean ${num(m.meanMs)} ms, p99 ${num(m.p99Ms)} ms`, '—', '≤ 1 ms', m.p99Ms <= 1);
+        row(
+          `(d) ${kind} proof, ${step}, at ${num(s.proofs.size)} entries`,
+          `mean ${num(m.meanMs)} ms, p99 ${num(m.p99Ms)} ms`,
+          '—',
+          '≤ 1 ms',
+          m.p99Ms <= 1,
+        );
       }
   if (s.open) {
     row(`(e) open at ${num(s.open.size)} entries`, `${num(s.open.openMs)} ms`, '—', '≤ 1 s', s.open.openMs <= 1000);
-    row('(e) peak RSS of a process that opens the ledger and serves proofs', `${num(s.open.peakRssMb)} MB`, '—', '≤ 300 MB', s.open.peakRssMb <= 300);
+    row(
+      '(e) peak RSS of a process that opens the ledger and serves proofs',
+      `${num(s.open.peakRssMb)} MB`,
+      '—',
+      '≤ 300 MB',
+      s.open.peakRssMb <= 300,
+    );
   }
   for (const h of s.http ?? []) {
     const single = h.mode === 'single';
     row(
-      single ? `HTTP POST /v1/events, ${h.connections} connections` : `HTTP POST /v1/events/batch (${h.batch} per batch), ${h.connections} connections`,
+      single
+        ? `HTTP POST /v1/events, ${h.connections} connections`
+        : `HTTP POST /v1/events/batch (${h.batch} per batch), ${h.connections} connections`,
       `${num(h.eventsPerSec)} events/s (p50 ${num(h.latency.p50Ms)} ms, p99 ${num(h.latency.p99Ms)} ms per request; ${h.failed} failed)`,
       pct(h.eventsPerSec, limit),
       single ? '≥ 25 %, p99 ≤ 50 ms' : '≥ 50 %',
       single ? h.eventsPerSec >= limit * 0.25 && h.latency.p99Ms <= 50 : h.eventsPerSec >= limit * 0.5,
     );
   }
-  for (const v of Object.values(s)) if (v && Array.isArray(v.rows)) for (const x of v.rows) row(x.figure, x.value, x.ratio ?? '—', x.target ?? '—', x.ok);
+  for (const v of Object.values(s))
+    if (v && Array.isArray(v.rows)) for (const x of v.rows) row(x.figure, x.value, x.ratio ?? '—', x.target ?? '—', x.ok);
 
   const b = s.build;
   return `# Benchmarks
@@ -88,7 +108,9 @@ const analysis = (r: Results): string => {
   if (s.verify && s.verify.entriesPerSec < limit) {
     const sigUs = 1.15 * (1e6 / limit); // the workload carries about 1.15 signatures per entry (co-signed consumption)
     const mainUs = 1e6 / (s.verify.entriesPerSec as number); // the main thread is saturated: its share is the wall time per entry
-    const engine = s.verifyEngine ? ` The engine's verifier alone (no replay, one signature per entry) runs at ${num(s.verifyEngine.entriesPerSec)} entries/s (${pct(s.verifyEngine.entriesPerSec, limit)}).` : '';
+    const engine = s.verifyEngine
+      ? ` The engine's verifier alone (no replay, one signature per entry) runs at ${num(s.verifyEngine.entriesPerSec)} entries/s (${pct(s.verifyEngine.entriesPerSec, limit)}).`
+      : '';
     lines.push(
       `- **(c) Verification with domain replay** checks signatures on ${r.machine.cores} worker threads (about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card, trace and anomaly rules, state reads and writes as JSON): about ${Math.round(mainUs)} µs per entry, the bottleneck. ${Math.round(sigUs + mainUs)} µs of CPU per entry caps it near ${num(Math.round((r.machine.cores * 1e6) / (sigUs + mainUs)))} entries/s even perfectly balanced over ${r.machine.cores} cores; 100 % would need the main thread's share under ${Math.max(0, Math.round((r.machine.cores * 1e6) / limit - sigUs))} µs per entry.${engine}`,
     );

@@ -20,7 +20,13 @@ export const percentile = (sorted: number[], p: number): number =>
 export const summarize = (samplesMs: number[]) => {
   const s = [...samplesMs].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  return { n: s.length, meanMs: round(mean, 4), p50Ms: round(percentile(s, 50), 4), p99Ms: round(percentile(s, 99), 4), maxMs: round(s[s.length - 1], 4) };
+  return {
+    n: s.length,
+    meanMs: round(mean, 4),
+    p50Ms: round(percentile(s, 50), 4),
+    p99Ms: round(percentile(s, 99), 4),
+    maxMs: round(s[s.length - 1], 4),
+  };
 };
 
 export const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;

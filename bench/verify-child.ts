@@ -18,5 +18,13 @@ const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(PLUGINS)
 const report = await verifyDataDir(dir, { origin, operatorKey, hook });
 const seconds = (performance.now() - t0) / 1000;
 console.log(
-  JSON.stringify({ ok: report.ok, size: report.size, errors: report.errors.length, firstError: report.errors[0], seconds: round(seconds, 2), entriesPerSec: round(report.size / seconds), peakRssMb: peakRssMb() }),
+  JSON.stringify({
+    ok: report.ok,
+    size: report.size,
+    errors: report.errors.length,
+    firstError: report.errors[0],
+    seconds: round(seconds, 2),
+    entriesPerSec: round(report.size / seconds),
+    peakRssMb: peakRssMb(),
+  }),
 );

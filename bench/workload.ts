@@ -162,7 +162,7 @@ export class Workload {
     const r = this.random();
     if (m.cards.length < 5 || r < 0.12) {
       const named = this.random() < 0.6;
-      const amount = (named ? 5000 + Math.floor(this.random() * 40) * 5000 : 2000 + Math.floor(this.random() * 18) * 5000);
+      const amount = named ? 5000 + Math.floor(this.random() * 40) * 5000 : 2000 + Math.floor(this.random() * 18) * 5000;
       const card: Card = { id: this.id(`C-${m.id.slice(2)}`), balance: amount, cap: named ? 500000 : 100000 };
       if (named && this.random() < 0.7) card.holder = benchKey(`holder-${card.id}`);
       m.cards.push(card);
@@ -171,7 +171,15 @@ export class Workload {
       this.queue.push({
         actor: m.key,
         type: 'card.issue',
-        body: () => ({ card: card.id, kind: named ? 'named' : 'anonymous', amount, holderKey: card.holder?.publicKey, holderRef, payment: 'mobile', purchaser: 'person' }),
+        body: () => ({
+          card: card.id,
+          kind: named ? 'named' : 'anonymous',
+          amount,
+          holderKey: card.holder?.publicKey,
+          holderRef,
+          payment: 'mobile',
+          purchaser: 'person',
+        }),
       });
       this.topUpCustody(m);
       return;
@@ -187,17 +195,31 @@ export class Workload {
       card.balance -= amount;
       m.outstanding -= amount;
       m.consumedUnreleased += amount;
-      this.queue.push({ actor: m.key, type: 'card.consume', holder: card.holder, body: () => ({ card: card.id, amount, order: this.id('POS') }) });
+      this.queue.push({
+        actor: m.key,
+        type: 'card.consume',
+        holder: card.holder,
+        body: () => ({ card: card.id, amount, order: this.id('POS') }),
+      });
     } else if (r < 0.95 && m.consumedUnreleased > 0) {
       const amount = Math.min(m.consumedUnreleased, m.custody - this.required(m));
       if (amount <= 0) return;
       m.custody -= amount;
       m.consumedUnreleased -= amount;
-      this.queue.push({ actor: this.bank, type: 'custody.release', body: () => ({ merchant: m.id, amount, purpose: 'consumption', ref: this.id('REL') }) });
+      this.queue.push({
+        actor: this.bank,
+        type: 'custody.release',
+        body: () => ({ merchant: m.id, amount, purpose: 'consumption', ref: this.id('REL') }),
+      });
     } else if (r < 0.955 && card.holder && card.balance >= 1000) {
       // A holder asks for a refund; the merchant pays half of the requests (refund-overdue otherwise).
       const amount = 1000;
-      this.queue.push({ actor: card.holder, as: `card:${card.id}`, type: 'card.refundRequest', body: () => ({ card: card.id, amount, reason: 'service' }) });
+      this.queue.push({
+        actor: card.holder,
+        as: `card:${card.id}`,
+        type: 'card.refundRequest',
+        body: () => ({ card: card.id, amount, reason: 'service' }),
+      });
       if (this.random() < 0.5) {
         card.balance -= amount;
         m.outstanding -= amount;
@@ -257,12 +279,24 @@ export class Workload {
           expiresAt: new Date(at + 30 * DAY).toISOString(),
         }),
       },
-      { actor: this.inspector, type: 'lot.inspect', body: () => ({ code: farm, result: 'pass', tests: [{ name: '氯霉素', value: 0, unit: 'μg/kg', limit: 0.3, pass: true }] }) },
-      { actor: producer, type: 'lot.ship', body: () => ({ shipment: ship1, code: farm, amount: 500, to: processor.id, carrier: carrier.id }) },
+      {
+        actor: this.inspector,
+        type: 'lot.inspect',
+        body: () => ({ code: farm, result: 'pass', tests: [{ name: '氯霉素', value: 0, unit: 'μg/kg', limit: 0.3, pass: true }] }),
+      },
+      {
+        actor: producer,
+        type: 'lot.ship',
+        body: () => ({ shipment: ship1, code: farm, amount: 500, to: processor.id, carrier: carrier.id }),
+      },
     ];
     const temps = codes ? 14 : 3;
     for (let i = 0; i < temps; i++)
-      steps.push({ actor: carrier, type: 'lot.temperature', body: (at) => ({ shipment: ship1, readings: this.readings(at, 12, warm, gappy ? 15 : 5) }) });
+      steps.push({
+        actor: carrier,
+        type: 'lot.temperature',
+        body: (at) => ({ shipment: ship1, readings: this.readings(at, 12, warm, gappy ? 15 : 5) }),
+      });
     steps.push({ actor: processor, type: 'lot.receive', body: () => ({ shipment: ship1, amount: received }) });
     const fillets = codes ? [codes.fillet] : [`DC-${n}-A`, `DC-${n}-B`, `DC-${n}-C`];
     steps.push({
@@ -270,7 +304,13 @@ export class Workload {
       type: 'lot.transform',
       body: (at) => ({
         inputs: [{ code: farm, amount: 300 }],
-        outputs: fillets.map((code) => ({ code, product: { name: '大黄鱼鱼片', category: 'aquatic' }, quantity: { amount: 90, unit: 'kg' }, storage: 'chilled', expiresAt: new Date(at + 20 * DAY).toISOString() })),
+        outputs: fillets.map((code) => ({
+          code,
+          product: { name: '大黄鱼鱼片', category: 'aquatic' },
+          quantity: { amount: 90, unit: 'kg' },
+          storage: 'chilled',
+          expiresAt: new Date(at + 20 * DAY).toISOString(),
+        })),
       }),
     });
     let sellable = fillets;
@@ -281,7 +321,15 @@ export class Workload {
         type: 'lot.transform',
         body: (at) => ({
           inputs: [{ code: codes.fillet, amount: 80 }],
-          outputs: [{ code: codes.pack, product: { name: '大黄鱼鱼片 500 g 装', gtin: '06901234567908', category: 'aquatic' }, quantity: { amount: 160, unit: 'box' }, storage: 'chilled', expiresAt: new Date(at + 15 * DAY).toISOString() }],
+          outputs: [
+            {
+              code: codes.pack,
+              product: { name: '大黄鱼鱼片 500 g 装', gtin: '06901234567908', category: 'aquatic' },
+              quantity: { amount: 160, unit: 'box' },
+              storage: 'chilled',
+              expiresAt: new Date(at + 15 * DAY).toISOString(),
+            },
+          ],
         }),
       });
       sellable = [codes.pack];
@@ -292,9 +340,11 @@ export class Workload {
       const shipment = `SH-${n}-${k + 2}`;
       const amount = codes ? 160 : 90;
       steps.push({ actor: processor, type: 'lot.ship', body: () => ({ shipment, code, amount, to: retailer.id, carrier: c2.id }) });
-      for (let i = 0; i < (codes ? 12 : 1); i++) steps.push({ actor: c2, type: 'lot.temperature', body: (at) => ({ shipment, readings: this.readings(at, 6, false) }) });
+      for (let i = 0; i < (codes ? 12 : 1); i++)
+        steps.push({ actor: c2, type: 'lot.temperature', body: (at) => ({ shipment, readings: this.readings(at, 6, false) }) });
       steps.push({ actor: retailer, type: 'lot.receive', body: () => ({ shipment, amount }) });
-      for (let i = 0; i < (codes ? 8 : 2); i++) steps.push({ actor: retailer, type: 'lot.sell', body: () => ({ code, amount: codes ? 10 : 20 }) });
+      for (let i = 0; i < (codes ? 8 : 2); i++)
+        steps.push({ actor: retailer, type: 'lot.sell', body: () => ({ code, amount: codes ? 10 : 20 }) });
     });
     steps.push({ actor: processor, type: 'lot.dispose', body: () => ({ code: farm, amount: received - 300, reason: '加工下脚料' }) });
     return steps;
@@ -318,12 +368,19 @@ export class Workload {
   /** The next `n` events, signed, all with the batch time `at`. Advances the simulated clock. */
   next(n: number): Envelope[] {
     const at = this.clockMs;
-    while (this.queue.length < n) (this.random() < 0.55 ? this.cardStep() : this.foodStep());
+    while (this.queue.length < n) this.random() < 0.55 ? this.cardStep() : this.foodStep();
     const steps = this.queue.splice(0, n);
     this.clockMs += this.options.msPerBatch;
     const iso = new Date(at).toISOString();
     return steps.map((s) => {
-      const env = signEnvelope(nodeSuite, s.actor.seed, { v: 1, id: this.id('ev'), type: s.type, actor: s.as ?? s.actor.id, at: iso, body: s.body(at) });
+      const env = signEnvelope(nodeSuite, s.actor.seed, {
+        v: 1,
+        id: this.id('ev'),
+        type: s.type,
+        actor: s.as ?? s.actor.id,
+        at: iso,
+        body: s.body(at),
+      });
       return s.holder ? cosignEnvelope(nodeSuite, s.holder.seed, env, 'holder') : env;
     });
   }

@@ -38,8 +38,7 @@ const ED25519_TYPE = 0x01;
 export const noteKeyId = (suite: Suite, name: string, publicKey: Uint8Array): Uint8Array =>
   suite.sha256(concatBytes(utf8(name), new Uint8Array([0x0a, ED25519_TYPE]), publicKey)).subarray(0, 4);
 
-export const formatCheckpointText = (origin: string, size: number, root: Uint8Array): string =>
-  `${origin}\n${size}\n${toBase64(root)}\n`;
+export const formatCheckpointText = (origin: string, size: number, root: Uint8Array): string => `${origin}\n${size}\n${toBase64(root)}\n`;
 
 export const signCheckpoint = (
   suite: Suite,

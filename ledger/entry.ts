@@ -35,10 +35,7 @@ export const ZERO_HASH = new Uint8Array(32);
  * caller that already has it (canonicalEnvelope(event).full) may pass in.
  */
 export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope, canonicalEvent?: string): Uint8Array =>
-  leafHash(
-    suite,
-    utf8(`{"at":${canonicalize(at)},"event":${canonicalEvent ?? canonicalize(event)},"index":${canonicalize(index)}}`),
-  );
+  leafHash(suite, utf8(`{"at":${canonicalize(at)},"event":${canonicalEvent ?? canonicalize(event)},"index":${canonicalize(index)}}`));
 
 export const chainHash = (suite: Suite, prev: Uint8Array, leaf: Uint8Array): Uint8Array => suite.sha256(concatBytes(prev, leaf));
 
@@ -68,8 +65,10 @@ export const checkEntry = (
   } catch (e) {
     return { code: 'entry_malformed', detail: `entry ${expectedIndex} cannot be canonicalized: ${(e as Error).message}` };
   }
-  if (entry.leaf !== toHex(leaf)) return { code: 'leaf_mismatch', detail: `entry ${expectedIndex}: stored leaf does not match its content` };
-  if (entry.prev !== toHex(prev)) return { code: 'chain_mismatch', detail: `entry ${expectedIndex}: prev is not the hash of entry ${expectedIndex - 1}` };
+  if (entry.leaf !== toHex(leaf))
+    return { code: 'leaf_mismatch', detail: `entry ${expectedIndex}: stored leaf does not match its content` };
+  if (entry.prev !== toHex(prev))
+    return { code: 'chain_mismatch', detail: `entry ${expectedIndex}: prev is not the hash of entry ${expectedIndex - 1}` };
   const hash = chainHash(suite, prev, leaf);
   if (fromHex(entry.hash)?.length !== 32 || entry.hash !== toHex(hash))
     return { code: 'chain_mismatch', detail: `entry ${expectedIndex}: stored hash is not SHA-256(prev || leaf)` };

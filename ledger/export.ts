@@ -47,10 +47,7 @@ const parseLine = (line: string): unknown => {
 };
 
 /** Verifies an NDJSON export against the pinned origin and operator key. */
-export const verifyExport = async (
-  path: string,
-  options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>,
-): Promise<VerifyReport> => {
+export const verifyExport = async (path: string, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> => {
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })[Symbol.asyncIterator]();
   const first = await lines.next();
   const header = (first.done ? undefined : parseLine(first.value)) as Partial<ExportHeader> | undefined;
@@ -69,7 +66,11 @@ export const verifyExport = async (
   else if (report.size > header.checkpoint.size) {
     // Only the checkpoint commits the operator to the entries; lines past it are unvouched for.
     const size = header.checkpoint.size;
-    report.errors.push({ index: size, code: 'checkpoint_missing', detail: `entries ${size}..${report.size - 1} are past the export's checkpoint (size ${size})` });
+    report.errors.push({
+      index: size,
+      code: 'checkpoint_missing',
+      detail: `entries ${size}..${report.size - 1} are past the export's checkpoint (size ${size})`,
+    });
     report.errors.sort((a, b) => a.index - b.index);
   }
   report.ok = report.errors.length === 0;
@@ -101,12 +102,20 @@ export async function verifyDb(db: Db, options: Omit<VerifyOptions, 'checkpoints
  */
 const checkHead = (text: string | undefined, stored: (size: number) => string | undefined, size: number): VerifyError | undefined => {
   const last = Math.max(0, size - 1);
-  if (text === undefined) return { index: last, code: 'checkpoint_missing', detail: `the head pointer ${HEAD_KEY} is missing: the ledger will not open` };
+  if (text === undefined)
+    return { index: last, code: 'checkpoint_missing', detail: `the head pointer ${HEAD_KEY} is missing: the ledger will not open` };
   const head = parseLine(text) as Partial<Checkpoint>;
-  if (!Number.isSafeInteger(head.size)) return { index: last, code: 'checkpoint_invalid', detail: `the head pointer ${HEAD_KEY} is not a checkpoint` };
+  if (!Number.isSafeInteger(head.size))
+    return { index: last, code: 'checkpoint_invalid', detail: `the head pointer ${HEAD_KEY} is not a checkpoint` };
   if (head.size! < size)
-    return { index: head.size!, code: 'checkpoint_missing', detail: `the head pointer commits ${head.size} entries; entries ${head.size}..${last} are not committed` };
-  if (head.size! > size) return { index: size, code: 'entry_missing', detail: `the head pointer commits ${head.size} entries but the log ends at ${size}` };
-  if (stored(size) !== text) return { index: last, code: 'checkpoint_mismatch', detail: `the head pointer is not the checkpoint signed at size ${size}` };
+    return {
+      index: head.size!,
+      code: 'checkpoint_missing',
+      detail: `the head pointer commits ${head.size} entries; entries ${head.size}..${last} are not committed`,
+    };
+  if (head.size! > size)
+    return { index: size, code: 'entry_missing', detail: `the head pointer commits ${head.size} entries but the log ends at ${size}` };
+  if (stored(size) !== text)
+    return { index: last, code: 'checkpoint_mismatch', detail: `the head pointer is not the checkpoint signed at size ${size}` };
   return undefined;
 };

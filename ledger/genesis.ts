@@ -17,12 +17,7 @@ export interface GenesisBody {
   regulators: Array<{ id: string; name: string; publicKey: string }>;
 }
 
-export const genesisEvent = (
-  operator: SigningKey,
-  origin: string,
-  regulators: GenesisBody['regulators'],
-  nowMs: number,
-): Envelope =>
+export const genesisEvent = (operator: SigningKey, origin: string, regulators: GenesisBody['regulators'], nowMs: number): Envelope =>
   signEnvelope(nodeSuite, operator.seed, {
     v: 1,
     id: GENESIS_ID,

@@ -9,7 +9,17 @@ export type { StateView, Tx, LedgerOptions, GenesisOptions, GenesisRegulator } f
 export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';
 export type { GenesisBody } from './genesis.js';
 export { verifyLog, LogVerifier } from './verify.js';
-export type { VerifyReport, VerifyError, VerifyOptions, VerifierOptions, VerifyInput, DedupCheck, ReplayHook, ReplayContext, Fault } from './verify.js';
+export type {
+  VerifyReport,
+  VerifyError,
+  VerifyOptions,
+  VerifierOptions,
+  VerifyInput,
+  DedupCheck,
+  ReplayHook,
+  ReplayContext,
+  Fault,
+} from './verify.js';
 export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';

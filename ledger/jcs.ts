@@ -21,7 +21,9 @@ export const canonicalize = (value: unknown): string => {
       if (value === null) return 'null';
       if (Array.isArray(value)) return '[' + value.map(canonicalize).join(',') + ']';
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+      const keys = Object.keys(obj)
+        .filter((k) => obj[k] !== undefined)
+        .sort();
       let s = '{';
       for (let i = 0; i < keys.length; i++) {
         if (!isWellFormed(keys[i])) throw new TypeError('canonical JSON: key contains a lone surrogate');

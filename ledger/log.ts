@@ -93,7 +93,6 @@ interface Group {
 
 const DELETED = null;
 
-
 export class Ledger {
   private committedSize: number;
   private latest: Checkpoint;
@@ -147,7 +146,8 @@ export class Ledger {
       const cacheSize = options.cacheSize ?? 50_000;
       let head = readHead(db);
       if (!head) {
-        if ((await db.keys({ limit: 1 }).all()).length) throw new LedgerError('LEDGER_CORRUPT', `${HEAD_KEY} is missing from a non-empty ledger`);
+        if ((await db.keys({ limit: 1 }).all()).length)
+          throw new LedgerError('LEDGER_CORRUPT', `${HEAD_KEY} is missing from a non-empty ledger`);
         if (!options.genesis) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
         head = await writeGenesis(db, options, options.genesis, now());
       }
@@ -237,7 +237,12 @@ export class Ledger {
       const entry = makeEntry(suite, this.pendingSize, at, event, this.pendingHead, canonicals[i]);
       this.pendingHead = fromHex(entry.hash)!;
       this.pendingSize++;
-      group.ops.push({ type: 'put', key: treeKey(entry.index), value: treeRecord(this.frontier.push(fromHex(entry.leaf)!)), ...NODE_ENCODING });
+      group.ops.push({
+        type: 'put',
+        key: treeKey(entry.index),
+        value: treeRecord(this.frontier.push(fromHex(entry.leaf)!)),
+        ...NODE_ENCODING,
+      });
       group.ops.push({ type: 'put', key: entryKey(entry.index), value: JSON.stringify(entry) });
       return entry;
     });
@@ -317,9 +322,7 @@ export class Ledger {
   /** Resolves once entry `index` (appended, maybe not yet durable) is durable; rejects if its write failed. */
   async durable(index: number): Promise<void> {
     if (index < this.committedSize) return;
-    const group = [...this.inFlight, ...(this.open ? [this.open] : [])].find(
-      (g) => index >= g.start && index < g.start + g.entries.length,
-    );
+    const group = [...this.inFlight, ...(this.open ? [this.open] : [])].find((g) => index >= g.start && index < g.start + g.entries.length);
     if (!group) throw new RangeError(`no entry ${index}`);
     await group.done;
   }

@@ -231,7 +231,11 @@ export class Frontier {
   static async load(suite: Suite, size: number, read: NodeReader): Promise<Frontier> {
     const ids = rangeNodes(0, size);
     const hashes = ids.length ? await read(ids) : [];
-    return new Frontier(suite, ids.map((id, i) => ({ ...id, hash: hashes[i] })), size);
+    return new Frontier(
+      suite,
+      ids.map((id, i) => ({ ...id, hash: hashes[i] })),
+      size,
+    );
   }
 
   get size(): number {
@@ -252,7 +256,12 @@ export class Frontier {
   }
 
   root(): Uint8Array {
-    return this.nodes.length ? foldRange(this.suite, this.nodes.map((n) => n.hash)) : emptyRoot(this.suite);
+    return this.nodes.length
+      ? foldRange(
+          this.suite,
+          this.nodes.map((n) => n.hash),
+        )
+      : emptyRoot(this.suite);
   }
 
   clone(): Frontier {

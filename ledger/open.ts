@@ -10,7 +10,19 @@ import { genesisEvent } from './genesis.js';
 import type { SigningKey } from './keys.js';
 import { Frontier, type StoredNode } from './merkle.js';
 import { nodeSuite as suite } from './suite-node.js';
-import { checkpointKey, entryKey, eventKey, HEAD_KEY, NODE_ENCODING, readEntry, readNodes, stateKey, treeKey, writeBatch, type Db } from './store.js';
+import {
+  checkpointKey,
+  entryKey,
+  eventKey,
+  HEAD_KEY,
+  NODE_ENCODING,
+  readEntry,
+  readNodes,
+  stateKey,
+  treeKey,
+  writeBatch,
+  type Db,
+} from './store.js';
 
 export interface GenesisRegulator {
   id: string;
@@ -33,12 +45,7 @@ interface Identity {
 export const treeRecord = (nodes: StoredNode[]): Uint8Array => concatBytes(...nodes.map((n) => n.hash));
 
 /** Writes entry 0 and its checkpoint (and the genesis state) in one durable batch. */
-export const writeGenesis = async (
-  db: Db,
-  options: Identity,
-  genesis: GenesisOptions,
-  nowMs: number,
-): Promise<Checkpoint> => {
+export const writeGenesis = async (db: Db, options: Identity, genesis: GenesisOptions, nowMs: number): Promise<Checkpoint> => {
   const event = genesisEvent(options.operator, options.origin, genesis.regulators, nowMs);
   const entry = makeEntry(suite, 0, new Date(nowMs).toISOString(), event, ZERO_HASH);
   const leaf = fromHex(entry.leaf)!;
@@ -71,11 +78,7 @@ export const writeGenesis = async (
 };
 
 /** The open-time invariants (O(log n) reads). Throws LEDGER_CORRUPT or OPERATOR_KEY_MISMATCH. */
-export const checkOnOpen = async (
-  db: Db,
-  options: Identity,
-  head: Checkpoint,
-): Promise<{ frontier: Frontier; lastAtMs: number }> => {
+export const checkOnOpen = async (db: Db, options: Identity, head: Checkpoint): Promise<{ frontier: Frontier; lastAtMs: number }> => {
   const corrupt = (what: string) => new LedgerError('LEDGER_CORRUPT', `${what} — run \`anxin verify --data\` to locate the damage`);
   const operatorKey = fromBase64Url(options.operator.publicKey)!;
   const parsed = head && typeof head.note === 'string' ? parseCheckpoint(head.note) : undefined;

@@ -108,7 +108,11 @@ export const TREE_CACHE_SIZE = 65_536;
  * Synchronous reads: a proof needs O(log n) small records, mostly in LevelDB's block
  * cache; a thread-pool round trip per read would cost more than the reads themselves.
  */
-export const readNodes = async (db: Db, ids: readonly NodeId[], cache?: BoundedCache<Uint8Array>): Promise<Array<Uint8Array | undefined>> => {
+export const readNodes = async (
+  db: Db,
+  ids: readonly NodeId[],
+  cache?: BoundedCache<Uint8Array>,
+): Promise<Array<Uint8Array | undefined>> => {
   const records = new Map<string, Uint8Array | undefined>();
   return ids.map((id) => {
     const key = nodeKey(id);

@@ -179,9 +179,12 @@ export class LogVerifier {
 
     const checkCheckpoint = (cp: Checkpoint, size: number) => {
       const at = Math.max(0, Math.min(cp.size, size) - 1);
-      const bad = this.operatorKey ? verifyCheckpoint(suite, cp, this.options.origin, this.operatorKey) : 'the operator key is not base64url';
+      const bad = this.operatorKey
+        ? verifyCheckpoint(suite, cp, this.options.origin, this.operatorKey)
+        : 'the operator key is not base64url';
       if (bad) this.fault(at, 'checkpoint_invalid', `checkpoint at size ${cp.size}: ${bad}`);
-      else if (cp.size > size) this.fault(size, 'entry_missing', `a signed checkpoint covers ${cp.size} entries but the log ends at ${size}`);
+      else if (cp.size > size)
+        this.fault(size, 'entry_missing', `a signed checkpoint covers ${cp.size} entries but the log ends at ${size}`);
       else if (!this.treeBroken && (cp.root !== toHex(this.frontier.root()) || cp.head !== toHex(this.head)))
         this.fault(at, 'checkpoint_mismatch', `checkpoint at size ${cp.size} does not match the log's root and head at that size`);
     };
@@ -215,12 +218,18 @@ export class LogVerifier {
       this.lastAt = entry.at;
       if (index === 0) {
         const g = (ev?.body ?? {}) as Partial<GenesisBody>;
-        if (ev?.type !== GENESIS_TYPE || ev.actor !== OPERATOR_ACTOR || g.origin !== this.options.origin || g.operatorKey !== this.options.operatorKey)
+        if (
+          ev?.type !== GENESIS_TYPE ||
+          ev.actor !== OPERATOR_ACTOR ||
+          g.origin !== this.options.origin ||
+          g.operatorKey !== this.options.operatorKey
+        )
           this.fault(0, 'genesis_invalid', 'entry 0 is not a genesis entry for this origin and operator key');
       } else if (ev?.type === GENESIS_TYPE) {
         this.fault(index, 'genesis_invalid', `entry ${index} is a second genesis entry`);
       }
-      if (!this.dedup(String(ev?.actor), String(ev?.id), index)) this.fault(index, 'duplicate_id', `event (${ev.actor}, ${ev.id}) appears twice`);
+      if (!this.dedup(String(ev?.actor), String(ev?.id), index))
+        this.fault(index, 'duplicate_id', `event (${ev.actor}, ${ev.id}) appears twice`);
 
       if (unsigned === undefined) return void this.fault(index, 'entry_malformed', `entry ${index}: the event cannot be canonicalized`);
       const message = signingInput(ev, unsigned);
@@ -238,7 +247,8 @@ export class LogVerifier {
         hook?.replay(entry, { message, requireSignature: () => undefined });
         const signer = this.directory.keyOf(ev.actor);
         if (signer === undefined) this.fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
-        else requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
+        else
+          requireSignature(signer, ev.sig, { code: 'bad_signature', detail: `sig is not ${ev.actor}'s signature with its key in force` });
       }
       this.directory.apply(entry);
     };
@@ -277,7 +287,12 @@ export class LogVerifier {
         replayEntry(entry, index, canonical?.unsigned);
         await advanceCheckpoints(this.expected);
         if (pool.outstanding > 8192) await pool.below(2048);
-        if (checks.length > 16384) checks.splice(0, checks.length, Promise.all(checks).then(() => undefined));
+        if (checks.length > 16384)
+          checks.splice(
+            0,
+            checks.length,
+            Promise.all(checks).then(() => undefined),
+          );
         if (this.options.onProgress && this.expected % 10_000 === 0) this.options.onProgress(this.expected);
       }
       if (nodes && options.final !== false) {

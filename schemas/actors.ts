@@ -14,7 +14,10 @@ export const actorRegister = z
     role,
     name: z.string().min(1).max(200),
     publicKey,
-    creditCode: z.string().regex(/^[0-9A-Z]{18}$/, 'must be an 18-character unified social credit code').optional(),
+    creditCode: z
+      .string()
+      .regex(/^[0-9A-Z]{18}$/, 'must be an 18-character unified social credit code')
+      .optional(),
     region: z.string().min(1).max(100).optional(),
     merchant: z.strictObject({ tier, custodian: actorId, insurer: actorId.optional() }).optional(),
   })

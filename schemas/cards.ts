@@ -44,7 +44,11 @@ export const cardIssue = z
   .superRefine((b, ctx) => {
     // Named cards are tied to an identity (by reference); anonymous cards must not be.
     if (b.kind === 'named' && b.holderRef === undefined)
-      ctx.addIssue({ code: 'custom', path: ['holderRef'], message: 'is required for a named card (hex SHA-256 of the salted identity, kept off the ledger)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['holderRef'],
+        message: 'is required for a named card (hex SHA-256 of the salted identity, kept off the ledger)',
+      });
     if (b.kind === 'anonymous' && b.holderRef !== undefined)
       ctx.addIssue({ code: 'custom', path: ['holderRef'], message: 'must be absent for an anonymous card; issue a named card instead' });
   })
@@ -66,7 +70,11 @@ export const cardRefundRequest = z
 export type CardRefundRequestBody = z.infer<typeof cardRefundRequest>;
 
 export const cardRefund = z
-  .strictObject({ card: id, amount: money, request: eventId.optional().meta({ description: 'the event id of the refund request it answers' }) })
+  .strictObject({
+    card: id,
+    amount: money,
+    request: eventId.optional().meta({ description: 'the event id of the refund request it answers' }),
+  })
   .meta({ id: 'CardRefundBody' });
 export type CardRefundBody = z.infer<typeof cardRefund>;
 
@@ -105,9 +113,7 @@ export const merchantDispose = z
   .meta({ id: 'MerchantDisposeBody' });
 export type MerchantDisposeBody = z.infer<typeof merchantDispose>;
 
-export const insuranceCompensate = z
-  .strictObject({ merchant: actorId, card: id, amount: money })
-  .meta({ id: 'InsuranceCompensateBody' });
+export const insuranceCompensate = z.strictObject({ merchant: actorId, card: id, amount: money }).meta({ id: 'InsuranceCompensateBody' });
 export type InsuranceCompensateBody = z.infer<typeof insuranceCompensate>;
 
 // ---- State --------------------------------------------------------------------------------

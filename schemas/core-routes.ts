@@ -55,15 +55,15 @@ export const coreDocs: RouteDoc[] = [
     summary: 'Append one signed event',
     description:
       'The event is checked in a fixed order — envelope, type, body (strict), clock skew, signer, signature, ' +
-      'status, role — then by its type\'s rules, and appended. Resubmitting an identical envelope is an ' +
-      'idempotent retry answered 200 with the original entry\'s receipt; the same (actor, id) with other ' +
+      "status, role — then by its type's rules, and appended. Resubmitting an identical envelope is an " +
+      "idempotent retry answered 200 with the original entry's receipt; the same (actor, id) with other " +
       'content is 409 duplicate_id. ' +
       RECEIPT_HELP,
     auth: 'event',
     body: anyEvent,
     responses: {
       201: { description: 'Appended', schema: receipt },
-      200: { description: 'An identical retry: the original entry\'s receipt', schema: receipt },
+      200: { description: "An identical retry: the original entry's receipt", schema: receipt },
     },
     errors: EVENT_ERRORS,
   },
@@ -109,7 +109,9 @@ export const coreDocs: RouteDoc[] = [
     summary: 'An RFC 9162 consistency proof between two tree sizes',
     auth: 'public',
     query: z.object({ from: indexParam, to: indexParam }),
-    responses: { 200: { description: 'The proof that the tree of size `from` is a prefix of the tree of size `to`', schema: consistencyProof } },
+    responses: {
+      200: { description: 'The proof that the tree of size `from` is a prefix of the tree of size `to`', schema: consistencyProof },
+    },
     errors: ['invalid_request', 'not_found'],
   },
   {
@@ -129,7 +131,7 @@ export const coreDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/entries/{index}',
     tag: 'ledger',
-    summary: 'An entry with its inclusion proof (regulators, auditors, the entry\'s actor)',
+    summary: "An entry with its inclusion proof (regulators, auditors, the entry's actor)",
     auth: 'signed',
     params: z.object({ index: indexParam }),
     query: z.object({

@@ -6,7 +6,10 @@ export const envelope = z
   .strictObject({
     v: z.literal(1),
     id: eventId,
-    type: z.string().regex(/^[a-z]+(\.[a-zA-Z]+)+$/, 'must be an event type such as card.issue').max(64),
+    type: z
+      .string()
+      .regex(/^[a-z]+(\.[a-zA-Z]+)+$/, 'must be an event type such as card.issue')
+      .max(64),
     actor: actorRef,
     at: timestamp,
     body: z.record(z.string(), z.unknown()),

@@ -4,7 +4,9 @@ import { hash, id, timestamp } from './common.js';
 import type { RouteDoc } from './routes.js';
 import { merchantFull } from './cards.js';
 
-export const verifyError = z.object({ index: z.number().int().nonnegative(), code: z.string(), detail: z.string() }).meta({ id: 'VerifyError' });
+export const verifyError = z
+  .object({ index: z.number().int().nonnegative(), code: z.string(), detail: z.string() })
+  .meta({ id: 'VerifyError' });
 
 export const verificationReport = z
   .object({
@@ -13,7 +15,9 @@ export const verificationReport = z
     root: hash,
     head: hash,
     checked: z.number().int().nonnegative().meta({ description: 'entries checked by this run' }),
-    errors: z.array(verifyError).meta({ description: 'sorted by index: errors[0] is the first bad index (docs/VERIFY.md lists the codes)' }),
+    errors: z
+      .array(verifyError)
+      .meta({ description: 'sorted by index: errors[0] is the first bad index (docs/VERIFY.md lists the codes)' }),
     checkpoint: z.object({ size: z.number().int(), root: hash }).meta({ description: 'the signed checkpoint verified up to' }),
     full: z.boolean().meta({ description: 'whether this run started from genesis' }),
     finishedAt: timestamp,
@@ -88,7 +92,10 @@ export const epcisEvent = z
 
 export const epcisDocumentSchema = z
   .looseObject({
-    '@context': z.tuple([z.literal('https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'), z.object({ anxin: z.literal('urn:anxin:epcis:') })]),
+    '@context': z.tuple([
+      z.literal('https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld'),
+      z.object({ anxin: z.literal('urn:anxin:epcis:') }),
+    ]),
     type: z.literal('EPCISDocument'),
     schemaVersion: z.literal('2.0'),
     creationDate: timestamp,
@@ -150,8 +157,10 @@ export const anomaly = z
     severity: anomalySeverity,
     subject: id.meta({ description: 'a merchant id, shipment id or trace code, by rule' }),
     since: timestamp.meta({ description: 'when it first opened (docs/ANOMALIES.md says, per rule, which clock)' }),
-    detail: z.record(z.string(), z.unknown()).meta({ description: "the figures behind it, per rule (docs/ANOMALIES.md)" }),
-    entries: z.array(z.number().int().nonnegative()).meta({ description: 'ledger indexes of the entries that caused it, ascending (at most 32)' }),
+    detail: z.record(z.string(), z.unknown()).meta({ description: 'the figures behind it, per rule (docs/ANOMALIES.md)' }),
+    entries: z
+      .array(z.number().int().nonnegative())
+      .meta({ description: 'ledger indexes of the entries that caused it, ascending (at most 32)' }),
   })
   .meta({ id: 'Anomaly' });
 

@@ -100,7 +100,10 @@ export type LotInspectBody = z.infer<typeof lotInspect>;
 export const MAX_TRANSFORM_LOTS = 100;
 export const lotTransform = z
   .strictObject({
-    inputs: z.array(z.strictObject({ code: id, amount: lotAmount })).min(1).max(MAX_TRANSFORM_LOTS),
+    inputs: z
+      .array(z.strictObject({ code: id, amount: lotAmount }))
+      .min(1)
+      .max(MAX_TRANSFORM_LOTS),
     outputs: z
       .array(z.strictObject({ code: id, product, quantity: lotQuantity, storage, expiresAt: timestamp.optional() }))
       .min(1)
@@ -163,7 +166,12 @@ interface LineageNode {
   inputs: LineageNode[];
 }
 const lineageNode: z.ZodType<LineageNode> = z
-  .object({ code: id, get inputs() { return z.array(lineageNode); } })
+  .object({
+    code: id,
+    get inputs() {
+      return z.array(lineageNode);
+    },
+  })
   .meta({ id: 'LineageNode' });
 
 const index = z.number().int().nonnegative();

@@ -159,7 +159,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     };
     if (values.export && !existsSync(values.export as string)) throw new UsageError(`no file ${values.export}`);
     if (values.data && !existsSync(values.data as string)) throw new UsageError(`no directory ${values.data}`);
-    const report = values.export ? await verifyExport(values.export as string, options) : await verifyDataDir(values.data as string, options);
+    const report = values.export
+      ? await verifyExport(values.export as string, options)
+      : await verifyDataDir(values.data as string, options);
     return printReport(report);
   },
 
@@ -176,7 +178,12 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   },
 
   async post(argv) {
-    const { values } = args(argv, { url: { type: 'string' }, key: { type: 'string' }, holder: { type: 'string' }, 'operator-key': { type: 'string' } });
+    const { values } = args(argv, {
+      url: { type: 'string' },
+      key: { type: 'string' },
+      holder: { type: 'string' },
+      'operator-key': { type: 'string' },
+    });
     const key = keyArg(need(values, 'key'));
     const holder = values.holder ? keyArg(values.holder as string) : undefined;
     const client = new AnxinClient({ baseUrl: need(values, 'url'), suite: nodeSuite, key });

@@ -36,7 +36,10 @@ const main = async (): Promise<void> => {
   const stop = () => {
     server.close();
     server.closeAllConnections();
-    ledger.close().then(() => process.exit(0), () => process.exit(1));
+    ledger.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

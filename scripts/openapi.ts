@@ -306,7 +306,11 @@ export const buildOpenApi = (plugins: readonly Plugin[] = PLUGINS): Json => {
   for (const doc of docs) (paths[doc.path] ??= {})[doc.method] = operation(set, doc);
 
   const schemas = set.components();
-  schemas.ErrorCode = { type: 'string', enum: ERROR_CODES, description: 'The stable error codes (SPEC §8); x-error-codes gives their HTTP status.' };
+  schemas.ErrorCode = {
+    type: 'string',
+    enum: ERROR_CODES,
+    description: 'The stable error codes (SPEC §8); x-error-codes gives their HTTP status.',
+  };
   if (schemas.Problem?.properties?.code) schemas.Problem.properties.code = ref('ErrorCode');
 
   const events: Json = {};
@@ -338,7 +342,12 @@ export const buildOpenApi = (plugins: readonly Plugin[] = PLUGINS): Json => {
   const tags = [...new Set(docs.map((d) => d.tag))].map((name) => ({ name }));
   const document: Json = {
     openapi: '3.1.0',
-    info: { title: 'anxin', version: packageVersion(), description: INFO_DESCRIPTION, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+    info: {
+      title: 'anxin',
+      version: packageVersion(),
+      description: INFO_DESCRIPTION,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
     tags,
     paths,
     components: {

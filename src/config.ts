@@ -17,10 +17,19 @@ export interface Config {
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ANXIN_DATA: z.string().min(1).default('./data'),
-  ANXIN_ORIGIN: z.string().regex(/^[^\s+]+$/, 'must be a key name without spaces or "+"').default('anxin.local/ledger'),
+  ANXIN_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'must be a key name without spaces or "+"')
+    .default('anxin.local/ledger'),
   ANXIN_OPERATOR_KEY: z.string().min(1).optional(),
-  ANXIN_REGULATOR_PUBKEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key').optional(),
-  ANXIN_REGULATOR_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/).default('regulator'),
+  ANXIN_REGULATOR_PUBKEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url Ed25519 public key')
+    .optional(),
+  ANXIN_REGULATOR_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/)
+    .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
 });

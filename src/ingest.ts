@@ -87,7 +87,10 @@ export class Ingest {
             const existing = tx.findEvent(p.event.actor, p.event.id);
             if (existing !== undefined) {
               if (canonicalize(tx.eventAt(existing)) !== canonicalize(p.event))
-                throw new ApiError('duplicate_id', `${p.event.actor} already posted a different event with id ${p.event.id} (entry ${existing})`);
+                throw new ApiError(
+                  'duplicate_id',
+                  `${p.event.actor} already posted a different event with id ${p.event.id} (entry ${existing})`,
+                );
               return { index: existing, retry: true };
             }
             admitEvent(this.catalogue, tx, p, {

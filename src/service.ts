@@ -21,7 +21,10 @@ export interface OpenedLedger {
 
 const isNewDataDir = (dir: string): boolean => !existsSync(join(dir, 'CURRENT'));
 
-export const openLedger = async (config: Config, options: { now?: () => number; log?: (line: string) => void } = {}): Promise<OpenedLedger> => {
+export const openLedger = async (
+  config: Config,
+  options: { now?: () => number; log?: (line: string) => void } = {},
+): Promise<OpenedLedger> => {
   const log = options.log ?? ((line: string) => console.log(line));
   mkdirSync(config.dataDir, { recursive: true });
   const fresh = isNewDataDir(config.dataDir);
@@ -32,7 +35,10 @@ export const openLedger = async (config: Config, options: { now?: () => number; 
     operator = readKeyFile(config.operatorKeyPath);
     log(`anxin: generated the operator key ${config.operatorKeyPath}`);
   } else {
-    throw new LedgerError('KEY_FILE_INVALID', `the ledger in ${config.dataDir} exists but its operator key ${config.operatorKeyPath} does not`);
+    throw new LedgerError(
+      'KEY_FILE_INVALID',
+      `the ledger in ${config.dataDir} exists but its operator key ${config.operatorKeyPath} does not`,
+    );
   }
   if (!fresh) return { ledger: await Ledger.open({ path: config.dataDir, origin: config.origin, operator, now: options.now }) };
 

@@ -32,7 +32,11 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
   const bank = p.register('bank-hz-01', 'custodian', '杭州银行西湖支行（预付资金存管）', { region });
   const insurer = p.register('insurer-picc-hz', 'insurer', '中国人保财险杭州分公司', { region });
   const merchant = (id: string, name: string, tier: string, creditCode: string, district: string) =>
-    p.register(id, 'merchant', name, { creditCode, region: `${region}${district}`, merchant: { tier, custodian: bank.id, insurer: insurer.id } });
+    p.register(id, 'merchant', name, {
+      creditCode,
+      region: `${region}${district}`,
+      merchant: { tier, custodian: bank.id, insurer: insurer.id },
+    });
   const gym = merchant('m-hz-gym-01', '西湖力健健身（文三路店）', 'scale', '91330106MA2H1GYM01', '西湖区');
   const school = merchant('m-hz-edu-02', '启明星少儿英语（滨江校区）', 'group', '91330108MA2H2EDU02', '滨江区');
   const salon = merchant('m-hz-salon-03', '发现美美发沙龙', 'brand', '91330102MA2H3SAL03', '上城区');
@@ -40,13 +44,23 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
 
   const issue = (m: SigningKey, id: string, amount: number): Card => {
     const holder = p.key(`card:${id}`);
-    p.post(m, 'card.issue', { card: id, kind: 'named', amount, holderKey: holder.publicKey, holderRef: holderRef(id), payment: 'mobile', purchaser: 'person' });
+    p.post(m, 'card.issue', {
+      card: id,
+      kind: 'named',
+      amount,
+      holderKey: holder.publicKey,
+      holderRef: holderRef(id),
+      payment: 'mobile',
+      purchaser: 'person',
+    });
     return { id, holder };
   };
-  const consume = (m: SigningKey, c: Card, amount: number, order: string) => p.post(m, 'card.consume', { card: c.id, amount, order }, { holder: c.holder });
+  const consume = (m: SigningKey, c: Card, amount: number, order: string) =>
+    p.post(m, 'card.consume', { card: c.id, amount, order }, { holder: c.holder });
   const asHolder = (c: Card, type: string, body: unknown) => p.post(c.holder, type, body, { actor: `card:${c.id}` });
   const deposit = (m: SigningKey, amount: number, ref: string) => p.post(bank, 'custody.deposit', { merchant: m.id, amount, ref });
-  const release = (m: SigningKey, amount: number, purpose: string, ref: string) => p.post(bank, 'custody.release', { merchant: m.id, amount, purpose, ref });
+  const release = (m: SigningKey, amount: number, purpose: string, ref: string) =>
+    p.post(bank, 'custody.release', { merchant: m.id, amount, purpose, ref });
 
   // Day 1: cards sold, prepayments deposited in custody.
   await p.at(1, 9);
@@ -124,7 +138,11 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
   await p.at(32, 14);
   p.post(reg, 'merchant.dispose', { merchant: school.id, action: 'warn', reason: '预收资金存管比例低于 30% 要求，责令 3 日内补足。' });
   await p.at(33, 15);
-  p.post(reg, 'merchant.dispose', { merchant: school.id, action: 'suspendIssuing', reason: '存管资金仍未补足且出现停业投诉，暂停发行预付卡。' });
+  p.post(reg, 'merchant.dispose', {
+    merchant: school.id,
+    action: 'suspendIssuing',
+    reason: '存管资金仍未补足且出现停业投诉，暂停发行预付卡。',
+  });
 
   return { merchants: { gym: gym.id, school: school.id, salon: salon.id, tea: tea.id } };
 };

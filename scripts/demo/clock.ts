@@ -7,7 +7,10 @@
 export class DemoClock {
   private offset: number;
 
-  constructor(startOffsetMs: number, private readonly real: () => number = Date.now) {
+  constructor(
+    startOffsetMs: number,
+    private readonly real: () => number = Date.now,
+  ) {
     this.offset = startOffsetMs;
   }
 

@@ -56,7 +56,13 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
   const lots = { a: `DC-${day}-A`, b: `DC-${day}-B`, filA: `FIL-${day}-A`, filB: `FIL-${day}-B` };
   const croaker = { name: '大陈岛大黄鱼（冰鲜）', gtin: '06971234560018', category: 'aquatic' };
   const fillet = { name: '大黄鱼鱼片（冰鲜）', gtin: '06971234560025', category: 'aquatic' };
-  const origin = (lat: number, lon: number) => ({ place: '浙江省台州市椒江区大陈岛海域', lat, lon, zone: 'east-china-sea', method: 'farmed' });
+  const origin = (lat: number, lon: number) => ({
+    place: '浙江省台州市椒江区大陈岛海域',
+    lat,
+    lon,
+    zone: 'east-china-sea',
+    method: 'farmed',
+  });
 
   // The harvest, its inspection, and the trip to the processor.
   await p.at(36, 5);
@@ -73,7 +79,11 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
   harvest(farmA, lots.a, 600, 28.4536, 121.8894);
   harvest(farmB, lots.b, 400, 28.4702, 121.9128);
   await p.at(36, 6);
-  const drugTests = (enro: number) => [pass('孔雀石绿', 0, 'μg/kg', 2), pass('恩诺沙星', enro, 'μg/kg', 100), pass('镉', 0.02, 'mg/kg', 0.1)];
+  const drugTests = (enro: number) => [
+    pass('孔雀石绿', 0, 'μg/kg', 2),
+    pass('恩诺沙星', enro, 'μg/kg', 100),
+    pass('镉', 0.02, 'mg/kg', 0.1),
+  ];
   p.post(inspector, 'lot.inspect', { code: lots.a, result: 'pass', tests: drugTests(12), report: '台检食〔出厂〕A-0601' });
   p.post(inspector, 'lot.inspect', { code: lots.b, result: 'pass', tests: drugTests(38), report: '台检食〔出厂〕B-0602' });
   await p.at(36, 7);
@@ -88,7 +98,13 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
 
   // Processing into fillets, and their inspection.
   await p.at(37, 1);
-  const fil = (code: string, kg: number) => ({ code, product: fillet, quantity: { amount: kg, unit: 'kg' }, storage: 'chilled', expiresAt: p.iso(5 * 24 * HOUR) });
+  const fil = (code: string, kg: number) => ({
+    code,
+    product: fillet,
+    quantity: { amount: kg, unit: 'kg' },
+    storage: 'chilled',
+    expiresAt: p.iso(5 * 24 * HOUR),
+  });
   p.post(processor, 'lot.transform', { inputs: [{ code: lots.a, amount: 500 }], outputs: [fil(lots.filA, 220)] });
   p.post(processor, 'lot.transform', { inputs: [{ code: lots.b, amount: 300 }], outputs: [fil(lots.filB, 130)] });
   await p.at(37, 3);

@@ -66,7 +66,11 @@ const rotateKey: EventType<{ publicKey: string }> = {
   },
 };
 
-const statusChange = (type: string, schema: typeof actorSuspend, to: 'active' | 'suspended'): EventType<{ id: string; reason: string }> => ({
+const statusChange = (
+  type: string,
+  schema: typeof actorSuspend,
+  to: 'active' | 'suspended',
+): EventType<{ id: string; reason: string }> => ({
   type,
   body: schema,
   roles: ['regulator'],

@@ -49,7 +49,10 @@ export const resolve: EventType<ComplaintResolveBody> = {
     const complaint = getComplaint(state, body.complaint);
     if (!complaint) throw new ApiError('complaint_not_found', `no complaint ${body.complaint} has been filed`);
     if (ctx.principal.role === 'merchant' && complaint.merchant !== actor)
-      throw new ApiError('forbidden', `complaint ${complaint.complaint} is about ${complaint.merchant}; only it or a regulator may resolve it`);
+      throw new ApiError(
+        'forbidden',
+        `complaint ${complaint.complaint} is about ${complaint.merchant}; only it or a regulator may resolve it`,
+      );
     if (complaint.status !== 'open')
       throw new ApiError('complaint_not_open', `complaint ${complaint.complaint} was already resolved at entry ${complaint.resolvedIndex}`);
     const card = complaint.card === undefined ? undefined : requireCard(state, complaint.card);

@@ -24,7 +24,11 @@ import { checkBalance } from './policy.js';
 import { requireCard, requireMerchant, saveCard, saveMerchant } from './state.js';
 
 /** The status a disposal action leads to from `from`; throws when the action does not apply. Pure. */
-export const disposalStatus = (merchant: string, from: MerchantRecord['status'], action: MerchantDisposeBody['action']): MerchantRecord['status'] => {
+export const disposalStatus = (
+  merchant: string,
+  from: MerchantRecord['status'],
+  action: MerchantDisposeBody['action'],
+): MerchantRecord['status'] => {
   if (action === 'warn') return from;
   if (from === 'closed') throw new ApiError('merchant_closed', `${merchant} is closed; a closure is final`);
   if (action === 'close') return 'closed';

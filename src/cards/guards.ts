@@ -45,10 +45,14 @@ export const checkHolderCosig = (event: Event<unknown>, ctx: EventContext, card:
   const sig = event.cosig?.holder;
   if (sig === undefined) {
     if (required && card.holderKey)
-      throw new ApiError('holder_signature_required', `card ${card.card} has a holder key: cosig.holder (the holder's signature over the same signing input) is required`);
+      throw new ApiError(
+        'holder_signature_required',
+        `card ${card.card} has a holder key: cosig.holder (the holder's signature over the same signing input) is required`,
+      );
     return;
   }
-  if (!card.holderKey) throw new ApiError('invalid_event', `card ${card.card} has no holder key, so cosig.holder cannot be checked; omit it`);
+  if (!card.holderKey)
+    throw new ApiError('invalid_event', `card ${card.card} has no holder key, so cosig.holder cannot be checked; omit it`);
   ctx.requireSignature(card.holderKey, sig, 'bad_signature', `cosig.holder does not verify with card ${card.card}'s holder key`);
 };
 

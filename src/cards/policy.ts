@@ -51,7 +51,8 @@ export const withinCoolingOff = (issuedAtMs: number, atMs: number): boolean => a
 export const checkMaySell = (merchant: string, status: MerchantStatus): void => {
   if (status === 'suspendedIssuing')
     throw new ApiError('merchant_suspended', `${merchant} is suspended from issuing and topping up cards by the regulator`);
-  if (status === 'closed') throw new ApiError('merchant_closed', `${merchant} is closed; it can no longer issue, top up or take consumption`);
+  if (status === 'closed')
+    throw new ApiError('merchant_closed', `${merchant} is closed; it can no longer issue, top up or take consumption`);
 };
 
 /** Consumption needs a merchant that is not closed. */

@@ -53,7 +53,15 @@ export const refundRequest: EventType<CardRefundRequestBody> = {
         `card ${card.card} was issued at ${card.issuedAt}; a cooling-off refund must be asked for within ${COOLING_OFF_MS / 3_600_000} h of that`,
       );
     checkHolderCosig(event, ctx, card, false);
-    putRefundRequest(state, { id: event.id, card: card.card, amount: body.amount, reason: body.reason, at: ctx.at, index: ctx.index, refunded: 0 });
+    putRefundRequest(state, {
+      id: event.id,
+      card: card.card,
+      amount: body.amount,
+      reason: body.reason,
+      at: ctx.at,
+      index: ctx.index,
+      refunded: 0,
+    });
     // The request moves no money; it is recorded on the card for the holder's read.
     saveCard(state, card, ctx.index);
   },

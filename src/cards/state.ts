@@ -139,7 +139,10 @@ export const requireMerchant = (state: Reader, id: string): Merchant => {
 
 /** Saves the merchant record with `required` recomputed from its outstanding balance and tier. */
 export const saveMerchant = (state: State, merchant: Merchant, record: MerchantRecord): void => {
-  state.put(merchantKey(record.merchant), { ...record, required: requiredCustody(merchant.tier, record.outstanding) } satisfies MerchantRecord);
+  state.put(merchantKey(record.merchant), {
+    ...record,
+    required: requiredCustody(merchant.tier, record.outstanding),
+  } satisfies MerchantRecord);
 };
 
 // ---- Refund requests and complaints -------------------------------------------------------

@@ -68,7 +68,14 @@ export class AnxinClient {
 
   /** An unsigned envelope by this client's key, with a fresh ULID and the current time unless given. */
   build(type: string, body: unknown, o: { id?: string; at?: string; actor?: string } = {}): UnsignedEnvelope {
-    return { v: 1, id: o.id ?? ulid(this.now()), type, actor: o.actor ?? this.key.id, at: o.at ?? new Date(this.now()).toISOString(), body };
+    return {
+      v: 1,
+      id: o.id ?? ulid(this.now()),
+      type,
+      actor: o.actor ?? this.key.id,
+      at: o.at ?? new Date(this.now()).toISOString(),
+      body,
+    };
   }
 
   sign(envelope: UnsignedEnvelope, holder?: SigningKey): Envelope {
@@ -134,7 +141,9 @@ export class AnxinClient {
     if (receipt.checkpoint.size <= receipt.index) return 'the receipt checkpoint does not cover the entry';
     const bad = await this.checkCheckpoint(receipt.checkpoint);
     if (bad) return `checkpoint: ${bad}`;
-    const proof = await this.get<{ proof: { size: number; path: string[] } }>(`/v1/entries/${receipt.index}?size=${receipt.checkpoint.size}`);
+    const proof = await this.get<{ proof: { size: number; path: string[] } }>(
+      `/v1/entries/${receipt.index}?size=${receipt.checkpoint.size}`,
+    );
     const path = proof.proof.path.map((h) => fromHex(h)!);
     if (!verifyInclusion(suite, receipt.index, receipt.checkpoint.size, leaf, path, fromHex(receipt.checkpoint.root)!))
       return 'the inclusion proof does not lead to the checkpoint root';
@@ -148,7 +157,14 @@ export class AnxinClient {
       if (bad) return `checkpoint ${cp.size}: ${bad}`;
     }
     const { proof } = await this.get<{ proof: string[] }>(`/v1/proofs/consistency?from=${older.size}&to=${newer.size}`, false);
-    return verifyConsistency(this.options.suite, older.size, newer.size, fromHex(older.root)!, fromHex(newer.root)!, proof.map((h) => fromHex(h)!))
+    return verifyConsistency(
+      this.options.suite,
+      older.size,
+      newer.size,
+      fromHex(older.root)!,
+      fromHex(newer.root)!,
+      proof.map((h) => fromHex(h)!),
+    )
       ? undefined
       : `checkpoint ${newer.size} is not consistent with checkpoint ${older.size}`;
   }

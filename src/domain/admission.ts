@@ -70,7 +70,10 @@ export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEve
   const atMs = Date.parse(ctx.at);
   const skew = Math.abs(Date.parse(event.at) - atMs);
   if (skew > ctx.maxSkewS * 1000)
-    throw new ApiError('stale_event', `at is ${Math.round(skew / 1000)} s from the server clock (${ctx.at}); the limit is ${ctx.maxSkewS} s`);
+    throw new ApiError(
+      'stale_event',
+      `at is ${Math.round(skew / 1000)} s from the server clock (${ctx.at}); the limit is ${ctx.maxSkewS} s`,
+    );
   const principal = catalogue.principal(state, event.actor);
   if (!principal) throw new ApiError('unknown_actor', `${event.actor} is not a registered actor or a card with a holder key`);
   ctx.requireSignature(principal.publicKey, event.sig, 'bad_signature', `sig does not verify with ${event.actor}'s current key`);

@@ -25,7 +25,10 @@ export const authenticate =
     if (typeof parsed === 'string') throw new ApiError('unauthenticated', parsed);
     const age = Math.floor(services.now() / 1000) - parsed.created;
     if (Math.abs(age) > MAX_AGE_S)
-      throw new ApiError('unauthenticated', `the signature was created ${age} s ago; it must be within ±${MAX_AGE_S} s of the server clock`);
+      throw new ApiError(
+        'unauthenticated',
+        `the signature was created ${age} s ago; it must be within ±${MAX_AGE_S} s of the server clock`,
+      );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
     if (!principal) throw new ApiError('unauthenticated', `keyid ${parsed.keyid} is not a registered actor or card holder`);
     const base = signatureBase({ method: req.method, target: req.originalUrl }, parsed.params);

@@ -25,12 +25,17 @@ const JSON_TYPE = /^application\/(?:json|[^/\s;]+\+json)$/;
 export const readJsonBody = async (req: IncomingMessage, limit: number): Promise<unknown> => {
   const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
   if (!JSON_TYPE.test(type)) return undefined;
-  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
   if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new ApiError('invalid_json', `the body must be UTF-8, not ${charset}`);
-  const tooLarge = () => new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes; split it into smaller requests`);
+  const tooLarge = () =>
+    new ApiError('payload_too_large', `the body is larger than the limit of ${limit} bytes; split it into smaller requests`);
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   const decoders: Record<string, () => NodeJS.ReadWriteStream> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
-  if (encoding !== 'identity' && !decoders[encoding]) throw new ApiError('invalid_json', `Content-Encoding ${encoding} is not supported (use gzip, deflate or br)`);
+  if (encoding !== 'identity' && !decoders[encoding])
+    throw new ApiError('invalid_json', `Content-Encoding ${encoding} is not supported (use gzip, deflate or br)`);
   if (encoding === 'identity' && Number(req.headers['content-length']) > limit) {
     req.resume();
     throw tooLarge();
@@ -64,7 +69,8 @@ export const readJsonBody = async (req: IncomingMessage, limit: number): Promise
 
 const requireJsonBody = (body: unknown): Record<string, unknown> => {
   if (body === undefined) throw new ApiError('invalid_json', 'send a JSON body with Content-Type: application/json');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError('invalid_event', 'the body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ApiError('invalid_event', 'the body must be a JSON object');
   return body as Record<string, unknown>;
 };
 
@@ -86,7 +92,8 @@ export const ingestRoutes = (ingest: Ingest, log: (err: unknown) => void): FastR
       const events = body.events;
       if (!Array.isArray(events) || events.length === 0 || Object.keys(body).length !== 1)
         throw new ApiError('invalid_event', 'a batch is { "events": [envelope, …] } with 1 to 1000 events');
-      if (events.length > MAX_BATCH) throw new ApiError('payload_too_large', `a batch holds at most ${MAX_BATCH} events; got ${events.length}`);
+      if (events.length > MAX_BATCH)
+        throw new ApiError('payload_too_large', `a batch holds at most ${MAX_BATCH} events; got ${events.length}`);
       const { created, receipts } = await ingest.submit(events, true);
       sendJson(res, created ? 201 : 200, { receipts });
     }, log),

@@ -24,7 +24,8 @@ export const ledgerRoutes = (services: Services): Router => {
   r.get('/proofs/consistency', async (req, res) => {
     const { from, to } = parseInput(z.object({ from: queryInt, to: queryInt }), req.query, 'query');
     const size = ledger.size;
-    if (from > to || to > size) throw new ApiError('not_found', `need 0 ≤ from ≤ to ≤ ${size} (the ledger size); got from=${from}, to=${to}`);
+    if (from > to || to > size)
+      throw new ApiError('not_found', `need 0 ≤ from ≤ to ≤ ${size} (the ledger size); got from=${from}, to=${to}`);
     res.json({ from, to, proof: await ledger.proveConsistency(from, to) });
   });
 

@@ -86,10 +86,13 @@ export const pageRoutes = (services: Services): Router => {
 
 /** A bad path (undecodable percent-encoding) is 400; anything else is 500 and logged. Nothing internal is shown. */
 const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const ctx = pageContext(req);
-    const bad = err instanceof URIError;
-    if (!bad) console.error(err);
-    const body = html`<article class="card notfound"><h1>${ctx.t.errorTitle}</h1><p>${bad ? ctx.t.errorBadRequest : ctx.t.errorInternal}</p></article>`;
-    sendPage(res, ctx, bad ? 400 : 500, renderPage(ctx, { title: ctx.t.errorTitle, body }));
+  if (res.headersSent) return next(err);
+  const ctx = pageContext(req);
+  const bad = err instanceof URIError;
+  if (!bad) console.error(err);
+  const body = html`<article class="card notfound">
+    <h1>${ctx.t.errorTitle}</h1>
+    <p>${bad ? ctx.t.errorBadRequest : ctx.t.errorInternal}</p>
+  </article>`;
+  sendPage(res, ctx, bad ? 400 : 500, renderPage(ctx, { title: ctx.t.errorTitle, body }));
 };

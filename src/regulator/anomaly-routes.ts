@@ -22,11 +22,16 @@ export const anomalyRoutes = (services: Services): Router => {
     if (q.cursor !== undefined && cursor === undefined)
       throw new ApiError('invalid_request', "query.cursor: not a cursor this service made; take it from a page's next");
     const limit = q.limit === undefined ? DEFAULT_PAGE : Number(q.limit);
-    const page = await listAnomalies(services.ledger, { rule: q.rule, severity: q.severity, subject: q.subject, since: q.since, limit, cursor }, services.now());
+    const page = await listAnomalies(
+      services.ledger,
+      { rule: q.rule, severity: q.severity, subject: q.subject, since: q.since, limit, cursor },
+      services.now(),
+    );
     const filters = Object.entries({ rule: q.rule, subject: q.subject, severity: q.severity, since: q.since }).filter(
       (kv): kv is [string, string] => kv[1] !== undefined,
     );
-    const next = page.next && `/v1/regulator/anomalies?${new URLSearchParams([...filters, ['limit', String(limit)], ['cursor', page.next]])}`;
+    const next =
+      page.next && `/v1/regulator/anomalies?${new URLSearchParams([...filters, ['limit', String(limit)], ['cursor', page.next]])}`;
     res.json({ anomalies: page.anomalies, next: next ?? null });
   });
   return r;

@@ -26,4 +26,5 @@ export const rateMerchant = (state: Reader, merchant: Merchant, nowMs: number): 
 };
 
 /** The `stars` field of both merchant views (SPEC §10). */
-export const merchantStars = (state: Reader, merchant: Merchant, nowMs: number): number => rateMerchant(state, merchant, nowMs).rating.stars;
+export const merchantStars = (state: Reader, merchant: Merchant, nowMs: number): number =>
+  rateMerchant(state, merchant, nowMs).rating.stars;

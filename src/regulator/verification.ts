@@ -91,7 +91,14 @@ export class VerificationService {
   start(full: boolean): VerifyJob {
     const queued = this.pending.get(full);
     if (queued) return queued;
-    const job: VerifyJob = { id: ulid(this.options.now()), state: 'running', full, checked: 0, size: this.ledger.checkpoint.size, done: undefined as never };
+    const job: VerifyJob = {
+      id: ulid(this.options.now()),
+      state: 'running',
+      full,
+      checked: 0,
+      size: this.ledger.checkpoint.size,
+      done: undefined as never,
+    };
     const { pace } = this.options;
     const run = async (): Promise<VerificationReport> => {
       this.pending.delete(full);

@@ -36,7 +36,8 @@ export const acceptsGzip = (header: string | undefined): boolean =>
 
 /** Whether If-None-Match names this (weak) ETag, so the client's copy is current. */
 const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
-  !!ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
+  !!ifNoneMatch &&
+  (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
 
 /**
  * GET /v1/trace/{code}: what every QR scan asks for, so it is a FastRoute
@@ -46,32 +47,35 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
 export const traceFastRoutes = (services: Services): FastRoute[] => {
   const views = new TraceViewCache(services.ledger, services.now);
   return [
-  {
-    method: 'GET',
-    path: '/v1/trace/{code}',
-    handle: guarded(async (req, res, params) => {
-      let raw: string;
-      try {
-        raw = decodeURIComponent(params.code);
-      } catch {
-        throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
-      }
-      const code = lotCode(raw);
-      const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
-      if (!view) throw notFound(code);
-      const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
-      if (matches(req.headers['if-none-match'], view.etag)) {
-        res.writeHead(304, headers);
-        res.end();
-        return;
-      }
-      headers['content-type'] = 'application/json; charset=utf-8';
-      headers['content-length'] = view.body.length;
-      if (view.gzip) headers['content-encoding'] = 'gzip';
-      res.writeHead(200, headers);
-      res.end(view.body);
-    }, (err) => console.error(err)),
-  },
+    {
+      method: 'GET',
+      path: '/v1/trace/{code}',
+      handle: guarded(
+        async (req, res, params) => {
+          let raw: string;
+          try {
+            raw = decodeURIComponent(params.code);
+          } catch {
+            throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
+          }
+          const code = lotCode(raw);
+          const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
+          if (!view) throw notFound(code);
+          const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
+          if (matches(req.headers['if-none-match'], view.etag)) {
+            res.writeHead(304, headers);
+            res.end();
+            return;
+          }
+          headers['content-type'] = 'application/json; charset=utf-8';
+          headers['content-length'] = view.body.length;
+          if (view.gzip) headers['content-encoding'] = 'gzip';
+          res.writeHead(200, headers);
+          res.end(view.body);
+        },
+        (err) => console.error(err),
+      ),
+    },
   ];
 };
 

@@ -125,8 +125,7 @@ export const seedTraceLot = async (sink: ScenarioSink, regulator: SigningKey, op
   const shipment = `${lots.boxes}-S1`;
   await post(keys.processor, 'lot.ship', { shipment, code: lots.boxes, amount: 400, to: keys.retailer.id, carrier: keys.carrier.id });
   const start = sink.now() - temps * HOUR;
-  for (let i = 0; i < temps; i++)
-    await post(keys.carrier, 'lot.temperature', { shipment, readings: readings(start + i * HOUR, 12, 2) });
+  for (let i = 0; i < temps; i++) await post(keys.carrier, 'lot.temperature', { shipment, readings: readings(start + i * HOUR, 12, 2) });
   await post(keys.retailer, 'lot.receive', { shipment, amount: 400 });
   for (let i = 0; i < sales; i++) await post(keys.retailer, 'lot.sell', { code: lots.boxes, amount: 1 });
 

@@ -52,7 +52,12 @@ export interface RenderedView {
 
 export const DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024;
 
-const statusInputs = (lot: LotRecord): StatusInputs => ({ code: lot.code, recall: lot.recall, inspection: lot.inspection, expiresAt: lot.expiresAt });
+const statusInputs = (lot: LotRecord): StatusInputs => ({
+  code: lot.code,
+  recall: lot.recall,
+  inspection: lot.inspection,
+  expiresAt: lot.expiresAt,
+});
 
 export class TraceViewCache {
   private readonly cached = new Map<string, Cached>();

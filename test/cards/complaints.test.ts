@@ -57,7 +57,12 @@ describe('complaint.file', () => {
   });
 
   test('when the merchant is not a registered merchant, then 404 not_found', async () => {
-    await rejected(w.f, w.f.post(w.f.regulator, 'complaint.file', complaint('CMP-1', { merchant: 'm-nobody', card: undefined })), 404, 'not_found');
+    await rejected(
+      w.f,
+      w.f.post(w.f.regulator, 'complaint.file', complaint('CMP-1', { merchant: 'm-nobody', card: undefined })),
+      404,
+      'not_found',
+    );
   });
 
   test('when a merchant files a complaint, then 403 forbidden', async () => {

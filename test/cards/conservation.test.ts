@@ -56,35 +56,94 @@ const amount = fc.oneof(
 type Amount = number | 'edge-1' | 'edge+0' | 'edge+1';
 const rarely = fc.nat(7).map((n) => n === 0);
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('issue' as const), c: card, m: merchant, kind: fc.constantFrom('named' as const, 'anonymous' as const), keyed: fc.boolean(), amount, company: fc.boolean(), transfer: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('issue' as const),
+      c: card,
+      m: merchant,
+      kind: fc.constantFrom('named' as const, 'anonymous' as const),
+      keyed: fc.boolean(),
+      amount,
+      company: fc.boolean(),
+      transfer: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('topup' as const), c: card, amount, transfer: fc.boolean(), wrong: rarely }) },
-  { weight: 4, arbitrary: fc.record({ t: fc.constant('consume' as const), c: card, amount, cosign: fc.nat(5).map((n) => n > 0), wrong: rarely }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ t: fc.constant('consume' as const), c: card, amount, cosign: fc.nat(5).map((n) => n > 0), wrong: rarely }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refundRequest' as const), c: card, amount, coolingOff: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), c: card, amount, wrong: rarely }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('deposit' as const), m: merchant, amount }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('release' as const), m: merchant, amount, purpose: fc.constantFrom('consumption' as const, 'refund' as const) }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('dispose' as const), m: merchant, action: fc.constantFrom('warn' as const, 'suspendIssuing' as const, 'reinstate' as const, 'close' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('release' as const),
+      m: merchant,
+      amount,
+      purpose: fc.constantFrom('consumption' as const, 'refund' as const),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant('dispose' as const),
+      m: merchant,
+      action: fc.constantFrom('warn' as const, 'suspendIssuing' as const, 'reinstate' as const, 'close' as const),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('compensate' as const), c: card, amount }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 200 }) }) },
 );
 
-interface ModelCard { merchant: number; kind: 'named' | 'anonymous'; keyed: boolean; company: boolean; balance: number; issuedAtMs: number }
+interface ModelCard {
+  merchant: number;
+  kind: 'named' | 'anonymous';
+  keyed: boolean;
+  company: boolean;
+  balance: number;
+  issuedAtMs: number;
+}
 interface ModelMerchant {
   status: 'active' | 'suspendedIssuing' | 'closed';
-  totals: { issued: number; toppedUp: number; consumed: number; refunded: number; compensated: number; deposited: number; releasedConsumption: number; releasedRefund: number };
+  totals: {
+    issued: number;
+    toppedUp: number;
+    consumed: number;
+    refunded: number;
+    compensated: number;
+    deposited: number;
+    releasedConsumption: number;
+    releasedRefund: number;
+  };
 }
 
 /** The SPEC §6 outcome of `o` in the model: an error code, or 'ok'. Written from the SPEC, independently of src/cards. */
 const predict = (o: Op<number>, cards: Map<number, ModelCard>, ms: ModelMerchant[], nowMs: number): ErrorCode | 'ok' => {
-  const sells = (m: ModelMerchant) => (m.status === 'suspendedIssuing' ? 'merchant_suspended' : m.status === 'closed' ? 'merchant_closed' : undefined);
+  const sells = (m: ModelMerchant) =>
+    m.status === 'suspendedIssuing' ? 'merchant_suspended' : m.status === 'closed' ? 'merchant_closed' : undefined;
   const c = 'c' in o ? cards.get(o.c) : undefined;
   switch (o.t) {
     case 'issue':
-      return sells(ms[o.m]) ?? (c ? 'card_exists' : o.amount > CARD_CAP[o.kind] ? 'cap_exceeded' : o.company && o.amount >= 500_000 && !o.transfer ? 'payment_rule' : 'ok');
+      return (
+        sells(ms[o.m]) ??
+        (c
+          ? 'card_exists'
+          : o.amount > CARD_CAP[o.kind]
+            ? 'cap_exceeded'
+            : o.company && o.amount >= 500_000 && !o.transfer
+              ? 'payment_rule'
+              : 'ok')
+      );
     case 'topup':
       if (!c) return 'card_not_found';
       if (o.wrong) return 'forbidden';
-      return sells(ms[c.merchant]) ?? (c.balance + o.amount > CARD_CAP[c.kind] ? 'cap_exceeded' : c.company && o.amount >= 500_000 && !o.transfer ? 'payment_rule' : 'ok');
+      return (
+        sells(ms[c.merchant]) ??
+        (c.balance + o.amount > CARD_CAP[c.kind] ? 'cap_exceeded' : c.company && o.amount >= 500_000 && !o.transfer ? 'payment_rule' : 'ok')
+      );
     case 'consume':
       if (!c) return 'card_not_found';
       if (o.wrong) return 'forbidden';
@@ -198,13 +257,31 @@ const run = async (randomOps: Op[]): Promise<void> => {
       const res = await (() => {
         switch (o.t) {
           case 'issue':
-            return f.post(mkeys[o.m], 'card.issue', issueBody(id, o.amount, { kind: o.kind, holder: o.keyed ? holders[o.c] : null, purchaser: o.company ? 'company' : 'person', payment: o.transfer ? 'transfer' : 'cash' }));
+            return f.post(
+              mkeys[o.m],
+              'card.issue',
+              issueBody(id, o.amount, {
+                kind: o.kind,
+                holder: o.keyed ? holders[o.c] : null,
+                purchaser: o.company ? 'company' : 'person',
+                payment: o.transfer ? 'transfer' : 'cash',
+              }),
+            );
           case 'topup':
             return f.post(poster(o.c, o.wrong), 'card.topup', { card: id, amount: o.amount, payment: o.transfer ? 'transfer' : 'cash' });
           case 'consume':
-            return f.post(poster(o.c, o.wrong), 'card.consume', { card: id, amount: o.amount }, { holder: o.cosign ? holders[o.c] : undefined });
+            return f.post(
+              poster(o.c, o.wrong),
+              'card.consume',
+              { card: id, amount: o.amount },
+              { holder: o.cosign ? holders[o.c] : undefined },
+            );
           case 'refundRequest':
-            return f.post(holders[o.c], 'card.refundRequest', { card: id, amount: o.amount, reason: o.coolingOff ? 'coolingOff' : 'service' });
+            return f.post(holders[o.c], 'card.refundRequest', {
+              card: id,
+              amount: o.amount,
+              reason: o.coolingOff ? 'coolingOff' : 'service',
+            });
           case 'refund':
             return f.post(poster(o.c, o.wrong), 'card.refund', { card: id, amount: o.amount });
           case 'deposit':
@@ -223,26 +300,36 @@ const run = async (randomOps: Op[]): Promise<void> => {
         expect(f.state()).toEqual(before);
         continue;
       }
-      expect({ op: o, status: res.status, body: res.status === 201 ? 'receipt' : res.body }).toEqual({ op: o, status: 201, body: 'receipt' });
+      expect({ op: o, status: res.status, body: res.status === 201 ? 'receipt' : res.body }).toEqual({
+        op: o,
+        status: 201,
+        body: 'receipt',
+      });
       // Advance the model by what was accepted.
       const c = 'c' in o ? cards.get(o.c) : undefined;
       const t = (m: number) => ms[m].totals;
       if (o.t === 'issue') {
         cards.set(o.c, { merchant: o.m, kind: o.kind, keyed: o.keyed, company: o.company, balance: o.amount, issuedAtMs: f.clock.ms });
         t(o.m).issued += o.amount;
-      } else if (o.t === 'topup') (c!.balance += o.amount), (t(c!.merchant).toppedUp += o.amount);
-      else if (o.t === 'consume') (c!.balance -= o.amount), (t(c!.merchant).consumed += o.amount);
-      else if (o.t === 'refund') (c!.balance -= o.amount), (t(c!.merchant).refunded += o.amount);
-      else if (o.t === 'compensate') (c!.balance -= o.amount), (t(c!.merchant).compensated += o.amount);
+      } else if (o.t === 'topup') ((c!.balance += o.amount), (t(c!.merchant).toppedUp += o.amount));
+      else if (o.t === 'consume') ((c!.balance -= o.amount), (t(c!.merchant).consumed += o.amount));
+      else if (o.t === 'refund') ((c!.balance -= o.amount), (t(c!.merchant).refunded += o.amount));
+      else if (o.t === 'compensate') ((c!.balance -= o.amount), (t(c!.merchant).compensated += o.amount));
       else if (o.t === 'deposit') t(o.m).deposited += o.amount;
       else if (o.t === 'release') t(o.m)[o.purpose === 'consumption' ? 'releasedConsumption' : 'releasedRefund'] += o.amount;
-      else if (o.t === 'dispose' && o.action !== 'warn') ms[o.m].status = o.action === 'close' ? 'closed' : o.action === 'reinstate' ? 'active' : 'suspendedIssuing';
+      else if (o.t === 'dispose' && o.action !== 'warn')
+        ms[o.m].status = o.action === 'close' ? 'closed' : o.action === 'reinstate' ? 'active' : 'suspendedIssuing';
 
       checkConservation(w, mkeys, ms);
     }
 
     const entries = Array.from({ length: f.ledger.size }, (_, i) => f.ledger.entry(i)!);
-    const report = await verifyLog(entries, { origin: ORIGIN, operatorKey: f.operator.publicKey, hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }), threads: 1 });
+    const report = await verifyLog(entries, {
+      origin: ORIGIN,
+      operatorKey: f.operator.publicKey,
+      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      threads: 1,
+    });
     expect(report.errors).toEqual([]);
   } finally {
     await f.close();

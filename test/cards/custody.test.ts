@@ -7,7 +7,8 @@ beforeEach(async () => {
 });
 afterEach(() => w.f.close());
 
-const deposit = (amount: number, key = w.bank, merchant = w.merchant.id) => w.f.post(key, 'custody.deposit', { merchant, amount, ref: 'BANK-REF-1' });
+const deposit = (amount: number, key = w.bank, merchant = w.merchant.id) =>
+  w.f.post(key, 'custody.deposit', { merchant, amount, ref: 'BANK-REF-1' });
 const release = (amount: number, purpose = 'consumption', key = w.bank) =>
   w.f.post(key, 'custody.release', { merchant: w.merchant.id, amount, purpose, ref: 'BANK-REL-1' });
 
@@ -27,7 +28,12 @@ describe('custody.deposit', () => {
   });
 
   test('when the deposit carries a holder co-signature, then 400 invalid_event', async () => {
-    await rejected(w.f, w.f.post(w.bank, 'custody.deposit', { merchant: w.merchant.id, amount: 1, ref: 'r' }, { holder: holderKey('C-1') }), 400, 'invalid_event');
+    await rejected(
+      w.f,
+      w.f.post(w.bank, 'custody.deposit', { merchant: w.merchant.id, amount: 1, ref: 'r' }, { holder: holderKey('C-1') }),
+      400,
+      'invalid_event',
+    );
   });
 });
 
@@ -48,7 +54,12 @@ describe('custody.release', () => {
   test('when the release would leave custody below required, then 422 custody_ratio; down to required it is accepted', async () => {
     await rejected(w.f, release(18_001), 422, 'custody_ratio');
     await accepted(release(18_000));
-    expect(merchantState(w.f, w.merchant.id)).toMatchObject({ custody: 12_000, required: 12_000, consumedUnreleased: 22_000, releasedConsumption: 18_000 });
+    expect(merchantState(w.f, w.merchant.id)).toMatchObject({
+      custody: 12_000,
+      required: 12_000,
+      consumedUnreleased: 22_000,
+      releasedConsumption: 18_000,
+    });
   });
 
   test('when refunds are released, then only against refunds not yet released', async () => {

@@ -80,7 +80,13 @@ describe('insurance.compensate', () => {
     test('when it compensates, then the balance and outstanding shrink and custody does not', async () => {
       await accepted(compensate(30_000));
       expect(cardState(w.f, 'C-1')).toMatchObject({ balance: 20_000, compensated: 30_000 });
-      expect(merchantState(w.f, w.merchant.id)).toMatchObject({ outstanding: 20_000, required: 4_000, custody: 10_000, consumedUnreleased: 0, refundedUnreleased: 0 });
+      expect(merchantState(w.f, w.merchant.id)).toMatchObject({
+        outstanding: 20_000,
+        required: 4_000,
+        custody: 10_000,
+        consumedUnreleased: 0,
+        refundedUnreleased: 0,
+      });
     });
 
     test('when the merchant has no insurer, then 403 forbidden', async () => {

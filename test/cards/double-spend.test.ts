@@ -13,7 +13,9 @@ test('when 100 co-signed card.consume requests race against a card that can affo
   const before = w.f.ledger.size;
 
   const responses = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => w.f.post(w.merchant, 'card.consume', { card: 'C-RACE', amount: 10_000, order: `race-${i}` }, { holder })),
+    Array.from({ length: 100 }, (_, i) =>
+      w.f.post(w.merchant, 'card.consume', { card: 'C-RACE', amount: 10_000, order: `race-${i}` }, { holder }),
+    ),
   );
 
   const statuses = responses.map((r) => r.status);

@@ -68,9 +68,21 @@ test('when an overspending consumption is forged into the log, then verification
 });
 
 test.each([
-  ['a consumption without the holder co-signature', 'holder_signature_required', () => forge(w.merchant, 'card.consume', { card: 'C-1', amount: 1_000 })],
-  ['a release of custody nothing backs', 'release_unbacked', () => forge(w.bank, 'custody.release', { merchant: w.merchant.id, amount: 10_001, purpose: 'consumption', ref: 'x' })],
-  ['compensation before any closure', 'merchant_not_closed', () => forge(w.insurer, 'insurance.compensate', { merchant: w.merchant.id, card: 'C-1', amount: 1_000 })],
+  [
+    'a consumption without the holder co-signature',
+    'holder_signature_required',
+    () => forge(w.merchant, 'card.consume', { card: 'C-1', amount: 1_000 }),
+  ],
+  [
+    'a release of custody nothing backs',
+    'release_unbacked',
+    () => forge(w.bank, 'custody.release', { merchant: w.merchant.id, amount: 10_001, purpose: 'consumption', ref: 'x' }),
+  ],
+  [
+    'compensation before any closure',
+    'merchant_not_closed',
+    () => forge(w.insurer, 'insurance.compensate', { merchant: w.merchant.id, card: 'C-1', amount: 1_000 }),
+  ],
   ['a card over its cap', 'cap_exceeded', () => forge(w.merchant, 'card.topup', { card: 'C-1', amount: 480_001, payment: 'transfer' })],
 ])('when %s is forged into the log, then verification names it with %s', async (_what, code, doForge) => {
   const forged = await doForge();

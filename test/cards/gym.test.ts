@@ -29,14 +29,29 @@ describe('a scale-tier gym with a custodian bank', () => {
     await accepted(issue(f, gym, 'C-0001', 200_000, { holder: li }));
     await accepted(issue(f, gym, 'C-0002', 300_000, { holder: wang }));
     await accepted(issue(f, gym, 'C-0003', 100_000, { holder: zhao }));
-    expect(cardState(f, 'C-0001')).toMatchObject({ merchant: GYM, kind: 'named', holderKey: li.publicKey, balance: 200_000, issued: 200_000, status: 'active' });
+    expect(cardState(f, 'C-0001')).toMatchObject({
+      merchant: GYM,
+      kind: 'named',
+      holderKey: li.publicKey,
+      balance: 200_000,
+      issued: 200_000,
+      status: 'active',
+    });
     expect(merchantState(f, GYM)).toMatchObject({ outstanding: 600_000, required: 120_000, custody: 0, status: 'active' });
   });
 
   test('when custody is still short, then the public merchant view says custodyOk false', async () => {
     const res = await f.get(`/v1/merchants/${GYM}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: GYM, name: `merchant ${GYM}`, tier: 'scale', status: 'active', stars: expect.any(Number), custodyOk: false, complaintsOpen: 0 });
+    expect(res.body).toEqual({
+      id: GYM,
+      name: `merchant ${GYM}`,
+      tier: 'scale',
+      status: 'active',
+      stars: expect.any(Number),
+      custodyOk: false,
+      complaintsOpen: 0,
+    });
   });
 
   test('when the bank deposits the required 20 %, then custody is met and the gym has at least 4 stars', async () => {
@@ -59,12 +74,26 @@ describe('a scale-tier gym with a custodian bank', () => {
   test('when the bank releases what consumption freed, then it may release down to required and not a fen further', async () => {
     await accepted(f.post(bank, 'custody.release', { merchant: GYM, amount: 4_000, purpose: 'consumption', ref: 'ICBC-REL-0001' }));
     expect(merchantState(f, GYM)).toMatchObject({ custody: 116_000, required: 116_000, consumedUnreleased: 16_000 });
-    await rejected(f, f.post(bank, 'custody.release', { merchant: GYM, amount: 1, purpose: 'consumption', ref: 'ICBC-REL-0002' }), 422, 'custody_ratio');
+    await rejected(
+      f,
+      f.post(bank, 'custody.release', { merchant: GYM, amount: 1, purpose: 'consumption', ref: 'ICBC-REL-0002' }),
+      422,
+      'custody_ratio',
+    );
   });
 
   test('when a member asks for a cooling-off refund on day 3, then it is accepted and the gym refunds it', async () => {
     f.clock.advance(3 * DAY);
-    const req = await accepted(asHolder(f, wang, 'C-0002', 'card.refundRequest', { card: 'C-0002', amount: 300_000, reason: 'coolingOff' }, { id: 'refund-req-wang-1' }));
+    const req = await accepted(
+      asHolder(
+        f,
+        wang,
+        'C-0002',
+        'card.refundRequest',
+        { card: 'C-0002', amount: 300_000, reason: 'coolingOff' },
+        { id: 'refund-req-wang-1' },
+      ),
+    );
     expect(req.index).toBeGreaterThan(0);
     await accepted(f.post(gym, 'card.refund', { card: 'C-0002', amount: 300_000, request: 'refund-req-wang-1' }));
     expect(cardState(f, 'C-0002')).toMatchObject({ balance: 0, refunded: 300_000, status: 'empty' });
@@ -73,7 +102,12 @@ describe('a scale-tier gym with a custodian bank', () => {
 
   test('when another member asks for a cooling-off refund on day 8, then it is refused as expired', async () => {
     f.clock.advance(5 * DAY);
-    await rejected(f, asHolder(f, zhao, 'C-0003', 'card.refundRequest', { card: 'C-0003', amount: 50_000, reason: 'coolingOff' }), 422, 'cooling_off_expired');
+    await rejected(
+      f,
+      asHolder(f, zhao, 'C-0003', 'card.refundRequest', { card: 'C-0003', amount: 50_000, reason: 'coolingOff' }),
+      422,
+      'cooling_off_expired',
+    );
   });
 
   test('when that member files a complaint and the gym resolves it, then the open count goes up and back down', async () => {
@@ -103,7 +137,12 @@ describe('a scale-tier gym with a custodian bank', () => {
   test('when the regulator closes the gym, then consumption stops and the closure cannot be undone', async () => {
     await accepted(f.post(f.regulator, 'merchant.dispose', { merchant: GYM, action: 'close', reason: 'owner absconded' }));
     await rejected(f, f.post(gym, 'card.consume', { card: 'C-0001', amount: 1_000 }, { holder: li }), 422, 'merchant_closed');
-    await rejected(f, f.post(f.regulator, 'merchant.dispose', { merchant: GYM, action: 'reinstate', reason: 'appeal' }), 422, 'merchant_closed');
+    await rejected(
+      f,
+      f.post(f.regulator, 'merchant.dispose', { merchant: GYM, action: 'reinstate', reason: 'appeal' }),
+      422,
+      'merchant_closed',
+    );
   });
 
   test('when the insurer compensates the remaining balances, then every card is empty and custody is untouched', async () => {
@@ -121,7 +160,12 @@ describe('a scale-tier gym with a custodian bank', () => {
     expect(res.status).toBe(200);
     const { card, entries, checkpoint, proofs } = res.body;
     expect(card).toMatchObject({ card: 'C-0001', balance: 0, issued: 200_000, consumed: 30_000, compensated: 170_000 });
-    expect(entries.map((e: { event: { type: string } }) => e.event.type)).toEqual(['card.issue', 'card.consume', 'card.consume', 'insurance.compensate']);
+    expect(entries.map((e: { event: { type: string } }) => e.event.type)).toEqual([
+      'card.issue',
+      'card.consume',
+      'card.consume',
+      'insurance.compensate',
+    ]);
     expect(verifyCheckpoint(nodeSuite, checkpoint, ORIGIN, fromBase64Url(f.operator.publicKey)!)).toBeUndefined();
     for (const e of entries) {
       const path = proofs[String(e.index)].map((h: string) => fromHex(h)!);
@@ -138,7 +182,12 @@ describe('a scale-tier gym with a custodian bank', () => {
 
   test('when a regulator verifies the whole log, replaying every card rule, then it is clean', async () => {
     const entries = Array.from({ length: f.ledger.size }, (_, i) => f.ledger.entry(i)!);
-    const report = await verifyLog(entries, { origin: ORIGIN, operatorKey: f.operator.publicKey, hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }), threads: 1 });
+    const report = await verifyLog(entries, {
+      origin: ORIGIN,
+      operatorKey: f.operator.publicKey,
+      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      threads: 1,
+    });
     expect(report.errors).toEqual([]);
     expect(report.ok).toBe(true);
   });

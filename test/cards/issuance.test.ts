@@ -79,7 +79,8 @@ describe('card.topup', () => {
     await accepted(issue(w.f, w.merchant, 'C-1', 400_000));
     await accepted(issue(w.f, w.merchant, 'A-1', 60_000, { kind: 'anonymous' }));
   });
-  const topup = (card: string, amount: number, payment = 'mobile', key = w.merchant) => w.f.post(key, 'card.topup', { card, amount, payment });
+  const topup = (card: string, amount: number, payment = 'mobile', key = w.merchant) =>
+    w.f.post(key, 'card.topup', { card, amount, payment });
 
   test('when the card is unknown, then 404 card_not_found', async () => {
     await rejected(w.f, topup('C-404', 1_000), 404, 'card_not_found');

@@ -23,7 +23,8 @@ describe('GET /v1/cards/{card}', () => {
 
   test('when signed by a custodian, an insurer or another merchant, then 403 forbidden', async () => {
     const other = await w.addMerchant('m-spa-02', 'group');
-    for (const key of [w.bank, w.insurer, other]) expect(await status(w.f.get('/v1/cards/C-1', key))).toEqual({ status: 403, code: 'forbidden' });
+    for (const key of [w.bank, w.insurer, other])
+      expect(await status(w.f.get('/v1/cards/C-1', key))).toEqual({ status: 403, code: 'forbidden' });
   });
 
   test('when the card is unknown, then 404 card_not_found', async () => {

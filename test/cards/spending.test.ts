@@ -73,7 +73,12 @@ describe('card.refundRequest', () => {
 
   test('when a holder asks about another card, then 403 forbidden', async () => {
     await accepted(issue(w.f, w.merchant, 'C-2', 10_000, { holder: holderKey('C-2') }));
-    await rejected(w.f, asHolder(w.f, holder, 'C-1', 'card.refundRequest', { card: 'C-2', amount: 1_000, reason: 'other' }), 403, 'forbidden');
+    await rejected(
+      w.f,
+      asHolder(w.f, holder, 'C-1', 'card.refundRequest', { card: 'C-2', amount: 1_000, reason: 'other' }),
+      403,
+      'forbidden',
+    );
   });
 
   test('when the merchant posts it, then 403 forbidden (only the holder may)', async () => {
@@ -112,7 +117,9 @@ describe('card.refund', () => {
   });
 
   test('when it names a refund request the card never had, then 400 invalid_event; the real one is accepted', async () => {
-    await accepted(asHolder(w.f, holder, 'C-1', 'card.refundRequest', { card: 'C-1', amount: 5_000, reason: 'service' }, { id: 'req-0000001' }));
+    await accepted(
+      asHolder(w.f, holder, 'C-1', 'card.refundRequest', { card: 'C-1', amount: 5_000, reason: 'service' }, { id: 'req-0000001' }),
+    );
     await rejected(w.f, refund(5_000, { request: 'req-0000404' }), 400, 'invalid_event');
     await accepted(refund(5_000, { request: 'req-0000001' }));
     expect(w.f.ledger.get('card-request/C-1/req-0000001')).toMatchObject({ amount: 5_000, refunded: 5_000 });

@@ -96,7 +96,10 @@ describe('anxin verify --data', () => {
     ])('with %s, exits 1 naming the genesis entry (index 0)', async (_what, args) => {
       const run = await anxin(['verify', '--data', data, ...args]);
       expect(run.code).toBe(1);
-      expect(reportOf(run).errors[0]).toMatchObject({ index: 0, code: expect.stringMatching(/^(genesis_invalid|checkpoint_invalid|bad_signature)$/) });
+      expect(reportOf(run).errors[0]).toMatchObject({
+        index: 0,
+        code: expect.stringMatching(/^(genesis_invalid|checkpoint_invalid|bad_signature)$/),
+      });
     });
   });
 });
@@ -106,7 +109,10 @@ describe('anxin with bad arguments', () => {
     ['neither --data nor --export', () => ['verify', ...pinned]],
     ['both --data and --export', () => ['verify', '--data', data, '--export', join(data, 'CURRENT'), ...pinned]],
     ['no --origin', () => ['verify', '--data', data, '--operator-key', OPERATOR.publicKey]],
-    ['an --operator-key that is neither a key nor a key file', () => ['verify', '--data', data, '--origin', ORIGIN, '--operator-key', 'nope']],
+    [
+      'an --operator-key that is neither a key nor a key file',
+      () => ['verify', '--data', data, '--origin', ORIGIN, '--operator-key', 'nope'],
+    ],
     ['a data directory that does not exist', () => ['verify', '--data', join(work, 'missing'), ...pinned]],
     ['an unknown command', () => ['frobnicate']],
   ])('given %s, exits 2 with the usage and no report', async (_what, args) => {
@@ -129,7 +135,12 @@ describe('anxin export --data, then anxin verify --export', () => {
 
   describe('when the export is edited', () => {
     const cases: Array<[string, (lines: string[]) => string[], number, string]> = [
-      ['one byte of entry 7 changes', (l) => l.map((s, i) => (i === 8 ? s.replace('"Producer 7"', '"Producer 8"') : s)), 7, 'leaf_mismatch'],
+      [
+        'one byte of entry 7 changes',
+        (l) => l.map((s, i) => (i === 8 ? s.replace('"Producer 7"', '"Producer 8"') : s)),
+        7,
+        'leaf_mismatch',
+      ],
       ['entry 5 is dropped', (l) => l.filter((_s, i) => i !== 6), 5, 'entry_missing'],
       ['the last entry is dropped', (l) => l.slice(0, -1), SIZE - 1, 'entry_missing'],
       [

@@ -24,8 +24,11 @@ afterAll(async () => {
   await f.close();
 });
 
-const clientFor = (key: SigningKey | undefined, suite: Suite = nodeSuite, extra: Partial<ConstructorParameters<typeof AnxinClient>[0]> = {}) =>
-  new AnxinClient({ baseUrl: server.url, suite, key, now: f.clock.now, ...extra });
+const clientFor = (
+  key: SigningKey | undefined,
+  suite: Suite = nodeSuite,
+  extra: Partial<ConstructorParameters<typeof AnxinClient>[0]> = {},
+) => new AnxinClient({ baseUrl: server.url, suite, key, now: f.clock.now, ...extra });
 const auditor = (id: string) => ({ id, role: 'auditor', name: `auditor ${id}`, publicKey: newKey(id).publicKey });
 
 describe.each([
@@ -42,14 +45,14 @@ describe.each([
     receipt = await client.post(event);
   });
 
-  test('build gives a v1 envelope by the client\'s key with a fresh event id and the current time', () => {
+  test("build gives a v1 envelope by the client's key with a fresh event id and the current time", () => {
     const built = client.build('actor.register', auditor('x'));
     expect(built).toMatchObject({ v: 1, type: 'actor.register', actor: 'regulator', at: f.clock.iso() });
     expect(built.id).toMatch(EVENT_ID_PATTERN);
     expect(client.build('actor.register', {}).id).not.toBe(built.id);
   });
 
-  test('sign gives a signature that verifies with the actor\'s public key', () => {
+  test("sign gives a signature that verifies with the actor's public key", () => {
     expect(verifyEnvelopeSignature(nodeSuite, event, f.regulator.publicKey, event.sig)).toBe(true);
   });
 
@@ -68,7 +71,10 @@ describe.each([
   });
 
   test('when it posts a batch, then every receipt verifies', async () => {
-    const events = [client.sign(client.build('actor.register', auditor(`aud-${name}-b1`))), client.sign(client.build('actor.register', auditor(`aud-${name}-b2`)))];
+    const events = [
+      client.sign(client.build('actor.register', auditor(`aud-${name}-b1`))),
+      client.sign(client.build('actor.register', auditor(`aud-${name}-b2`))),
+    ];
     const receipts = await client.postBatch(events);
     expect(receipts.map((r) => r.index)).toEqual([receipts[0].index, receipts[0].index + 1]);
     for (const [i, r] of receipts.entries()) expect(await client.verifyReceipt(events[i], r)).toBeUndefined();
@@ -93,7 +99,7 @@ describe('tampered receipts and checkpoints', () => {
     receipt = await client().post(event);
     // Later entries, so that a changed index still falls inside the checkpoint.
     for (const id of ['aud-t2', 'aud-t3']) await client().post(client().sign(client().build('actor.register', auditor(id))));
-    receipt = { ...receipt, checkpoint: (await client().get<Checkpoint>('/v1/checkpoint', false)) };
+    receipt = { ...receipt, checkpoint: await client().get<Checkpoint>('/v1/checkpoint', false) };
     expect(await client().verifyReceipt(event, receipt)).toBeUndefined();
   });
 
@@ -106,7 +112,16 @@ describe('tampered receipts and checkpoints', () => {
     ['the checkpoint root is changed', (r) => ({ ...r, checkpoint: { ...r.checkpoint, root: flipHex(r.checkpoint.root) } })],
     ['the checkpoint size is changed', (r) => ({ ...r, checkpoint: { ...r.checkpoint, size: r.checkpoint.size - 1 } })],
     ['the checkpoint does not cover the entry', (r) => ({ ...r, checkpoint: { ...r.checkpoint, size: r.index } })],
-    ['the checkpoint note signature is changed', (r) => ({ ...r, checkpoint: { ...r.checkpoint, note: r.checkpoint.note.replace(/ (\S)(\S+)\n$/, (_m, c, rest) => ` ${c === 'A' ? 'B' : 'A'}${rest}\n`) } })],
+    [
+      'the checkpoint note signature is changed',
+      (r) => ({
+        ...r,
+        checkpoint: {
+          ...r.checkpoint,
+          note: r.checkpoint.note.replace(/ (\S)(\S+)\n$/, (_m, c, rest) => ` ${c === 'A' ? 'B' : 'A'}${rest}\n`),
+        },
+      }),
+    ],
     ['the checkpoint is for another origin', (r) => ({ ...r, checkpoint: { ...r.checkpoint, origin: 'evil.example/ledger' } })],
   ])('when %s, then verifyReceipt says why it fails', async (_what, tamper) => {
     const reason = await client().verifyReceipt(event, tamper(receipt));
@@ -140,7 +155,9 @@ describe('answers the client turns into ProblemError', () => {
   });
 
   test('when the key is not registered, then a signed get throws 401 unauthenticated', async () => {
-    const err = await clientFor(newKey('stranger')).get('/v1/entries').catch((e) => e);
+    const err = await clientFor(newKey('stranger'))
+      .get('/v1/entries')
+      .catch((e) => e);
     expect(err).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 

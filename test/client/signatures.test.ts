@@ -32,21 +32,27 @@ describe('RFC 9421 request signatures against the vectors', () => {
     expect(vectors.requests.length).toBeGreaterThan(0);
   });
 
-  test.each(cases)('%s with %s: the signature base is the vector\'s, byte for byte', (_r, _s, _suite, v) => {
+  test.each(cases)("%s with %s: the signature base is the vector's, byte for byte", (_r, _s, _suite, v) => {
     expect(signatureBase({ method: v.method, target: v.target }, signatureParams(v.created, v.keyid))).toBe(v.signatureBase);
   });
 
-  test.each(cases)('%s with %s: Signature-Input and Signature are the vector\'s, byte for byte', (_r, _s, suite, v) => {
+  test.each(cases)("%s with %s: Signature-Input and Signature are the vector's, byte for byte", (_r, _s, suite, v) => {
     expect(signRequest(suite, keyOf(v.key, v.keyid), { method: v.method, target: v.target }, v.created)).toEqual(v.headers);
   });
 
-  test.each(cases)('%s with %s: the client sends exactly the vector\'s headers', async (_r, _s, suite, v) => {
+  test.each(cases)("%s with %s: the client sends exactly the vector's headers", async (_r, _s, suite, v) => {
     const sent: Array<{ url: string; headers: Record<string, string> }> = [];
     const capture = (async (url: URL, init: RequestInit) => {
       sent.push({ url: url.toString(), headers: init.headers as Record<string, string> });
       return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
     }) as unknown as typeof fetch;
-    const client = new AnxinClient({ baseUrl: 'http://anxin.test', suite, key: keyOf(v.key, v.keyid), fetch: capture, now: () => v.created * 1000 });
+    const client = new AnxinClient({
+      baseUrl: 'http://anxin.test',
+      suite,
+      key: keyOf(v.key, v.keyid),
+      fetch: capture,
+      now: () => v.created * 1000,
+    });
     await client.get(v.target);
     expect(sent).toHaveLength(1);
     expect(sent[0].url).toBe(`http://anxin.test${v.target}`);
@@ -54,14 +60,19 @@ describe('RFC 9421 request signatures against the vectors', () => {
   });
 });
 
-describe('the server\'s verifier (http/auth.ts) on the vector requests', () => {
+describe("the server's verifier (http/auth.ts) on the vector requests", () => {
   /** Principals for the vector keys, as the actor registry and the card plug-in would resolve them. */
   const vectorPrincipals: Plugin = {
     name: 'vector-principals',
     principals: (_state, actor): Principal | undefined => {
       const v = vectors.requests.find((r) => r.keyid === actor);
       if (!v) return undefined;
-      return { id: actor, role: actor.startsWith('card:') ? 'holder' : 'regulator', status: 'active', publicKey: vectors.keys[v.key].publicKey };
+      return {
+        id: actor,
+        role: actor.startsWith('card:') ? 'holder' : 'regulator',
+        status: 'active',
+        publicKey: vectors.keys[v.key].publicKey,
+      };
     },
   };
   /** The real middleware on a minimal app that echoes who was authenticated. */

@@ -40,7 +40,8 @@ export class Clock {
 export const newKey = (id: string): SigningKey => parseKeyFile(nodeSuite, JSON.stringify(generateKey(id)));
 
 let seq = 0;
-export const eventId = (prefix = 'evt'): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`.slice(0, 64);
+export const eventId = (prefix = 'evt'): string =>
+  `${prefix}-${process.pid}-${Date.now().toString(36)}-${(seq++).toString(36)}`.slice(0, 64);
 
 export interface SignOptions {
   id?: string;
@@ -121,12 +122,23 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     operator,
     regulator,
     catalogue,
-    post: (key, type, body, o) => request(app).post('/v1/events').send(signEvent(key, type, body, clock, o)),
-    postEnvelope: (env) => request(app).post('/v1/events').send(env as object),
+    post: (key, type, body, o) =>
+      request(app)
+        .post('/v1/events')
+        .send(signEvent(key, type, body, clock, o)),
+    postEnvelope: (env) =>
+      request(app)
+        .post('/v1/events')
+        .send(env as object),
     get: (path, key, keyid) => {
       const req = request(app).get(path);
       if (!key) return req;
-      const h = signRequest(nodeSuite, { id: keyid ?? key.id, seed: key.seed }, { method: 'GET', target: path }, Math.floor(clock.ms / 1000));
+      const h = signRequest(
+        nodeSuite,
+        { id: keyid ?? key.id, seed: key.seed },
+        { method: 'GET', target: path },
+        Math.floor(clock.ms / 1000),
+      );
       return req.set('Signature-Input', h['Signature-Input']).set('Signature', h.Signature);
     },
     register: async (id, role, extra = {}) => {

@@ -64,7 +64,11 @@ describe('actor.register', () => {
   });
 
   test.each(['merchant', 'auditor', 'producer', 'custodian'])('when a %s posts actor.register, then 403 forbidden', async (role) => {
-    const key = await f.register(`${role}-poster`, role, role === 'merchant' ? { merchant: { tier: 'other', custodian: await custodian() } } : {});
+    const key = await f.register(
+      `${role}-poster`,
+      role,
+      role === 'merchant' ? { merchant: { tier: 'other', custodian: await custodian() } } : {},
+    );
     await rejects(f, () => f.post(key, 'actor.register', registration(`x-${role}`, 'auditor')), 'forbidden');
   });
 
@@ -72,7 +76,7 @@ describe('actor.register', () => {
     await rejects(f, () => f.post(f.regulator, 'actor.register', registration('prod-1', 'auditor')), 'actor_exists');
   });
 
-  test('when the id is a genesis regulator\'s, then 409 actor_exists', async () => {
+  test("when the id is a genesis regulator's, then 409 actor_exists", async () => {
     await rejects(f, () => f.post(f.regulator, 'actor.register', registration('regulator', 'auditor')), 'actor_exists');
   });
 
@@ -121,28 +125,62 @@ describe('actor.register for a merchant', () => {
   });
 
   test('when a non-merchant has a merchant block, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', registration('p-2', 'producer', { merchant: { tier: 'other', custodian: 'bank-1' } })), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', registration('p-2', 'producer', { merchant: { tier: 'other', custodian: 'bank-1' } })),
+      'invalid_event',
+    );
   });
 
   test('when the custodian is not registered, then 400 invalid_event naming it', async () => {
-    const res = await rejects(f, () => f.post(f.regulator, 'actor.register', registration('m-3', 'merchant', { merchant: { tier: 'other', custodian: 'bank-x' } })), 'invalid_event');
+    const res = await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', registration('m-3', 'merchant', { merchant: { tier: 'other', custodian: 'bank-x' } })),
+      'invalid_event',
+    );
     expect(res.body.detail).toContain('bank-x');
   });
 
   test('when the custodian is registered with another role, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', registration('m-4', 'merchant', { merchant: { tier: 'other', custodian: 'aud-m' } })), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', registration('m-4', 'merchant', { merchant: { tier: 'other', custodian: 'aud-m' } })),
+      'invalid_event',
+    );
   });
 
   test('when the insurer is not registered as an insurer, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', registration('m-5', 'merchant', { merchant: { tier: 'other', custodian: 'bank-1', insurer: 'bank-1' } })), 'invalid_event');
+    await rejects(
+      f,
+      () =>
+        f.post(
+          f.regulator,
+          'actor.register',
+          registration('m-5', 'merchant', { merchant: { tier: 'other', custodian: 'bank-1', insurer: 'bank-1' } }),
+        ),
+      'invalid_event',
+    );
   });
 
   test('when the tier is not one of SPEC §5, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', registration('m-6', 'merchant', { merchant: { tier: 'gold', custodian: 'bank-1' } })), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', registration('m-6', 'merchant', { merchant: { tier: 'gold', custodian: 'bank-1' } })),
+      'invalid_event',
+    );
   });
 
   test('when the merchant block has an extra field, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', registration('m-7', 'merchant', { merchant: { tier: 'other', custodian: 'bank-1', ratio: 1 } })), 'invalid_event');
+    await rejects(
+      f,
+      () =>
+        f.post(
+          f.regulator,
+          'actor.register',
+          registration('m-7', 'merchant', { merchant: { tier: 'other', custodian: 'bank-1', ratio: 1 } }),
+        ),
+      'invalid_event',
+    );
   });
 });
 
@@ -157,7 +195,10 @@ describe('actor.rotateKey', () => {
   test('when an actor rotates its key, then GET /v1/actors/{id} shows the new key and the index of the rotation', async () => {
     const res = await f.post(old, 'actor.rotateKey', { publicKey: fresh.publicKey });
     expect(res.status).toBe(201);
-    expect((await request(f.app).get('/v1/actors/aud-r')).body).toMatchObject({ publicKey: fresh.publicKey, keyRotatedIndex: res.body.index });
+    expect((await request(f.app).get('/v1/actors/aud-r')).body).toMatchObject({
+      publicKey: fresh.publicKey,
+      keyRotatedIndex: res.body.index,
+    });
   });
 
   test('when the rotated-out key signs an event, then 401 bad_signature', async () => {
@@ -206,7 +247,7 @@ describe('actor.suspend and actor.reinstate', () => {
     await rejects(f, () => f.post(key, 'actor.rotateKey', { publicKey: newKey('x').publicKey }), 'actor_suspended');
   });
 
-  test('when a suspended actor\'s event has a bad signature, then 401 bad_signature comes first (admission order)', async () => {
+  test("when a suspended actor's event has a bad signature, then 401 bad_signature comes first (admission order)", async () => {
     await rejects(f, () => f.post(newKey('prod-s'), 'actor.rotateKey', { publicKey: newKey('x').publicKey }), 'bad_signature');
   });
 

@@ -36,7 +36,12 @@ afterAll(() => f.close());
 
 const json = (text: string | Buffer, type = 'application/json') => request(f.app).post('/v1/events').set('content-type', type).send(text);
 const registration = (id: string, extra: Record<string, unknown> = {}) =>
-  signEvent(f.regulator, 'actor.register', { id, role: 'auditor', name: `auditor ${id}`, publicKey: newKey(id).publicKey, ...extra }, f.clock);
+  signEvent(
+    f.regulator,
+    'actor.register',
+    { id, role: 'auditor', name: `auditor ${id}`, publicKey: newKey(id).publicKey, ...extra },
+    f.clock,
+  );
 /** Re-signs an envelope after `change` (so only the change, not the signature, is wrong). */
 const resigned = (env: Envelope, change: (e: Record<string, any>) => void, key: SigningKey = f.regulator): Envelope => {
   const { sig: _s, cosig: _c, ...rest } = structuredClone(env) as Record<string, any>;
@@ -110,12 +115,19 @@ describe('the envelope: wrong types, missing and extra fields', () => {
     ['601 s behind', -601_000],
   ])('when at is %s the server clock, then 422 stale_event', async (_what, offset) => {
     const at = new Date(f.clock.ms + offset).toISOString();
-    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-st', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at }), 'stale_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', { id: 'a-st', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at }),
+      'stale_event',
+    );
   });
 
   test('when at is exactly 600 s behind the server clock, then the event is accepted', async () => {
     const at = new Date(f.clock.ms - 600_000).toISOString();
-    expect((await f.post(f.regulator, 'actor.register', { id: 'a-st2', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at })).status).toBe(201);
+    expect(
+      (await f.post(f.regulator, 'actor.register', { id: 'a-st2', role: 'auditor', name: 'n', publicKey: newKey('k').publicKey }, { at }))
+        .status,
+    ).toBe(201);
   });
 
   test('when the envelope has an extra field, even signed, then 400 invalid_event (strict)', async () => {
@@ -137,7 +149,11 @@ describe('the envelope: wrong types, missing and extra fields', () => {
   });
 
   test('when a body field has the wrong type, then 400 invalid_event naming body.<field>', async () => {
-    const res = await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-7', role: 'auditor', name: 7, publicKey: newKey('k').publicKey }), 'invalid_event');
+    const res = await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', { id: 'a-7', role: 'auditor', name: 7, publicKey: newKey('k').publicKey }),
+      'invalid_event',
+    );
     expect(res.body.detail).toContain('body.name');
   });
 
@@ -147,7 +163,11 @@ describe('the envelope: wrong types, missing and extra fields', () => {
   });
 
   test('when the role is not one of SPEC §5, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-9', role: 'admin', name: 'n', publicKey: newKey('k').publicKey }), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', { id: 'a-9', role: 'admin', name: 'n', publicKey: newKey('k').publicKey }),
+      'invalid_event',
+    );
   });
 });
 
@@ -191,15 +211,31 @@ describe('numbers where integers are required (integer fen)', () => {
 
 describe('oversized bodies', () => {
   test('when one event is over 256 KiB, then 413 payload_too_large', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-10', role: 'auditor', name: 'x'.repeat(300_000), publicKey: newKey('k').publicKey }), 'payload_too_large');
+    await rejects(
+      f,
+      () =>
+        f.post(f.regulator, 'actor.register', { id: 'a-10', role: 'auditor', name: 'x'.repeat(300_000), publicKey: newKey('k').publicKey }),
+      'payload_too_large',
+    );
   });
 
   test('when a batch is over 8 MiB, then 413 payload_too_large', async () => {
-    await rejects(f, () => request(f.app).post('/v1/events/batch').send({ events: [{ pad: 'x'.repeat(9 * 1024 * 1024) }] }), 'payload_too_large');
+    await rejects(
+      f,
+      () =>
+        request(f.app)
+          .post('/v1/events/batch')
+          .send({ events: [{ pad: 'x'.repeat(9 * 1024 * 1024) }] }),
+      'payload_too_large',
+    );
   });
 
   test('when a field is longer than its schema allows, then 400 invalid_event', async () => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-11', role: 'auditor', name: 'x'.repeat(201), publicKey: newKey('k').publicKey }), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', { id: 'a-11', role: 'auditor', name: 'x'.repeat(201), publicKey: newKey('k').publicKey }),
+      'invalid_event',
+    );
   });
 });
 
@@ -210,7 +246,11 @@ describe('keys and signatures', () => {
     ['one character short', (k: string) => k.slice(1)],
     ['non-canonical last character', (k: string) => k.slice(0, 42) + 'B'],
   ])('when a publicKey uses %s, then 400 invalid_event', async (_what, mangle) => {
-    await rejects(f, () => f.post(f.regulator, 'actor.register', { id: 'a-12', role: 'auditor', name: 'n', publicKey: mangle(newKey('k').publicKey) }), 'invalid_event');
+    await rejects(
+      f,
+      () => f.post(f.regulator, 'actor.register', { id: 'a-12', role: 'auditor', name: 'n', publicKey: mangle(newKey('k').publicKey) }),
+      'invalid_event',
+    );
   });
 
   test.each([
@@ -246,7 +286,12 @@ describe('keys and signatures', () => {
 
 describe('signed reads (RFC 9421)', () => {
   const headers = (target: string, o: { key?: SigningKey; keyid?: string; created?: number; method?: string } = {}) =>
-    signRequest(nodeSuite, { id: o.keyid ?? (o.key ?? f.regulator).id, seed: (o.key ?? f.regulator).seed }, { method: o.method ?? 'GET', target }, o.created ?? Math.floor(f.clock.ms / 1000));
+    signRequest(
+      nodeSuite,
+      { id: o.keyid ?? (o.key ?? f.regulator).id, seed: (o.key ?? f.regulator).seed },
+      { method: o.method ?? 'GET', target },
+      o.created ?? Math.floor(f.clock.ms / 1000),
+    );
   const get = (target: string, h: Record<string, string>) => {
     const req = request(f.app).get(target);
     for (const [k, v] of Object.entries(h)) req.set(k, v);
@@ -261,7 +306,11 @@ describe('signed reads (RFC 9421)', () => {
     ['301 s old', -301],
     ['301 s in the future', 301],
   ])('when created is %s, then 401 unauthenticated', async (_what, offset) => {
-    await rejects(f, () => get('/v1/entries', headers('/v1/entries', { created: Math.floor(f.clock.ms / 1000) + offset })), 'unauthenticated');
+    await rejects(
+      f,
+      () => get('/v1/entries', headers('/v1/entries', { created: Math.floor(f.clock.ms / 1000) + offset })),
+      'unauthenticated',
+    );
   });
 
   test('when created is 300 s old, then the read is still answered', async () => {
@@ -277,17 +326,29 @@ describe('signed reads (RFC 9421)', () => {
   });
 
   const tamper: Array<[string, (h: { 'Signature-Input': string; Signature: string }) => Record<string, string>]> = [
-    ['created is changed in Signature-Input', (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace(/created=(\d+)/, (_m, c) => `created=${Number(c) - 1}`) })],
-    ['keyid is changed in Signature-Input', (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace('keyid="regulator"', 'keyid="aud-1"') })],
+    [
+      'created is changed in Signature-Input',
+      (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace(/created=(\d+)/, (_m, c) => `created=${Number(c) - 1}`) }),
+    ],
+    [
+      'keyid is changed in Signature-Input',
+      (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace('keyid="regulator"', 'keyid="aud-1"') }),
+    ],
     ['alg is missing', (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace(';alg="ed25519"', '') })],
     ['alg is another', (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace('"ed25519"', '"rsa-pss-sha512"') })],
     ['fewer components are covered', (h) => ({ ...h, 'Signature-Input': h['Signature-Input'].replace(' "@query"', '') })],
-    ['the label is not sig1', (h) => ({ 'Signature-Input': h['Signature-Input'].replace('sig1=', 'sig2='), Signature: h.Signature.replace('sig1=', 'sig2=') })],
-    ['one signature byte is flipped', (h) => {
-      const raw = Buffer.from(h.Signature.slice(6, -1), 'base64');
-      raw[0] ^= 1;
-      return { ...h, Signature: `sig1=:${toBase64(raw)}:` };
-    }],
+    [
+      'the label is not sig1',
+      (h) => ({ 'Signature-Input': h['Signature-Input'].replace('sig1=', 'sig2='), Signature: h.Signature.replace('sig1=', 'sig2=') }),
+    ],
+    [
+      'one signature byte is flipped',
+      (h) => {
+        const raw = Buffer.from(h.Signature.slice(6, -1), 'base64');
+        raw[0] ^= 1;
+        return { ...h, Signature: `sig1=:${toBase64(raw)}:` };
+      },
+    ],
     ['the signature is not a byte sequence', (h) => ({ ...h, Signature: 'sig1=not-base64' })],
     ['the signature is 32 bytes', (h) => ({ ...h, Signature: `sig1=:${toBase64(new Uint8Array(32))}:` })],
     ['Signature is missing', (h) => ({ 'Signature-Input': h['Signature-Input'] })],

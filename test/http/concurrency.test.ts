@@ -95,7 +95,7 @@ test('the indexes are gap-free: exactly base..base+499, and the ledger holds 0..
   expect(f.ledger.size).toBe(base + posted.length);
 });
 
-test('each receipt names the entry holding its event, and its leaf is that event\'s leaf at that index and time', () => {
+test("each receipt names the entry holding its event, and its leaf is that event's leaf at that index and time", () => {
   for (const { event, receipt } of posted) {
     expect(f.ledger.entry(receipt.index)!.event).toEqual(event);
     expect(toHex(entryLeaf(nodeSuite, receipt.index, receipt.at, event))).toBe(receipt.leaf);
@@ -103,7 +103,7 @@ test('each receipt names the entry holding its event, and its leaf is that event
   }
 });
 
-test('every receipt\'s checkpoint covers its entry and is signed by the operator', () => {
+test("every receipt's checkpoint covers its entry and is signed by the operator", () => {
   const operatorKey = fromBase64Url(f.operator.publicKey)!;
   for (const { receipt } of posted) {
     expect(receipt.checkpoint.size).toBeGreaterThan(receipt.index);
@@ -111,7 +111,7 @@ test('every receipt\'s checkpoint covers its entry and is signed by the operator
   }
 });
 
-test('every receipt\'s inclusion proof, fetched by a regulator at the receipt\'s checkpoint size, verifies against that checkpoint', async () => {
+test("every receipt's inclusion proof, fetched by a regulator at the receipt's checkpoint size, verifies against that checkpoint", async () => {
   const results = await pool(posted, 32, async ({ receipt }) => {
     const res = await signedGet(`/v1/entries/${receipt.index}?size=${receipt.checkpoint.size}`, f.regulator);
     expect(res.status).toBe(200);
@@ -139,16 +139,22 @@ test('no two checkpoints handed out have the same size and different roots', () 
 });
 
 test('all checkpoints handed out are mutually consistent: each extends the one before, and the latest extends them all', async () => {
-  const checkpoints = [...new Map(posted.map((p) => [p.receipt.checkpoint.size, p.receipt.checkpoint])).values()].sort((a, b) => a.size - b.size);
+  const checkpoints = [...new Map(posted.map((p) => [p.receipt.checkpoint.size, p.receipt.checkpoint])).values()].sort(
+    (a, b) => a.size - b.size,
+  );
   const latest = (await request(server.url).get('/v1/checkpoint')).body as Checkpoint;
-  const pairs = [
-    ...checkpoints.slice(1).map((cp, i) => [checkpoints[i], cp] as const),
-    ...checkpoints.map((cp) => [cp, latest] as const),
-  ];
+  const pairs = [...checkpoints.slice(1).map((cp, i) => [checkpoints[i], cp] as const), ...checkpoints.map((cp) => [cp, latest] as const)];
   const bad = await pool(pairs, 16, async ([older, newer]) => {
     const res = await request(server.url).get(`/v1/proofs/consistency?from=${older.size}&to=${newer.size}`);
     expect(res.status).toBe(200);
-    const ok = verifyConsistency(nodeSuite, older.size, newer.size, fromHex(older.root)!, fromHex(newer.root)!, res.body.proof.map((h: string) => fromHex(h)!));
+    const ok = verifyConsistency(
+      nodeSuite,
+      older.size,
+      newer.size,
+      fromHex(older.root)!,
+      fromHex(newer.root)!,
+      res.body.proof.map((h: string) => fromHex(h)!),
+    );
     return ok ? undefined : `${older.size} → ${newer.size}`;
   });
   expect(bad.filter(Boolean)).toEqual([]);

@@ -30,14 +30,30 @@ describe('error codes of the HTTP layer', () => {
     signEvent(key, 'actor.register', { id, role: 'auditor', name: `auditor ${id}`, publicKey: newKey(id).publicKey }, f.clock, o);
 
   const cases: Array<[ErrorCode, string, () => request.Test]> = [
-    ['invalid_json', 'the body is not JSON', () => request(f.app).post('/v1/events').set('content-type', 'application/json').send('{"v":1,')],
-    ['invalid_event', 'the envelope lacks sig', () => {
-      const { sig: _sig, ...unsigned } = register(f.regulator, 'x-1');
-      return f.postEnvelope(unsigned);
-    }],
+    [
+      'invalid_json',
+      'the body is not JSON',
+      () => request(f.app).post('/v1/events').set('content-type', 'application/json').send('{"v":1,'),
+    ],
+    [
+      'invalid_event',
+      'the envelope lacks sig',
+      () => {
+        const { sig: _sig, ...unsigned } = register(f.regulator, 'x-1');
+        return f.postEnvelope(unsigned);
+      },
+    ],
     ['unknown_type', 'the type is not in the catalogue', () => f.post(f.regulator, 'actor.promote', { id: 'aud-1' })],
-    ['bad_signature', 'sig is by another key', () => f.postEnvelope({ ...register(f.regulator, 'x-2'), sig: register(auditor, 'x-2').sig })],
-    ['unknown_actor', 'the actor is not registered', () => f.post(newKey('ghost'), 'actor.rotateKey', { publicKey: newKey('g').publicKey })],
+    [
+      'bad_signature',
+      'sig is by another key',
+      () => f.postEnvelope({ ...register(f.regulator, 'x-2'), sig: register(auditor, 'x-2').sig }),
+    ],
+    [
+      'unknown_actor',
+      'the actor is not registered',
+      () => f.post(newKey('ghost'), 'actor.rotateKey', { publicKey: newKey('g').publicKey }),
+    ],
     ['unauthenticated', 'a signed read is not signed', () => request(f.app).get('/v1/entries')],
     ['forbidden', 'an auditor posts actor.register', () => f.postEnvelope(register(auditor, 'x-3'))],
     ['forbidden', 'a producer reads the entry list', () => f.get('/v1/entries', producer)],
@@ -45,20 +61,46 @@ describe('error codes of the HTTP layer', () => {
     ['actor_suspended', 'a suspended actor posts', () => f.post(suspended, 'actor.rotateKey', { publicKey: newKey('n').publicKey })],
     ['not_found', 'the actor does not exist', () => request(f.app).get('/v1/actors/nobody')],
     ['not_found', 'the route does not exist', () => request(f.app).get('/v1/nothing')],
-    ['not_found', 'a regulator suspends an actor that does not exist', () => f.post(f.regulator, 'actor.suspend', { id: 'nobody', reason: 'r' })],
-    ['duplicate_id', 'the same (actor, id) comes with another body', () => {
-      const original = f.ledger.entry(1)!.event;
-      return f.post(f.regulator, original.type, { ...(original.body as object), name: 'renamed' }, { id: original.id });
-    }],
+    [
+      'not_found',
+      'a regulator suspends an actor that does not exist',
+      () => f.post(f.regulator, 'actor.suspend', { id: 'nobody', reason: 'r' }),
+    ],
+    [
+      'duplicate_id',
+      'the same (actor, id) comes with another body',
+      () => {
+        const original = f.ledger.entry(1)!.event;
+        return f.post(f.regulator, original.type, { ...(original.body as object), name: 'renamed' }, { id: original.id });
+      },
+    ],
     ['actor_exists', 'the id is registered', () => f.postEnvelope(register(f.regulator, 'aud-1'))],
-    ['payload_too_large', 'the body is over the limit', () =>
-      f.postEnvelope({ ...register(f.regulator, 'x-4'), pad: 'x'.repeat(300 * 1024) })],
-    ['payload_too_large', 'a batch holds more than 1000 events', () =>
-      request(f.app).post('/v1/events/batch').send({ events: Array(1001).fill(register(f.regulator, 'x-11')) })],
-    ['stale_event', 'at is 601 s behind the server clock', () =>
-      f.postEnvelope(register(f.regulator, 'x-5', { at: new Date(f.clock.ms - 601_000).toISOString() }))],
-    ['batch_rejected', 'one event of a batch is rejected', () =>
-      request(f.app).post('/v1/events/batch').send({ events: [register(f.regulator, 'x-6'), register(auditor, 'x-7')] })],
+    [
+      'payload_too_large',
+      'the body is over the limit',
+      () => f.postEnvelope({ ...register(f.regulator, 'x-4'), pad: 'x'.repeat(300 * 1024) }),
+    ],
+    [
+      'payload_too_large',
+      'a batch holds more than 1000 events',
+      () =>
+        request(f.app)
+          .post('/v1/events/batch')
+          .send({ events: Array(1001).fill(register(f.regulator, 'x-11')) }),
+    ],
+    [
+      'stale_event',
+      'at is 601 s behind the server clock',
+      () => f.postEnvelope(register(f.regulator, 'x-5', { at: new Date(f.clock.ms - 601_000).toISOString() })),
+    ],
+    [
+      'batch_rejected',
+      'one event of a batch is rejected',
+      () =>
+        request(f.app)
+          .post('/v1/events/batch')
+          .send({ events: [register(f.regulator, 'x-6'), register(auditor, 'x-7')] }),
+    ],
     ['invalid_request', 'a query parameter is not an integer', () => request(f.app).get('/v1/proofs/consistency?from=one&to=1')],
     ['invalid_request', 'a path is not valid percent-encoding', () => request(f.app).get('/v1/actors/%E0%A4%A')],
   ];
@@ -69,21 +111,38 @@ describe('error codes of the HTTP layer', () => {
 
   test('duplicate_id names the entry that holds the original', async () => {
     const original = f.ledger.entry(1)!.event;
-    const res = await rejects(f, () => f.postEnvelope(signEvent(f.regulator, original.type, { ...(original.body as object), name: 'renamed' }, f.clock, { id: original.id, at: original.at })), 'duplicate_id');
+    const res = await rejects(
+      f,
+      () =>
+        f.postEnvelope(
+          signEvent(f.regulator, original.type, { ...(original.body as object), name: 'renamed' }, f.clock, {
+            id: original.id,
+            at: original.at,
+          }),
+        ),
+      'duplicate_id',
+    );
     expect(res.body.detail).toContain('entry 1');
   });
 
   test('batch_rejected carries the failing item with the code it alone would get', async () => {
     const res = await rejects(
       f,
-      () => request(f.app).post('/v1/events/batch').send({ events: [register(f.regulator, 'x-8'), register(auditor, 'x-9')] }),
+      () =>
+        request(f.app)
+          .post('/v1/events/batch')
+          .send({ events: [register(f.regulator, 'x-8'), register(auditor, 'x-9')] }),
       'batch_rejected',
     );
     expect(res.body.errors).toEqual([{ i: 1, code: 'forbidden', detail: expect.any(String) }]);
   });
 
   test('the operator, which is no registered actor, cannot post events', async () => {
-    await rejects(f, () => f.post(f.operator, 'actor.register', { id: 'x-10', role: 'auditor', name: 'n', publicKey: newKey('x').publicKey }), 'unknown_actor');
+    await rejects(
+      f,
+      () => f.post(f.operator, 'actor.register', { id: 'x-10', role: 'auditor', name: 'n', publicKey: newKey('x').publicKey }),
+      'unknown_actor',
+    );
   });
 
   test('when the same kind of request is valid, then it is accepted (the rejections above are not blanket refusals)', async () => {
@@ -121,9 +180,21 @@ describe('codes for failures of the service itself', () => {
   });
 
   test('internal: when a batch item throws an unexpected error, then the whole batch is 500 internal and nothing is appended', async () => {
-    const ok = signEvent(f.regulator, 'actor.register', { id: 'aud-9', role: 'auditor', name: 'a', publicKey: newKey('a').publicKey }, f.clock);
+    const ok = signEvent(
+      f.regulator,
+      'actor.register',
+      { id: 'aud-9', role: 'auditor', name: 'a', publicKey: newKey('a').publicKey },
+      f.clock,
+    );
     const crash = signEvent(f.regulator, 'faulty.crash', {}, f.clock);
-    await rejects(f, () => request(f.app).post('/v1/events/batch').send({ events: [ok, crash] }), 'internal');
+    await rejects(
+      f,
+      () =>
+        request(f.app)
+          .post('/v1/events/batch')
+          .send({ events: [ok, crash] }),
+      'internal',
+    );
     expect((await request(f.app).get('/v1/actors/aud-9')).status).toBe(404);
   });
 

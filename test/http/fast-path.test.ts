@@ -47,7 +47,11 @@ describe('the fast path of the HTTP server', () => {
 
   test('when a batch is gzip-compressed, then it is decoded and appended', async () => {
     const body = gzipSync(JSON.stringify({ events: [register('c-fast-2'), register('c-fast-3')] }));
-    const res = await fetch(url + '/v1/events/batch', { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const res = await fetch(url + '/v1/events/batch', {
+      method: 'POST',
+      body: new Uint8Array(body),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
     expect(res.status).toBe(201);
     expect((await res.json()).receipts).toHaveLength(2);
   });

@@ -14,9 +14,20 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 const registration = (id: string, role = 'auditor', extra: Record<string, unknown> = {}, o: { id?: string } = {}): Envelope =>
-  signEvent(f.regulator, 'actor.register', { id, role, name: `${role} ${id}`, publicKey: extra.publicKey ?? newKey(id).publicKey, ...extra }, f.clock, o);
+  signEvent(
+    f.regulator,
+    'actor.register',
+    { id, role, name: `${role} ${id}`, publicKey: extra.publicKey ?? newKey(id).publicKey, ...extra },
+    f.clock,
+    o,
+  );
 const batch = (events: unknown[]) => request(f.app).post('/v1/events/batch').send({ events });
-const receiptOf = (r: { index: number; at: string; leaf: string; hash: string }) => ({ index: r.index, at: r.at, leaf: r.leaf, hash: r.hash });
+const receiptOf = (r: { index: number; at: string; leaf: string; hash: string }) => ({
+  index: r.index,
+  at: r.at,
+  leaf: r.leaf,
+  hash: r.hash,
+});
 
 describe('retries of one event', () => {
   test('when an identical envelope is posted again, then 200 with the same index, at, leaf and hash, and nothing is appended', async () => {
@@ -58,7 +69,12 @@ describe('retries of one event', () => {
     const reg2 = await f.register('reg-2', 'regulator');
     const env = registration('aud-5');
     expect((await f.postEnvelope(env)).status).toBe(201);
-    const res = await f.post(reg2, 'actor.register', { id: 'aud-6', role: 'auditor', name: 'a', publicKey: newKey('a').publicKey }, { id: env.id });
+    const res = await f.post(
+      reg2,
+      'actor.register',
+      { id: 'aud-6', role: 'auditor', name: 'a', publicKey: newKey('a').publicKey },
+      { id: env.id },
+    );
     expect(res.status).toBe(201);
   });
 
@@ -83,7 +99,11 @@ describe('retries of one event', () => {
       const id = 'race-0000000001';
       const size = f.ledger.size;
       const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => request(server.url).post('/v1/events').send(registration(`aud-race-${i}`, 'auditor', {}, { id }))),
+        Array.from({ length: 10 }, (_, i) =>
+          request(server.url)
+            .post('/v1/events')
+            .send(registration(`aud-race-${i}`, 'auditor', {}, { id })),
+        ),
       );
       expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
       expect(answers.filter((a) => a.status === 409 && a.body.code === 'duplicate_id')).toHaveLength(9);
@@ -96,7 +116,10 @@ describe('retries of one event', () => {
 
 describe('batches', () => {
   test('when an event depends on an earlier one in the same batch, then the batch is accepted with receipts in order', async () => {
-    const events = [registration('bank-b1', 'custodian'), registration('m-b1', 'merchant', { merchant: { tier: 'scale', custodian: 'bank-b1' } })];
+    const events = [
+      registration('bank-b1', 'custodian'),
+      registration('m-b1', 'merchant', { merchant: { tier: 'scale', custodian: 'bank-b1' } }),
+    ];
     const size = f.ledger.size;
     const res = await batch(events);
     expect(res.status).toBe(201);
@@ -108,14 +131,22 @@ describe('batches', () => {
   });
 
   test('when the order is reversed, then the dependent event fails and nothing is appended', async () => {
-    const events = [registration('m-b2', 'merchant', { merchant: { tier: 'scale', custodian: 'bank-b2' } }), registration('bank-b2', 'custodian')];
+    const events = [
+      registration('m-b2', 'merchant', { merchant: { tier: 'scale', custodian: 'bank-b2' } }),
+      registration('bank-b2', 'custodian'),
+    ];
     const res = await rejects(f, () => batch(events), 'batch_rejected');
     expect(res.body.errors).toEqual([{ i: 0, code: 'invalid_event', detail: expect.stringContaining('bank-b2') }]);
     expect((await request(f.app).get('/v1/actors/bank-b2')).status).toBe(404);
   });
 
   test('when one item in the middle is rejected, then 422 batch_rejected names it and the items before it are not appended', async () => {
-    const events = [registration('aud-b3'), registration('aud-b4'), { ...registration('aud-b5'), sig: registration('x').sig }, registration('aud-b6')];
+    const events = [
+      registration('aud-b3'),
+      registration('aud-b4'),
+      { ...registration('aud-b5'), sig: registration('x').sig },
+      registration('aud-b6'),
+    ];
     const res = await rejects(f, () => batch(events), 'batch_rejected');
     expect(res.body.errors).toEqual([{ i: 2, code: 'bad_signature', detail: expect.any(String) }]);
     expect(res.body.detail).toContain('nothing was appended');

@@ -194,11 +194,14 @@ describe('openapi.yaml', () => {
   });
 
   test('GET /openapi.yaml serves the checked-in file', async () => {
-    const res = await request(f.app).get('/openapi.yaml').buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await request(f.app)
+      .get('/openapi.yaml')
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        r.on('end', () => cb(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/yaml/);
     expect(res.body).toBe(onDisk);
@@ -256,6 +259,8 @@ describe('the generator (scripts/openapi.ts)', () => {
   });
 
   test('when two plug-ins document the same route, then generation fails naming it', () => {
-    expect(() => buildOpenApi([...PLUGINS, extra, { name: 'again', docs: extra.docs }])).toThrow('GET /v1/extra/{code} is documented twice');
+    expect(() => buildOpenApi([...PLUGINS, extra, { name: 'again', docs: extra.docs }])).toThrow(
+      'GET /v1/extra/{code} is documented twice',
+    );
   });
 });

@@ -62,14 +62,21 @@ describe('GET /v1/ledger', () => {
 });
 
 describe('GET /v1/checkpoint', () => {
-  test('it returns the latest checkpoint, whose note verifies with the operator key and whose root and head are the log\'s', async () => {
+  test("it returns the latest checkpoint, whose note verifies with the operator key and whose root and head are the log's", async () => {
     const res = await request(f.app).get('/v1/checkpoint');
     expect(res.status).toBe(200);
     const cp = res.body as Checkpoint;
     expect(verifyCheckpoint(nodeSuite, cp, ORIGIN, operatorKey())).toBeUndefined();
     const entries = allEntries();
     expect(cp.size).toBe(entries.length);
-    expect(cp.root).toBe(toHex(rootFromLeaves(nodeSuite, entries.map((e) => fromHex(e.leaf)!))));
+    expect(cp.root).toBe(
+      toHex(
+        rootFromLeaves(
+          nodeSuite,
+          entries.map((e) => fromHex(e.leaf)!),
+        ),
+      ),
+    );
     expect(cp.head).toBe(entries.at(-1)!.hash);
   });
 
@@ -183,7 +190,7 @@ describe('GET /v1/entries/{index}', () => {
   test.each([
     ['a regulator', () => f.regulator],
     ['an auditor', () => auditor],
-    ['the entry\'s actor', () => producer],
+    ["the entry's actor", () => producer],
   ])('when %s reads an entry, then it gets the entry with an inclusion proof against the latest checkpoint', async (_who, key) => {
     const res = await f.get(`/v1/entries/${own}`, key());
     expect(res.status).toBe(200);

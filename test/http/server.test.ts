@@ -93,47 +93,77 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     first.child.kill('SIGKILL');
   });
 
-  test('it writes operator.key and regulator.key with mode 0600 and says where the regulator key is', () => {
-    expect(mode(join(data, 'operator.key'))).toBe(0o600);
-    expect(mode(join(data, 'regulator.key'))).toBe(0o600);
-    expect(JSON.parse(keyFiles.operator)).toEqual({ id: 'operator', publicKey: operator.publicKey, secretKey: expect.any(String) });
-    expect(regulator.id).toBe('regulator');
-    expect(first.output()).toContain(`generated a development regulator key ${join(data, 'regulator.key')}`);
-    expect(first.output()).toContain('generated the operator key');
-  }, SLOW);
+  test(
+    'it writes operator.key and regulator.key with mode 0600 and says where the regulator key is',
+    () => {
+      expect(mode(join(data, 'operator.key'))).toBe(0o600);
+      expect(mode(join(data, 'regulator.key'))).toBe(0o600);
+      expect(JSON.parse(keyFiles.operator)).toEqual({ id: 'operator', publicKey: operator.publicKey, secretKey: expect.any(String) });
+      expect(regulator.id).toBe('regulator');
+      expect(first.output()).toContain(`generated a development regulator key ${join(data, 'regulator.key')}`);
+      expect(first.output()).toContain('generated the operator key');
+    },
+    SLOW,
+  );
 
-  test('it writes the genesis entry: one entry under a checkpoint signed by the operator key', async () => {
-    const ledger = await getJson(`${first.url}/v1/ledger`);
-    anchor = ledger.body;
-    expect(anchor).toEqual({ origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey });
-    const cp = await getJson(`${first.url}/v1/checkpoint`);
-    expect(cp.body.size).toBe(1);
-    expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();
-  }, SLOW);
+  test(
+    'it writes the genesis entry: one entry under a checkpoint signed by the operator key',
+    async () => {
+      const ledger = await getJson(`${first.url}/v1/ledger`);
+      anchor = ledger.body;
+      expect(anchor).toEqual({ origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey });
+      const cp = await getJson(`${first.url}/v1/checkpoint`);
+      expect(cp.body.size).toBe(1);
+      expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();
+    },
+    SLOW,
+  );
 
-  test('the genesis entry is the operator\'s ledger.genesis naming the root regulator with the generated key', async () => {
-    const { status, body } = await getJson(`${first.url}/v1/entries/0`, regulator);
-    expect(status).toBe(200);
-    expect(body.entry.event).toMatchObject({
-      type: 'ledger.genesis',
-      actor: 'operator',
-      body: { origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey, regulators: [{ id: 'regulator', name: expect.any(String), publicKey: regulator.publicKey }] },
-    });
-    expect((await getJson(`${first.url}/v1/actors/regulator`)).body).toMatchObject({ role: 'regulator', status: 'active', publicKey: regulator.publicKey });
-  }, SLOW);
+  test(
+    "the genesis entry is the operator's ledger.genesis naming the root regulator with the generated key",
+    async () => {
+      const { status, body } = await getJson(`${first.url}/v1/entries/0`, regulator);
+      expect(status).toBe(200);
+      expect(body.entry.event).toMatchObject({
+        type: 'ledger.genesis',
+        actor: 'operator',
+        body: {
+          origin: DEFAULT_ORIGIN,
+          operatorKey: operator.publicKey,
+          regulators: [{ id: 'regulator', name: expect.any(String), publicKey: regulator.publicKey }],
+        },
+      });
+      expect((await getJson(`${first.url}/v1/actors/regulator`)).body).toMatchObject({
+        role: 'regulator',
+        status: 'active',
+        publicKey: regulator.publicKey,
+      });
+    },
+    SLOW,
+  );
 
-  test('the regulator key registers an actor, and the receipt verifies', async () => {
-    const client = new AnxinClient({ baseUrl: first.url, suite: nodeSuite, key: regulator, anchor });
-    const event = client.sign(client.build('actor.register', { id: 'aud-1', role: 'auditor', name: 'auditor', publicKey: newKey('aud-1').publicKey }));
-    const receipt = await client.post(event);
-    expect(receipt.index).toBe(1);
-    expect(await client.verifyReceipt(event, receipt)).toBeUndefined();
-  }, SLOW);
+  test(
+    'the regulator key registers an actor, and the receipt verifies',
+    async () => {
+      const client = new AnxinClient({ baseUrl: first.url, suite: nodeSuite, key: regulator, anchor });
+      const event = client.sign(
+        client.build('actor.register', { id: 'aud-1', role: 'auditor', name: 'auditor', publicKey: newKey('aud-1').publicKey }),
+      );
+      const receipt = await client.post(event);
+      expect(receipt.index).toBe(1);
+      expect(await client.verifyReceipt(event, receipt)).toBeUndefined();
+    },
+    SLOW,
+  );
 
-  test('when it gets SIGTERM, then it shuts down and exits 0', async () => {
-    expect(await stop(first, 'SIGTERM')).toBe(0);
-    expect(first.output()).toContain('SIGTERM, shutting down');
-  }, SLOW);
+  test(
+    'when it gets SIGTERM, then it shuts down and exits 0',
+    async () => {
+      expect(await stop(first, 'SIGTERM')).toBe(0);
+      expect(first.output()).toContain('SIGTERM, shutting down');
+    },
+    SLOW,
+  );
 
   describe('a second start on the same directory', () => {
     let second: Running;
@@ -145,29 +175,41 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
       second.child.kill('SIGKILL');
     });
 
-    test('it reuses the ledger and the keys: same origin, operator key and size, key files untouched, nothing generated', async () => {
-      expect((await getJson(`${second.url}/v1/ledger`)).body).toEqual(anchor);
-      expect((await getJson(`${second.url}/v1/checkpoint`)).body.size).toBe(2);
-      expect(readFileSync(join(data, 'operator.key'), 'utf8')).toBe(keyFiles.operator);
-      expect(readFileSync(join(data, 'regulator.key'), 'utf8')).toBe(keyFiles.regulator);
-      expect(second.output()).not.toContain('generated');
-      expect((await getJson(`${second.url}/v1/actors/aud-1`)).status).toBe(200);
-    }, SLOW);
+    test(
+      'it reuses the ledger and the keys: same origin, operator key and size, key files untouched, nothing generated',
+      async () => {
+        expect((await getJson(`${second.url}/v1/ledger`)).body).toEqual(anchor);
+        expect((await getJson(`${second.url}/v1/checkpoint`)).body.size).toBe(2);
+        expect(readFileSync(join(data, 'operator.key'), 'utf8')).toBe(keyFiles.operator);
+        expect(readFileSync(join(data, 'regulator.key'), 'utf8')).toBe(keyFiles.regulator);
+        expect(second.output()).not.toContain('generated');
+        expect((await getJson(`${second.url}/v1/actors/aud-1`)).status).toBe(200);
+      },
+      SLOW,
+    );
 
-    test('when it gets SIGINT, then it shuts down and exits 0', async () => {
-      expect(await stop(second, 'SIGINT')).toBe(0);
-    }, SLOW);
+    test(
+      'when it gets SIGINT, then it shuts down and exits 0',
+      async () => {
+        expect(await stop(second, 'SIGINT')).toBe(0);
+      },
+      SLOW,
+    );
 
-    test('after the shutdowns, the data directory verifies from genesis, domain rules included', async () => {
-      const report = await verifyDataDir(data, {
-        origin: DEFAULT_ORIGIN,
-        operatorKey: operator.publicKey,
-        hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
-        threads: 1,
-      });
-      expect(report.errors).toEqual([]);
-      expect(report).toMatchObject({ ok: true, size: 2 });
-    }, SLOW);
+    test(
+      'after the shutdowns, the data directory verifies from genesis, domain rules included',
+      async () => {
+        const report = await verifyDataDir(data, {
+          origin: DEFAULT_ORIGIN,
+          operatorKey: operator.publicKey,
+          hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+          threads: 1,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report).toMatchObject({ ok: true, size: 2 });
+      },
+      SLOW,
+    );
   });
 });
 
@@ -175,7 +217,10 @@ describe('a stop right after the start', () => {
   /** Starts the server and sends `signal` the moment it announces it is listening; resolves with how it ended. */
   const startAndStop = (signal: NodeJS.Signals) =>
     new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-      const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: '0', ANXIN_DATA: freshDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [SERVER], {
+        env: { ...process.env, PORT: '0', ANXIN_DATA: freshDir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString('utf8');
@@ -184,41 +229,62 @@ describe('a stop right after the start', () => {
       child.on('exit', (code, sig) => done({ code, signal: sig }));
     });
 
-  test('when SIGTERM arrives as soon as it says it is listening, then it still shuts down gracefully, every time', async () => {
-    const runs = [];
-    for (let i = 0; i < 6; i++) runs.push(await startAndStop('SIGTERM'));
-    expect(runs).toEqual(Array(6).fill({ code: 0, signal: null }));
-  }, SLOW);
+  test(
+    'when SIGTERM arrives as soon as it says it is listening, then it still shuts down gracefully, every time',
+    async () => {
+      const runs = [];
+      for (let i = 0; i < 6; i++) runs.push(await startAndStop('SIGTERM'));
+      expect(runs).toEqual(Array(6).fill({ code: 0, signal: null }));
+    },
+    SLOW,
+  );
 });
 
 describe('configuration', () => {
-  test('when ANXIN_REGULATOR_PUBKEY, ANXIN_REGULATOR_ID and ANXIN_ORIGIN are set, then the genesis uses them and no regulator.key is written', async () => {
-    const data = freshDir();
-    const root = newKey('samr-root');
-    const s = await start({ ANXIN_DATA: data, ANXIN_REGULATOR_PUBKEY: root.publicKey, ANXIN_REGULATOR_ID: 'samr-root', ANXIN_ORIGIN: 'samr.example/ledger' });
-    try {
-      expect((await getJson(`${s.url}/v1/ledger`)).body.origin).toBe('samr.example/ledger');
-      expect((await getJson(`${s.url}/v1/actors/samr-root`)).body).toMatchObject({ role: 'regulator', publicKey: root.publicKey });
-      expect(existsSync(join(data, 'regulator.key'))).toBe(false);
-      expect(mode(join(data, 'operator.key'))).toBe(0o600);
-    } finally {
+  test(
+    'when ANXIN_REGULATOR_PUBKEY, ANXIN_REGULATOR_ID and ANXIN_ORIGIN are set, then the genesis uses them and no regulator.key is written',
+    async () => {
+      const data = freshDir();
+      const root = newKey('samr-root');
+      const s = await start({
+        ANXIN_DATA: data,
+        ANXIN_REGULATOR_PUBKEY: root.publicKey,
+        ANXIN_REGULATOR_ID: 'samr-root',
+        ANXIN_ORIGIN: 'samr.example/ledger',
+      });
+      try {
+        expect((await getJson(`${s.url}/v1/ledger`)).body.origin).toBe('samr.example/ledger');
+        expect((await getJson(`${s.url}/v1/actors/samr-root`)).body).toMatchObject({ role: 'regulator', publicKey: root.publicKey });
+        expect(existsSync(join(data, 'regulator.key'))).toBe(false);
+        expect(mode(join(data, 'operator.key'))).toBe(0o600);
+      } finally {
+        expect(await stop(s, 'SIGTERM')).toBe(0);
+      }
+    },
+    SLOW,
+  );
+
+  test(
+    'when a variable is invalid, then it exits 1 naming it',
+    async () => {
+      const err = await start({ ANXIN_DATA: freshDir(), ANXIN_MAX_SKEW_S: 'soon' }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*ANXIN_MAX_SKEW_S/);
+    },
+    SLOW,
+  );
+
+  test(
+    'when the ledger exists but its operator key file is gone, then it refuses to start',
+    async () => {
+      const data = freshDir();
+      const s = await start({ ANXIN_DATA: data });
       expect(await stop(s, 'SIGTERM')).toBe(0);
-    }
-  }, SLOW);
-
-  test('when a variable is invalid, then it exits 1 naming it', async () => {
-    const err = await start({ ANXIN_DATA: freshDir(), ANXIN_MAX_SKEW_S: 'soon' }).catch((e: Error) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*ANXIN_MAX_SKEW_S/);
-  }, SLOW);
-
-  test('when the ledger exists but its operator key file is gone, then it refuses to start', async () => {
-    const data = freshDir();
-    const s = await start({ ANXIN_DATA: data });
-    expect(await stop(s, 'SIGTERM')).toBe(0);
-    rmSync(join(data, 'operator.key'));
-    const err = await start({ ANXIN_DATA: data }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*operator key/);
-    expect(existsSync(join(data, 'operator.key'))).toBe(false);
-  }, SLOW);
+      rmSync(join(data, 'operator.key'));
+      const err = await start({ ANXIN_DATA: data }).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/exited \(1\)[\s\S]*operator key/);
+      expect(existsSync(join(data, 'operator.key'))).toBe(false);
+    },
+    SLOW,
+  );
 });

@@ -6,7 +6,8 @@ import { ERROR_STATUS, type ErrorCode } from '../../src/errors.js';
 import type { Fixture } from '../helpers/fixture.js';
 
 /** Anything in an error body that looks like a stack trace, a source file or a local path. */
-const LEAK = /\n\s+at |\bat [\w.<>]+ \(|node_modules|\/work\/|\/tmp\/|[\w-]+\.[jt]s:\d+|\b(TypeError|RangeError|SyntaxError|ReferenceError)\b/;
+const LEAK =
+  /\n\s+at |\bat [\w.<>]+ \(|node_modules|\/work\/|\/tmp\/|[\w-]+\.[jt]s:\d+|\b(TypeError|RangeError|SyntaxError|ReferenceError)\b/;
 
 /** Asserts that a response is a problem+json body with `code` and its SPEC status, and leaks nothing internal. */
 export const expectProblem = (res: Response, code: ErrorCode): void => {

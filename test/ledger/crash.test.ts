@@ -121,7 +121,8 @@ describe('a ledger whose writer is killed with SIGKILL at random moments', () =>
       checked = ledger.size;
       await ledger.close();
       const report = await verifyDataDir(dir, { origin: ORIGIN, operatorKey: OPERATOR.publicKey, threads: 1 });
-      if (!report.ok || report.size !== checked) problems.push(`kill ${k}: verify: ${JSON.stringify(report.errors.slice(0, 3))}, size ${report.size}`);
+      if (!report.ok || report.size !== checked)
+        problems.push(`kill ${k}: verify: ${JSON.stringify(report.errors.slice(0, 3))}, size ${report.size}`);
     }
     expect(problems).toEqual([]);
     // The run exercised what it claims to: appends were in flight when most kills landed, and commits were grouped.

@@ -47,7 +47,8 @@ const checkReceipt = async (l: Ledger, r: Receipt): Promise<string | undefined> 
   const e = l.entry(r.index);
   if (e?.leaf !== r.leaf || e.hash !== r.hash || e.at !== r.at) return `${r.index}: receipt is not the stored entry`;
   const path = (await l.proveInclusion(r.index, r.checkpoint.size)).map((h) => fromHex(h)!);
-  if (!verifyInclusion(suite, r.index, r.checkpoint.size, fromHex(r.leaf)!, path, fromHex(r.checkpoint.root)!)) return `${r.index}: proof fails`;
+  if (!verifyInclusion(suite, r.index, r.checkpoint.size, fromHex(r.leaf)!, path, fromHex(r.checkpoint.root)!))
+    return `${r.index}: proof fails`;
   return undefined;
 };
 

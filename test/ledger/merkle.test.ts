@@ -128,7 +128,12 @@ describe('proveInclusion and verifyInclusion', () => {
           if (m > i && m <= MAX) check(`${i} at size ${m}`, verifyInclusion(suite, i, m, leaves[i], path, roots[m]), false);
         check(`${i} with another leaf`, verifyInclusion(suite, i, n, flip(leaves[i]), path, roots[n]), false);
         check(`${i} with another root`, verifyInclusion(suite, i, n, leaves[i], path, flip(roots[n])), false);
-        for (const [index, size] of [[n, n], [-1, n], [i, 0], [i + 0.5, n]])
+        for (const [index, size] of [
+          [n, n],
+          [-1, n],
+          [i, 0],
+          [i + 0.5, n],
+        ])
           check(`${i} as (${index}, ${size})`, verifyInclusion(suite, index, size, leaves[i], path, roots[n]), false);
       }
       expect(wrong).toEqual([]);
@@ -170,7 +175,12 @@ describe('proveConsistency and verifyConsistency', () => {
       for (const m of pairs(n)) {
         const proof = await proveConsistency(suite, m, n, readerAt(n));
         // (The empty proof is rightly valid for every (0, n) and (n, n).)
-        for (const [from, to] of [[m - 1, n], [m + 1, n], [m, n - 1], [m, n + 1]])
+        for (const [from, to] of [
+          [m - 1, n],
+          [m + 1, n],
+          [m, n - 1],
+          [m, n + 1],
+        ])
           if (from >= 0 && from <= to && to <= MAX && !(proof.length === 0 && (from === 0 || from === to)))
             check(`${m} as ${from} → ${to}`, verifyConsistency(suite, from, to, roots[from], roots[to], proof), false);
         check(`${m} with another old root`, verifyConsistency(suite, m, n, flip(roots[m]), roots[n], proof), false);
@@ -241,7 +251,7 @@ describe('a Ledger whose tree has levels above 6 (records kept in its tree cache
   }, 60_000);
   afterAll(removeTempDirs);
 
-  test.each(at)('at size %i, proofs answered again from the cache equal the RFC path and a freshly opened ledger\'s', async (n) => {
+  test.each(at)("at size %i, proofs answered again from the cache equal the RFC path and a freshly opened ledger's", async (n) => {
     const warm = await openLedger(dir);
     const first = await proofsOf(warm, n);
     const again = await proofsOf(warm, n);

@@ -13,7 +13,14 @@ describe('Ledger.scan', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'anxin-scan-'));
     ledger = await Ledger.open({ path: dir, origin: 'scan.test/log', operator, genesis: { regulators: [] } });
-    const ev = signEnvelope(nodeSuite, operator.seed, { v: 1, id: 'scan-0001', type: 'test.note', actor: 'operator', at: new Date().toISOString(), body: {} });
+    const ev = signEnvelope(nodeSuite, operator.seed, {
+      v: 1,
+      id: 'scan-0001',
+      type: 'test.note',
+      actor: 'operator',
+      at: new Date().toISOString(),
+      body: {},
+    });
     await ledger.transact((tx) => {
       for (const k of ['b/2', 'a/1', 'a/3', 'a/2', 'c/1']) tx.put(k, { k });
       tx.append(ev);

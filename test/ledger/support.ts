@@ -102,7 +102,10 @@ export const hashFiles = (dir: string, prefix = ''): Record<string, string> => {
   for (const name of readdirSync(join(dir, prefix)).sort()) {
     const rel = join(prefix, name);
     if (statSync(join(dir, rel)).isDirectory()) Object.assign(out, hashFiles(dir, rel));
-    else out[rel] = createHash('sha256').update(readFileSync(join(dir, rel))).digest('hex');
+    else
+      out[rel] = createHash('sha256')
+        .update(readFileSync(join(dir, rel)))
+        .digest('hex');
   }
   return out;
 };
@@ -142,7 +145,9 @@ export const verifyCli = (dir: string, extra: string[] = []): Promise<Run> =>
   anxin(['verify', '--data', dir, '--origin', ORIGIN, '--operator-key', OPERATOR.publicKey, ...extra]);
 
 /** The JSON report a verify run printed on stdout. */
-export const reportOf = (run: Run): { ok: boolean; size: number; root: string; head: string; errors: Array<{ index: number; code: string; detail: string }> } => {
+export const reportOf = (
+  run: Run,
+): { ok: boolean; size: number; root: string; head: string; errors: Array<{ index: number; code: string; detail: string }> } => {
   try {
     return JSON.parse(run.stdout);
   } catch {

@@ -112,13 +112,43 @@ const cases: Case[] = [
   { what: `entry ${MID} is deleted`, change: remove(entryKey(MID)), index: MID, codes: ['entry_missing'], opens: true },
   { what: `one byte of the last entry's event is changed`, change: eventByte(LAST), index: LAST, codes: ['leaf_mismatch'], opens: false },
   { what: `the last entry's stored leaf is changed`, change: storedLeaf(LAST), index: LAST, codes: ['leaf_mismatch'], opens: false },
-  { what: `the level-0 Merkle node of the last leaf is changed`, change: node(0, LAST), index: LAST, codes: ['node_mismatch'], opens: false },
-  { what: 'the frontier Merkle node 3/4 (leaves 32–39) is changed', change: node(3, 4), index: LAST, codes: ['node_mismatch'], opens: false },
+  {
+    what: `the level-0 Merkle node of the last leaf is changed`,
+    change: node(0, LAST),
+    index: LAST,
+    codes: ['node_mismatch'],
+    opens: false,
+  },
+  {
+    what: 'the frontier Merkle node 3/4 (leaves 32–39) is changed',
+    change: node(3, 4),
+    index: LAST,
+    codes: ['node_mismatch'],
+    opens: false,
+  },
   { what: 'the frontier Merkle node 5/0 (leaves 0–31) is changed', change: node(5, 0), index: 31, codes: ['node_mismatch'], opens: false },
-  { what: 'the last entry is deleted', change: remove(entryKey(LAST)), index: LAST, codes: ['entry_missing', 'node_mismatch'], opens: false },
+  {
+    what: 'the last entry is deleted',
+    change: remove(entryKey(LAST)),
+    index: LAST,
+    codes: ['entry_missing', 'node_mismatch'],
+    opens: false,
+  },
   { what: 'the head pointer is deleted', change: remove(HEAD_KEY), index: LAST, codes: ['checkpoint_missing'], opens: false },
-  { what: 'the head pointer is rolled back to the previous checkpoint', change: rolledBackHead, index: 37, codes: ['checkpoint_missing'], opens: false },
-  { what: "the head pointer's chain head is changed", change: editHead((t) => t.replace(/"head":"(.)/, (_m, c: string) => `"head":"${c === '0' ? '1' : '0'}`)), index: LAST, codes: ['checkpoint_mismatch'], opens: false },
+  {
+    what: 'the head pointer is rolled back to the previous checkpoint',
+    change: rolledBackHead,
+    index: 37,
+    codes: ['checkpoint_missing'],
+    opens: false,
+  },
+  {
+    what: "the head pointer's chain head is changed",
+    change: editHead((t) => t.replace(/"head":"(.)/, (_m, c: string) => `"head":"${c === '0' ? '1' : '0'}`)),
+    index: LAST,
+    codes: ['checkpoint_mismatch'],
+    opens: false,
+  },
 ];
 
 describe('anxin verify --data on a tampered ledger', () => {

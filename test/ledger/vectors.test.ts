@@ -75,11 +75,18 @@ describe.each([
         signed = cosignEnvelope(suite, seedOf('holder'), signed, 'holder');
         expect(signed.cosig).toEqual(cosig);
       }
-      expect(suite.verify(fromBase64Url(vectors.keys[keyNameOf(v.envelope.actor)].publicKey)!, signingInput(v.envelope), fromBase64Url(v.envelope.sig)!)).toBe(true);
+      expect(
+        suite.verify(
+          fromBase64Url(vectors.keys[keyNameOf(v.envelope.actor)].publicKey)!,
+          signingInput(v.envelope),
+          fromBase64Url(v.envelope.sig)!,
+        ),
+      ).toBe(true);
     });
 
     test('public keys derive from the seeds', () => {
-      for (const k of Object.values(vectors.keys)) expect(toHex(suite.publicKey(fromBase64Url(k.seed)!))).toBe(toHex(fromBase64Url(k.publicKey)!));
+      for (const k of Object.values(vectors.keys))
+        expect(toHex(suite.publicKey(fromBase64Url(k.seed)!))).toBe(toHex(fromBase64Url(k.publicKey)!));
     });
   });
 
@@ -98,30 +105,44 @@ describe.each([
       expect(toHex(emptyRoot(suite))).toBe(vectors.merkle.emptyRoot);
     });
 
-    test.each(vectors.merkle.roots.map((r) => [r.size, r]))('root at size %i matches, from leaves and from the stored tree', async (size, r) => {
-      expect(toHex(rootFromLeaves(suite, leaves.slice(0, size)))).toBe(r.root);
-      expect(toHex(await treeRoot(suite, size, storedTree(suite)))).toBe(r.root);
-    });
+    test.each(vectors.merkle.roots.map((r) => [r.size, r]))(
+      'root at size %i matches, from leaves and from the stored tree',
+      async (size, r) => {
+        expect(toHex(rootFromLeaves(suite, leaves.slice(0, size)))).toBe(r.root);
+        expect(toHex(await treeRoot(suite, size, storedTree(suite)))).toBe(r.root);
+      },
+    );
 
-    test.each(vectors.merkle.inclusion.map((p) => [p.index, p.size, p]))('inclusion of %i in %i: path matches and verifies', async (index, size, p) => {
-      const path = await proveInclusion(suite, index, size, storedTree(suite));
-      expect(path.map(toHex)).toEqual(p.path);
-      const root = fromHex(vectors.merkle.roots[size - 1].root)!;
-      expect(verifyInclusion(suite, index, size, leaves[index], path, root)).toBe(true);
-    });
+    test.each(vectors.merkle.inclusion.map((p) => [p.index, p.size, p]))(
+      'inclusion of %i in %i: path matches and verifies',
+      async (index, size, p) => {
+        const path = await proveInclusion(suite, index, size, storedTree(suite));
+        expect(path.map(toHex)).toEqual(p.path);
+        const root = fromHex(vectors.merkle.roots[size - 1].root)!;
+        expect(verifyInclusion(suite, index, size, leaves[index], path, root)).toBe(true);
+      },
+    );
 
-    test.each(vectors.merkle.consistency.map((p) => [p.from, p.to, p]))('consistency %i → %i: path matches and verifies', async (from, to, p) => {
-      const path = await proveConsistency(suite, from, to, storedTree(suite));
-      expect(path.map(toHex)).toEqual(p.path);
-      const root = (n: number) => fromHex(vectors.merkle.roots[n - 1].root)!;
-      expect(verifyConsistency(suite, from, to, root(from), root(to), path)).toBe(true);
-    });
+    test.each(vectors.merkle.consistency.map((p) => [p.from, p.to, p]))(
+      'consistency %i → %i: path matches and verifies',
+      async (from, to, p) => {
+        const path = await proveConsistency(suite, from, to, storedTree(suite));
+        expect(path.map(toHex)).toEqual(p.path);
+        const root = (n: number) => fromHex(vectors.merkle.roots[n - 1].root)!;
+        expect(verifyConsistency(suite, from, to, root(from), root(to), path)).toBe(true);
+      },
+    );
   });
 
   describe('checkpoint (C2SP signed note)', () => {
     const cp = vectors.checkpoint;
     test('the note, key ID and JSON form match', () => {
-      const signed = signCheckpoint(suite, seedOf('operator'), { origin: cp.origin, size: cp.size, root: fromHex(cp.root)!, head: fromHex(cp.head)! });
+      const signed = signCheckpoint(suite, seedOf('operator'), {
+        origin: cp.origin,
+        size: cp.size,
+        root: fromHex(cp.root)!,
+        head: fromHex(cp.head)!,
+      });
       expect(signed.note).toBe(cp.note);
       expect(signed).toEqual({ origin: cp.origin, size: cp.size, root: cp.root, head: cp.head, note: cp.note });
       expect(toHex(noteKeyId(suite, cp.origin, fromBase64Url(vectors.keys.operator.publicKey)!))).toBe(cp.keyId);

@@ -35,7 +35,10 @@ export const startDemoServer = async (): Promise<DemoServer> => {
   // The public URL that QR codes hold, as `npm run demo` has it by default (it shows in screenshots).
   f.config.publicUrl = 'http://localhost:8080';
   const client = new AnxinClient({ baseUrl: url, suite: nodeSuite });
-  const story = await tellStory({ now: clock.now, advance: (ms) => clock.advance(ms), post: (events) => client.postBatch(events) }, f.regulator);
+  const story = await tellStory(
+    { now: clock.now, advance: (ms) => clock.advance(ms), post: (events) => client.postBatch(events) },
+    f.regulator,
+  );
   clock.ms = Math.max(clock.ms, Date.now());
   const { id, publicKey, seed } = f.regulator;
   return {

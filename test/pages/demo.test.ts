@@ -45,7 +45,12 @@ describe('the demo story', () => {
     const school = await json(`/v1/merchants/${story.merchants.school}`);
     expect(school).toMatchObject({ tier: 'group', status: 'suspendedIssuing', custodyOk: false });
     expect(school.complaintsOpen).toBeGreaterThan(0);
-    expect(await json(`/v1/merchants/${story.merchants.gym}`)).toMatchObject({ tier: 'scale', status: 'active', custodyOk: true, complaintsOpen: 0 });
+    expect(await json(`/v1/merchants/${story.merchants.gym}`)).toMatchObject({
+      tier: 'scale',
+      status: 'active',
+      custodyOk: true,
+      complaintsOpen: 0,
+    });
     const tiers = await Promise.all(Object.values(story.merchants).map(async (id) => (await json(`/v1/merchants/${id}`)).tier));
     expect(tiers.sort()).toEqual(['brand', 'full', 'group', 'scale']);
   });
@@ -63,7 +68,10 @@ describe('npm run demo', () => {
     expect(existsSync(program)).toBe(true); // built by `npm test` (npm run build)
     const dir = mkdtempSync(join(tmpdir(), 'anxin-demo-'));
     const data = join(dir, 'demo-data');
-    const child = spawn(process.execPath, [program], { env: { ...process.env, PORT: '0', ANXIN_DEMO_DATA: data }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [program], {
+      env: { ...process.env, PORT: '0', ANXIN_DEMO_DATA: data },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       await new Promise<void>((resolve, reject) => {

@@ -33,7 +33,14 @@ beforeAll(async () => {
       origin: { place: `大陈岛 ${EVIL}`, zone: 'east-china-sea', method: 'farmed' },
     }),
   );
-  await ok(f.post(inspector, 'lot.inspect', { code: 'LOT-1', result: 'fail', tests: [{ name: `恩诺沙星 ${EVIL}`, pass: false }], report: `报告 ${EVIL}` }));
+  await ok(
+    f.post(inspector, 'lot.inspect', {
+      code: 'LOT-1',
+      result: 'fail',
+      tests: [{ name: `恩诺沙星 ${EVIL}`, pass: false }],
+      report: `报告 ${EVIL}`,
+    }),
+  );
   await ok(f.post(f.regulator, 'lot.recall', { code: 'LOT-1', level: 1, reason: `原因 ${EVIL}` }));
   void merchant;
 });
@@ -53,8 +60,17 @@ describe('the trace page', () => {
     const res = await page('/trace/LOT-1');
     expect(res.status).toBe(200);
     expect(injected(res.text)).toBe(false);
-    expect(res.text).toContain('黄鱼 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;amp;&#39;');
-    for (const word of ['大陈岛 &lt;script&gt;', '检验所 &lt;script&gt;', '恩诺沙星 &lt;script&gt;', '报告 &lt;script&gt;', '原因 &lt;script&gt;']) expect(res.text).toContain(word);
+    expect(res.text).toContain(
+      '黄鱼 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;amp;&#39;',
+    );
+    for (const word of [
+      '大陈岛 &lt;script&gt;',
+      '检验所 &lt;script&gt;',
+      '恩诺沙星 &lt;script&gt;',
+      '报告 &lt;script&gt;',
+      '原因 &lt;script&gt;',
+    ])
+      expect(res.text).toContain(word);
   });
 
   test('carries one status banner with the lot status, one pending badge, and data-index on each timeline entry and nothing else', async () => {
@@ -62,9 +78,9 @@ describe('the trace page', () => {
     const view = (await request(f.app).get('/v1/trace/LOT-1')).body;
     expect(html.match(/data-status="[^"]*"/g)).toEqual(['data-status="recalled"']);
     expect(html.match(/data-verify="[^"]*"/g)).toEqual(['data-verify="pending"']);
-    expect([...html.matchAll(/<li class="ev [^"]*" data-index="(\d+)" data-leaf="([0-9a-f]{64})">/g)].map((m) => [Number(m[1]), m[2]])).toEqual(
-      view.timeline.map((t: { index: number; leaf: string }) => [t.index, t.leaf]),
-    );
+    expect(
+      [...html.matchAll(/<li class="ev [^"]*" data-index="(\d+)" data-leaf="([0-9a-f]{64})">/g)].map((m) => [Number(m[1]), m[2]]),
+    ).toEqual(view.timeline.map((t: { index: number; leaf: string }) => [t.index, t.leaf]));
     expect(html.match(/data-index=/g)).toHaveLength(view.timeline.length);
   });
 
@@ -200,7 +216,14 @@ describe('the static files', () => {
   test('are read-only and limited to what the pages load', async () => {
     expect((await request(f.app).post('/vendor/@noble/ed25519/index.js')).status).toBe(404);
     expect((await request(f.app).put('/js/ledger/portable.js')).status).toBe(404);
-    for (const path of ['/vendor/@noble/hashes/package.json', '/js/src/server.js', '/js/src/config.js', '/js/scripts/demo.js', '/vendor/../package.json', '/js/ledger/../../package.json'])
+    for (const path of [
+      '/vendor/@noble/hashes/package.json',
+      '/js/src/server.js',
+      '/js/src/config.js',
+      '/js/scripts/demo.js',
+      '/vendor/../package.json',
+      '/js/ledger/../../package.json',
+    ])
       expect([path, (await request(f.app).get(path)).status]).toEqual([path, 404]);
   });
 });

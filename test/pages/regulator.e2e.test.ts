@@ -57,7 +57,8 @@ describe('the regulator dashboard', () => {
 
     const reads = requests.filter((r) => r.url().includes('/v1/regulator/'));
     expect(reads.length).toBeGreaterThan(0);
-    for (const r of reads) expect(r.headers()['signature-input']).toMatch(/^sig1=\("@method" "@path" "@query"\);created=\d+;keyid="regulator";alg="ed25519"$/);
+    for (const r of reads)
+      expect(r.headers()['signature-input']).toMatch(/^sig1=\("@method" "@path" "@query"\);created=\d+;keyid="regulator";alg="ed25519"$/);
     const secret = JSON.parse(t.demo.regulatorKeyFile).secretKey;
     for (const r of requests) expect(`${r.url()} ${JSON.stringify(r.headers())} ${r.postData() ?? ''}`).not.toContain(secret);
     await screenshot(page, 'screenshot-regulator');

@@ -67,7 +67,11 @@ describe('verifyTraceView', () => {
     const v = view();
     delete v.proofs[v.timeline[0].index];
     v.proofs[v.timeline[1].index] = ['zz'];
-    expect(check(v).problems.filter((p) => p.code === 'missing').map((p) => p.index)).toEqual([v.timeline[0].index, v.timeline[1].index]);
+    expect(
+      check(v)
+        .problems.filter((p) => p.code === 'missing')
+        .map((p) => p.index),
+    ).toEqual([v.timeline[0].index, v.timeline[1].index]);
   });
 
   test('when the checkpoint is signed by another key, fails on the checkpoint', () => {

@@ -9,7 +9,6 @@ import { accepted } from '../trace/helpers.js';
 import { DAY, iso, listAnomalies, openAnomaly, postAll, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 import { issueBody } from '../cards/helpers.js';
 
-
 let w: RegWorld;
 let f: Fixture;
 beforeEach(async () => {
@@ -34,7 +33,11 @@ describe('custody-short', () => {
     expect((await openAnomaly(f, 'custody-short', 'm-gym-01'))?.severity).toBe('red');
     const yellow = await accepted(f.post(w.bank, 'custody.deposit', { merchant: 'm-gym-01', amount: 1, ref: 'TX-2' }));
     // exactly 80 % is not "below 80 %": yellow, in place, since unchanged
-    expect(await openAnomaly(f, 'custody-short', 'm-gym-01')).toMatchObject({ severity: 'yellow', since: issued.at, entries: [issued.index, yellow.index] });
+    expect(await openAnomaly(f, 'custody-short', 'm-gym-01')).toMatchObject({
+      severity: 'yellow',
+      since: issued.at,
+      entries: [issued.index, yellow.index],
+    });
     await accepted(f.post(w.bank, 'custody.deposit', { merchant: 'm-gym-01', amount: 3_999, ref: 'TX-3' }));
     expect((await openAnomaly(f, 'custody-short', 'm-gym-01'))?.detail).toMatchObject({ custody: 19_999, shortfall: 1 });
     await accepted(f.post(w.bank, 'custody.deposit', { merchant: 'm-gym-01', amount: 1, ref: 'TX-4' }));
@@ -58,7 +61,10 @@ describe('custody-short', () => {
 describe('sales-spike', () => {
   /** `n` named cards of `amount` fen each, issued in one batch. */
   const issueMany = (m: SigningKey, prefix: string, amounts: number[]) =>
-    postAll(f, amounts.map((amount, i) => ({ key: m, type: 'card.issue', body: issueBody(`${prefix}-${i}`, amount) })));
+    postAll(
+      f,
+      amounts.map((amount, i) => ({ key: m, type: 'card.issue', body: issueBody(`${prefix}-${i}`, amount) })),
+    );
 
   test('when a merchant under 14 days old sells 20,000,000 fen in 7 days, then red; 1 fen less, none; 7 days later it closes by the clock', async () => {
     const m = await w.addMerchant('m-new-01', 'other');
@@ -66,7 +72,11 @@ describe('sales-spike', () => {
     expect(await openAnomaly(f, 'sales-spike', 'm-new-01')).toBeUndefined();
     const [last] = await issueMany(m, 'B', [1]);
     const spike = await openAnomaly(f, 'sales-spike', 'm-new-01');
-    expect(spike).toMatchObject({ severity: 'red', since: f.ledger.entry(last)!.at, detail: { last7Days: 20_000_000, young: true, thresholdFen: 20_000_000 } });
+    expect(spike).toMatchObject({
+      severity: 'red',
+      since: f.ledger.entry(last)!.at,
+      detail: { last7Days: 20_000_000, young: true, thresholdFen: 20_000_000 },
+    });
     expect(spike!.entries).toContain(last);
     f.clock.advance(6 * DAY);
     expect(await openAnomaly(f, 'sales-spike', 'm-new-01')).toBeDefined();
@@ -146,7 +156,9 @@ describe('complaint-surge', () => {
 describe('complaint-overdue', () => {
   test('when a complaint is open for exactly 7 days, then none; 1 ms more, yellow; resolving it closes it', async () => {
     const m = await w.addMerchant('m-gym-05', 'scale');
-    const filed = await accepted(f.post(f.regulator, 'complaint.file', { complaint: 'CP-1', merchant: 'm-gym-05', category: 'service', summary: '退费难' }));
+    const filed = await accepted(
+      f.post(f.regulator, 'complaint.file', { complaint: 'CP-1', merchant: 'm-gym-05', category: 'service', summary: '退费难' }),
+    );
     f.clock.advance(7 * DAY);
     expect(await openAnomaly(f, 'complaint-overdue', 'm-gym-05')).toBeUndefined();
     f.clock.advance(1);
@@ -157,7 +169,9 @@ describe('complaint-overdue', () => {
       entries: [filed.index],
     });
     // An unrelated entry materializes it in state with the same since.
-    await accepted(f.post(f.regulator, 'complaint.file', { complaint: 'CP-2', merchant: 'm-gym-05', category: 'service', summary: '退费难' }));
+    await accepted(
+      f.post(f.regulator, 'complaint.file', { complaint: 'CP-2', merchant: 'm-gym-05', category: 'service', summary: '退费难' }),
+    );
     expect((await openAnomaly(f, 'complaint-overdue', 'm-gym-05'))?.since).toBe(iso(Date.parse(filed.at) + 7 * DAY + 1));
     await accepted(f.post(m, 'complaint.resolve', { complaint: 'CP-1', outcome: 'upheld' }));
     expect(await openAnomaly(f, 'complaint-overdue', 'm-gym-05')).toBeUndefined();
@@ -165,10 +179,15 @@ describe('complaint-overdue', () => {
 });
 
 describe('refund-overdue', () => {
-  const request = (card: string) => f.post(newKeyFor(card), 'card.refundRequest', { card, amount: 1_000, reason: 'service' }, { actor: `card:${card}` });
+  const request = (card: string) =>
+    f.post(newKeyFor(card), 'card.refundRequest', { card, amount: 1_000, reason: 'service' }, { actor: `card:${card}` });
   const holders = new Map<string, SigningKey>();
   const newKeyFor = (card: string) => holders.get(card) ?? holders.set(card, newKey(`card:${card}`)).get(card)!;
-  const issueCards = (m: SigningKey, cards: string[]) => postAll(f, cards.map((c) => ({ key: m, type: 'card.issue', body: issueBody(c, 50_000, { holder: newKeyFor(c) }) })));
+  const issueCards = (m: SigningKey, cards: string[]) =>
+    postAll(
+      f,
+      cards.map((c) => ({ key: m, type: 'card.issue', body: issueBody(c, 50_000, { holder: newKeyFor(c) }) })),
+    );
 
   test('when a refund request is unanswered for exactly 5 days, then none; 1 ms more, yellow; a late refund closes it', async () => {
     const m = await w.addMerchant('m-gym-06', 'other');
@@ -210,7 +229,11 @@ describe('refund-overdue', () => {
     const red = await openAnomaly(f, 'refund-overdue', 'm-gym-08');
     expect(red).toMatchObject({ severity: 'red', detail: { unanswered: 3, overdueLast30Days: 3 } });
     for (const card of ['R-3', 'R-4', 'R-5']) await accepted(f.post(m, 'card.refund', { card, amount: 1_000 }));
-    expect(await openAnomaly(f, 'refund-overdue', 'm-gym-08')).toMatchObject({ severity: 'red', since: red!.since, detail: { unanswered: 0 } });
+    expect(await openAnomaly(f, 'refund-overdue', 'm-gym-08')).toMatchObject({
+      severity: 'red',
+      since: red!.since,
+      detail: { unanswered: 0 },
+    });
     f.clock.advance(24 * DAY - 2); // now: 30 days after the first two requests, less 1 ms
     expect((await openAnomaly(f, 'refund-overdue', 'm-gym-08'))?.severity).toBe('red');
     f.clock.advance(1);

@@ -5,7 +5,18 @@
  */
 import type { Fixture } from '../helpers/fixture.js';
 import { accepted } from '../trace/helpers.js';
-import { HOUR, inspectBody, iso, listAnomalies, lotBody, MIN, openAnomaly, readingsAt, startRegWorld, type RegWorld } from './anomaly-helpers.js';
+import {
+  HOUR,
+  inspectBody,
+  iso,
+  listAnomalies,
+  lotBody,
+  MIN,
+  openAnomaly,
+  readingsAt,
+  startRegWorld,
+  type RegWorld,
+} from './anomaly-helpers.js';
 
 let w: RegWorld;
 let f: Fixture;
@@ -27,9 +38,24 @@ describe('temp-excursion', () => {
   test('when a chilled shipment is above 4 °C for 30 min, then yellow (29 min: none); a late reading that shortens the spell closes it', async () => {
     await shipped('L-1', 'S-1');
     const from = f.clock.ms - 3 * HOUR;
-    const first = await temps('S-1', [[0, 2], [10, 5], [39, 2]], from);
+    const first = await temps(
+      'S-1',
+      [
+        [0, 2],
+        [10, 5],
+        [39, 2],
+      ],
+      from,
+    );
     expect(await openAnomaly(f, 'temp-excursion', 'S-1')).toBeUndefined();
-    const second = await temps('S-1', [[40, 5], [41, 2]], from);
+    const second = await temps(
+      'S-1',
+      [
+        [40, 5],
+        [41, 2],
+      ],
+      from,
+    );
     expect(await openAnomaly(f, 'temp-excursion', 'S-1')).toMatchObject({
       id: 'temp-excursion:S-1',
       severity: 'yellow',
@@ -45,7 +71,10 @@ describe('temp-excursion', () => {
 
   test('when a chilled shipment reads 8.1 °C once, then red; the same anomaly the trace view shows', async () => {
     await shipped('L-2', 'S-2');
-    await temps('S-2', [[0, 2], [5, 8.1]]);
+    await temps('S-2', [
+      [0, 2],
+      [5, 8.1],
+    ]);
     const open = await openAnomaly(f, 'temp-excursion', 'S-2');
     expect(open).toMatchObject({ severity: 'red', detail: { maxC: 8.1 } });
     const trace = await f.get('/v1/trace/L-2');
@@ -54,7 +83,15 @@ describe('temp-excursion', () => {
 
   test('when readings are posted by lot code, then the lot is the subject', async () => {
     await accepted(f.post(w.farm, 'lot.create', lotBody('L-3', 10, { storage: 'frozen' })));
-    await accepted(f.post(w.farm, 'lot.temperature', { code: 'L-3', readings: readingsAt(f.clock.ms - HOUR, [[0, -20], [1, -15]]) }));
+    await accepted(
+      f.post(w.farm, 'lot.temperature', {
+        code: 'L-3',
+        readings: readingsAt(f.clock.ms - HOUR, [
+          [0, -20],
+          [1, -15],
+        ]),
+      }),
+    );
     expect(await openAnomaly(f, 'temp-excursion', 'L-3')).toBeUndefined();
     await accepted(f.post(w.farm, 'lot.temperature', { code: 'L-3', readings: readingsAt(f.clock.ms - HOUR, [[2, -14.9]]) }));
     expect(await openAnomaly(f, 'temp-excursion', 'L-3')).toMatchObject({ severity: 'red', subject: 'L-3' });
@@ -65,13 +102,39 @@ describe('recorder-gap', () => {
   test('when two readings are 10 min apart, none; 11 min, yellow; 61 min, red; readings filling the gap close it', async () => {
     await shipped('L-4', 'S-4');
     const from = f.clock.ms - 3 * HOUR;
-    await temps('S-4', [[0, 2], [10, 2]], from);
+    await temps(
+      'S-4',
+      [
+        [0, 2],
+        [10, 2],
+      ],
+      from,
+    );
     expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toBeUndefined();
     await temps('S-4', [[21, 2]], from);
-    expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toMatchObject({ severity: 'yellow', since: iso(from + 20 * MIN), detail: { maxGapMinutes: 11 } });
+    expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toMatchObject({
+      severity: 'yellow',
+      since: iso(from + 20 * MIN),
+      detail: { maxGapMinutes: 11 },
+    });
     await temps('S-4', [[82, 2]], from);
-    expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toMatchObject({ severity: 'red', since: iso(from + 20 * MIN), detail: { maxGapMinutes: 61, gapsOver60Min: 1 } });
-    await temps('S-4', [[15, 2], [30, 2], [40, 2], [50, 2], [60, 2], [70, 2]], from);
+    expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toMatchObject({
+      severity: 'red',
+      since: iso(from + 20 * MIN),
+      detail: { maxGapMinutes: 61, gapsOver60Min: 1 },
+    });
+    await temps(
+      'S-4',
+      [
+        [15, 2],
+        [30, 2],
+        [40, 2],
+        [50, 2],
+        [60, 2],
+        [70, 2],
+      ],
+      from,
+    );
     expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toMatchObject({ severity: 'yellow', detail: { maxGapMinutes: 12 } });
     await temps('S-4', [[76, 2]], from);
     expect(await openAnomaly(f, 'recorder-gap', 'S-4')).toBeUndefined();
@@ -89,7 +152,12 @@ describe('short-receipt', () => {
     const receipt = await accepted(f.post(w.processor, 'lot.receive', { shipment: 'S-5', amount: received }));
     const open = await openAnomaly(f, 'short-receipt', 'S-5');
     if (!severity) return expect(open).toBeUndefined();
-    expect(open).toMatchObject({ severity, since: receipt.at, entries: [ship.index, receipt.index], detail: { shipped: 100, received, unit: 'kg' } });
+    expect(open).toMatchObject({
+      severity,
+      since: receipt.at,
+      entries: [ship.index, receipt.index],
+      detail: { shipped: 100, received, unit: 'kg' },
+    });
     await accepted(f.post(w.processor, 'lot.dispose', { code: 'L-5', amount: received, reason: '变质' }));
     expect(await openAnomaly(f, 'short-receipt', 'S-5')).toMatchObject({ severity });
   });
@@ -118,7 +186,12 @@ describe('yield', () => {
     accepted(
       f.post(w.processor, 'lot.transform', {
         inputs: inputs.map(([code, amount]) => ({ code, amount })),
-        outputs: outputs.map(([code, amount, unit]) => ({ code, product: { name: '鱼片', category: 'aquatic' }, quantity: { amount, unit }, storage: 'chilled' })),
+        outputs: outputs.map(([code, amount, unit]) => ({
+          code,
+          product: { name: '鱼片', category: 'aquatic' },
+          quantity: { amount, unit },
+          storage: 'chilled',
+        })),
       }),
     );
   const own = async (code: string, amount: number, unit = 'kg') => {
@@ -128,9 +201,27 @@ describe('yield', () => {
   test('when outputs weigh exactly the inputs, then none; 1 g more, red on the first output, across t, kg and g', async () => {
     await own('IN-1', 1, 't');
     await own('IN-2', 500);
-    await transform([['IN-1', 0.5], ['IN-2', 100]], [['OUT-1', 400, 'kg'], ['OUT-2', 200_000, 'g']]);
+    await transform(
+      [
+        ['IN-1', 0.5],
+        ['IN-2', 100],
+      ],
+      [
+        ['OUT-1', 400, 'kg'],
+        ['OUT-2', 200_000, 'g'],
+      ],
+    );
     expect((await listAnomalies(f, '?rule=yield')).anomalies).toEqual([]);
-    const t = await transform([['IN-1', 0.5], ['IN-2', 100]], [['OUT-3', 599.999, 'kg'], ['OUT-4', 1.001, 'kg']]);
+    const t = await transform(
+      [
+        ['IN-1', 0.5],
+        ['IN-2', 100],
+      ],
+      [
+        ['OUT-3', 599.999, 'kg'],
+        ['OUT-4', 1.001, 'kg'],
+      ],
+    );
     expect(await openAnomaly(f, 'yield', 'OUT-3')).toMatchObject({
       severity: 'red',
       since: t.at,
@@ -154,13 +245,17 @@ describe('failed-descendant', () => {
     await accepted(
       f.post(w.processor, 'lot.transform', {
         inputs: [{ code: 'FARM-1', amount: 60 }],
-        outputs: [{ code: 'FIL-1', product: { name: '鱼片', category: 'aquatic' }, quantity: { amount: 50, unit: 'kg' }, storage: 'chilled' }],
+        outputs: [
+          { code: 'FIL-1', product: { name: '鱼片', category: 'aquatic' }, quantity: { amount: 50, unit: 'kg' }, storage: 'chilled' },
+        ],
       }),
     );
     await accepted(
       f.post(w.processor, 'lot.transform', {
         inputs: [{ code: 'FIL-1', amount: 10 }],
-        outputs: [{ code: 'PACK-1', product: { name: '鱼片盒', category: 'aquatic' }, quantity: { amount: 20, unit: 'box' }, storage: 'chilled' }],
+        outputs: [
+          { code: 'PACK-1', product: { name: '鱼片盒', category: 'aquatic' }, quantity: { amount: 20, unit: 'box' }, storage: 'chilled' },
+        ],
       }),
     );
   };
@@ -169,7 +264,10 @@ describe('failed-descendant', () => {
     await made();
     const fail = await accepted(f.post(w.inspector, 'lot.inspect', inspectBody('FARM-1', 'fail')));
     expect(await openAnomaly(f, 'failed-descendant', 'FARM-1')).toBeUndefined();
-    for (const [code, remaining] of [['FIL-1', 40], ['PACK-1', 20]] as const)
+    for (const [code, remaining] of [
+      ['FIL-1', 40],
+      ['PACK-1', 20],
+    ] as const)
       expect(await openAnomaly(f, 'failed-descendant', code)).toMatchObject({
         severity: 'red',
         since: fail.at,
@@ -191,7 +289,9 @@ describe('failed-descendant', () => {
     await accepted(
       f.post(w.processor, 'lot.transform', {
         inputs: [{ code: 'FIL-1', amount: 5 }],
-        outputs: [{ code: 'PACK-2', product: { name: '鱼片盒', category: 'aquatic' }, quantity: { amount: 10, unit: 'box' }, storage: 'chilled' }],
+        outputs: [
+          { code: 'PACK-2', product: { name: '鱼片盒', category: 'aquatic' }, quantity: { amount: 10, unit: 'box' }, storage: 'chilled' },
+        ],
       }),
     );
     expect(await openAnomaly(f, 'failed-descendant', 'PACK-2')).toMatchObject({ detail: { failed: ['FARM-1'] } });
@@ -203,7 +303,11 @@ describe('failed-descendant', () => {
 
 describe('closed-season', () => {
   const wild = (code: string, harvestedAt?: string, zone = 'east-china-sea') =>
-    f.post(w.farm, 'lot.create', lotBody(code, 10, { origin: { place: '东海', zone, method: 'wild' }, ...(harvestedAt && { harvestedAt }) }));
+    f.post(
+      w.farm,
+      'lot.create',
+      lotBody(code, 10, { origin: { place: '东海', zone, method: 'wild' }, ...(harvestedAt && { harvestedAt }) }),
+    );
 
   test.each([
     ['2026-04-30T15:59:59.999Z', false], // 23:59:59.999 on Apr 30, China Standard Time
@@ -214,7 +318,12 @@ describe('closed-season', () => {
     const created = await accepted(wild('W-1', harvestedAt));
     const open = await openAnomaly(f, 'closed-season', 'W-1');
     if (!red) return expect(open).toBeUndefined();
-    expect(open).toMatchObject({ severity: 'red', since: created.at, entries: [created.index], detail: { zone: 'east-china-sea', method: 'wild', harvestedAt } });
+    expect(open).toMatchObject({
+      severity: 'red',
+      since: created.at,
+      entries: [created.index],
+      detail: { zone: 'east-china-sea', method: 'wild', harvestedAt },
+    });
     await accepted(f.post(w.farm, 'lot.dispose', { code: 'W-1', amount: 10, reason: '没收' }));
     expect(await openAnomaly(f, 'closed-season', 'W-1')).toBeDefined();
   });

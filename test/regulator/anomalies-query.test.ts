@@ -28,7 +28,9 @@ beforeAll(async () => {
   const a = await accepted(f.post(m1, 'card.issue', issueBody('C-1', 100_000))); // custody-short red
   f.clock.advance(MIN);
   await accepted(f.post(w.farm, 'lot.create', lotBody('L-1', 100)));
-  const ship = await accepted(f.post(w.farm, 'lot.ship', { shipment: 'S-1', code: 'L-1', amount: 50, to: w.processor.id, carrier: w.carrier.id }));
+  const ship = await accepted(
+    f.post(w.farm, 'lot.ship', { shipment: 'S-1', code: 'L-1', amount: 50, to: w.processor.id, carrier: w.carrier.id }),
+  );
   f.clock.advance(MIN);
   const b = await accepted(f.post(m2, 'card.issue', issueBody('C-2', 100_000)));
   await accepted(f.post(w.bank, 'custody.deposit', { merchant: 'm-2', amount: 19_000, ref: 'TX-1' })); // custody-short yellow
@@ -37,7 +39,11 @@ beforeAll(async () => {
   const c = await accepted(f.post(w.processor, 'lot.receive', { shipment: 'S-2', amount: 48 })); // short-receipt yellow
   f.clock.advance(MIN);
   const d = await accepted(
-    f.post(w.farm, 'lot.create', lotBody('W-1', 10, { origin: { place: '东海', zone: 'east-china-sea', method: 'wild' }, harvestedAt: '2026-06-01T00:00:00.000Z' })),
+    f.post(
+      w.farm,
+      'lot.create',
+      lotBody('W-1', 10, { origin: { place: '东海', zone: 'east-china-sea', method: 'wild' }, harvestedAt: '2026-06-01T00:00:00.000Z' }),
+    ),
   ); // closed-season red
   f.clock.advance(72 * HOUR); // S-1 becomes stale at the query's clock, after the last entry
   all = [
@@ -100,7 +106,7 @@ describe('who may read it, and bad queries', () => {
     const auditor = await f.register('audit-01', 'auditor');
     const unsigned = await f.get('/v1/regulator/anomalies');
     expect({ status: unsigned.status, code: unsigned.body.code }).toEqual({ status: 401, code: 'unauthenticated' });
-    const byMerchant = await f.get('/v1/regulator/anomalies', (await w.addMerchant('m-3', 'other')));
+    const byMerchant = await f.get('/v1/regulator/anomalies', await w.addMerchant('m-3', 'other'));
     expect({ status: byMerchant.status, code: byMerchant.body.code }).toEqual({ status: 403, code: 'forbidden' });
     const byAuditor = await f.get('/v1/regulator/anomalies', auditor);
     expect({ status: byAuditor.status, code: byAuditor.body.code }).toEqual({ status: 403, code: 'forbidden' });

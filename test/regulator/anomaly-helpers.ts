@@ -34,12 +34,16 @@ export const startRegWorld = async (): Promise<RegWorld> => {
   const processor = await f.register('jj-process-01', 'processor');
   const carrier = await f.register('zjl-cold-01', 'carrier');
   const market = await f.register('hz-market-01', 'retailer');
-  const addMerchant = (id: string, tier: Tier) => f.register(id, 'merchant', { merchant: { tier, custodian: bank.id, insurer: insurer.id } });
+  const addMerchant = (id: string, tier: Tier) =>
+    f.register(id, 'merchant', { merchant: { tier, custodian: bank.id, insurer: insurer.id } });
   return { f, bank, insurer, farm, inspector, processor, carrier, market, addMerchant };
 };
 
 /** Posts events as one atomic batch (all at the clock's time); throws unless 201. */
-export const postAll = async (f: Fixture, events: Array<{ key: SigningKey; type: string; body: unknown; actor?: string }>): Promise<number[]> => {
+export const postAll = async (
+  f: Fixture,
+  events: Array<{ key: SigningKey; type: string; body: unknown; actor?: string }>,
+): Promise<number[]> => {
   const res = await request(f.app)
     .post('/v1/events/batch')
     .send({ events: events.map((e) => signEvent(e.key, e.type, e.body, f.clock, { actor: e.actor })) });

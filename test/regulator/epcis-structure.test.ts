@@ -15,7 +15,13 @@ const event = (extra: Record<string, unknown> = {}) => ({
   'anxin:ledgerIndex': 3,
   ...extra,
 });
-const doc = (...events: unknown[]) => ({ '@context': EPCIS_CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-11-22T08:00:00.000Z', epcisBody: { eventList: events } });
+const doc = (...events: unknown[]) => ({
+  '@context': EPCIS_CONTEXT,
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: '2026-11-22T08:00:00.000Z',
+  epcisBody: { eventList: events },
+});
 
 test('a minimal well-formed document has no problems', () => {
   expect(epcisProblems(doc(event()))).toEqual([]);
@@ -28,8 +34,16 @@ test.each([
   ['a nested extension key without a prefix', doc(event({ 'anxin:recall': { level: 1 } })), 'level'],
   ['a bizStep outside the CBV', doc(event({ bizStep: 'teleporting' })), 'bizStep'],
   ['a disposition outside the CBV', doc(event({ disposition: 'lost' })), 'disposition'],
-  ['a GTIN with a wrong check digit', doc(event({ quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234567893/10/X', quantity: 1, uom: 'KGM' }] })), 'check digit'],
-  ['a lot longer than AI (10) allows', doc(event({ quantityList: [{ epcClass: `https://id.gs1.org/01/06901234567892/10/${'L'.repeat(21)}`, quantity: 1 }] })), 'AI (10)'],
+  [
+    'a GTIN with a wrong check digit',
+    doc(event({ quantityList: [{ epcClass: 'https://id.gs1.org/01/06901234567893/10/X', quantity: 1, uom: 'KGM' }] })),
+    'check digit',
+  ],
+  [
+    'a lot longer than AI (10) allows',
+    doc(event({ quantityList: [{ epcClass: `https://id.gs1.org/01/06901234567892/10/${'L'.repeat(21)}`, quantity: 1 }] })),
+    'AI (10)',
+  ],
   ['a unit that is not a Rec 20 code', doc(event({ quantityList: [{ epcClass: 'urn:x:y', quantity: 1, uom: 'kg' }] })), 'Rec 20'],
   ['ILMD on an OBSERVE event', doc(event({ ilmd: { 'cbvmda:lotNumber': 'X' } })), 'ilmd'],
   ['an offset that is not ±hh:mm', doc(event({ eventTimeZoneOffset: '+8' })), 'eventTimeZoneOffset'],

@@ -26,7 +26,17 @@ const EVENT_TERMS = new Set(
     ' ',
   ),
 );
-const DOCUMENT_TERMS = new Set(['@context', 'type', 'schemaVersion', 'creationDate', 'epcisBody', 'id', 'sender', 'receiver', 'instanceIdentifier']);
+const DOCUMENT_TERMS = new Set([
+  '@context',
+  'type',
+  'schemaVersion',
+  'creationDate',
+  'epcisBody',
+  'id',
+  'sender',
+  'receiver',
+  'instanceIdentifier',
+]);
 /** Prefixes the EPCIS 2.0 context defines that exports use, plus the document's own. */
 const PREFIXES = new Set(['anxin', 'cbvmda', 'gs1']);
 
@@ -49,7 +59,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A key outside the vocabulary must be a compact IRI with a known prefix; its value's keys likewise, all the way down. */
 const checkExtension = (key: string, value: unknown, path: string, p: Problems): void => {
   const [prefix, local] = key.split(':');
-  if (!local || !PREFIXES.has(prefix)) return void p.push(`${path}: "${key}" is neither an EPCIS term nor a compact IRI with a known prefix`);
+  if (!local || !PREFIXES.has(prefix))
+    return void p.push(`${path}: "${key}" is neither an EPCIS term nor a compact IRI with a known prefix`);
   const walk = (v: unknown, at: string): void => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
     else if (isObject(v)) for (const [k, x] of Object.entries(v)) checkExtension(k, x, `${at}.${k}`, p);
@@ -93,10 +104,14 @@ const checkEvent = (e: unknown, path: string, p: Problems): void => {
   if (!isObject(e)) return void p.push(`${path}: not an object`);
   if (e.type !== 'ObjectEvent' && e.type !== 'TransformationEvent') p.push(`${path}.type: ${e.type} is not an event type the export uses`);
   if (typeof e.eventTime !== 'string' || !DATE_TIME.test(e.eventTime)) p.push(`${path}.eventTime: not a date-time`);
-  if (e.recordTime !== undefined && (typeof e.recordTime !== 'string' || !DATE_TIME.test(e.recordTime))) p.push(`${path}.recordTime: not a date-time`);
+  if (e.recordTime !== undefined && (typeof e.recordTime !== 'string' || !DATE_TIME.test(e.recordTime)))
+    p.push(`${path}.recordTime: not a date-time`);
   if (typeof e.eventTimeZoneOffset !== 'string' || !OFFSET.test(e.eventTimeZoneOffset)) p.push(`${path}.eventTimeZoneOffset: not ±hh:mm`);
   if (e.eventID !== undefined) checkUri(e.eventID, `${path}.eventID`, p);
-  if (e.bizStep !== undefined && (typeof e.bizStep !== 'string' || !(BIZ_STEPS.has(e.bizStep) || (URI.test(e.bizStep) && !e.bizStep.includes('cbv')))))
+  if (
+    e.bizStep !== undefined &&
+    (typeof e.bizStep !== 'string' || !(BIZ_STEPS.has(e.bizStep) || (URI.test(e.bizStep) && !e.bizStep.includes('cbv'))))
+  )
     p.push(`${path}.bizStep: ${e.bizStep} is not a CBV business step`);
   if (e.disposition !== undefined && (typeof e.disposition !== 'string' || !DISPOSITIONS.has(e.disposition)))
     p.push(`${path}.disposition: ${e.disposition} is not a CBV disposition`);
@@ -111,26 +126,33 @@ const checkEvent = (e: unknown, path: string, p: Problems): void => {
         else checkUri(s[field], `${path}.${list}[${i}].${field}`, p);
       });
   if (e.bizTransactionList !== undefined)
-    (e.bizTransactionList as unknown[]).forEach((b, i) => checkUri(isObject(b) ? b.bizTransaction : b, `${path}.bizTransactionList[${i}].bizTransaction`, p));
+    (e.bizTransactionList as unknown[]).forEach((b, i) =>
+      checkUri(isObject(b) ? b.bizTransaction : b, `${path}.bizTransactionList[${i}].bizTransaction`, p),
+    );
   if (e.sensorElementList !== undefined)
     (e.sensorElementList as unknown[]).forEach((s, i) => {
       const reports = isObject(s) ? s.sensorReport : undefined;
-      if (!Array.isArray(reports) || reports.length === 0) return void p.push(`${path}.sensorElementList[${i}].sensorReport: needs ≥ 1 report`);
+      if (!Array.isArray(reports) || reports.length === 0)
+        return void p.push(`${path}.sensorElementList[${i}].sensorReport: needs ≥ 1 report`);
       reports.forEach((r, j) => {
         if (!isObject(r) || typeof r.type !== 'string') p.push(`${path}.sensorElementList[${i}].sensorReport[${j}].type: required`);
-        else if (r.time !== undefined && !DATE_TIME.test(String(r.time))) p.push(`${path}.sensorElementList[${i}].sensorReport[${j}].time: not a date-time`);
+        else if (r.time !== undefined && !DATE_TIME.test(String(r.time)))
+          p.push(`${path}.sensorElementList[${i}].sensorReport[${j}].time: not a date-time`);
       });
     });
   if (e.type === 'ObjectEvent') {
     if (!['ADD', 'OBSERVE', 'DELETE'].includes(String(e.action))) p.push(`${path}.action: ${e.action} is not ADD, OBSERVE or DELETE`);
     if (e.quantityList !== undefined) checkQuantityList(e.quantityList, `${path}.quantityList`, p);
     const what = (Array.isArray(e.epcList) ? 1 : 0) + (Array.isArray(e.quantityList) && e.quantityList.length ? 1 : 0);
-    if (!what && !(e.sensorElementList && e.readPoint)) p.push(`${path}: an ObjectEvent needs epcList, a quantityList or sensor data with a readPoint`);
+    if (!what && !(e.sensorElementList && e.readPoint))
+      p.push(`${path}: an ObjectEvent needs epcList, a quantityList or sensor data with a readPoint`);
     if (e.ilmd !== undefined && e.action !== 'ADD') p.push(`${path}.ilmd: only an ADD event carries ILMD`);
   } else if (e.type === 'TransformationEvent') {
     if (e.action !== undefined) p.push(`${path}.action: a TransformationEvent has no action`);
-    for (const k of ['inputQuantityList', 'outputQuantityList'] as const) if (e[k] !== undefined) checkQuantityList(e[k], `${path}.${k}`, p);
-    if (!(e.inputQuantityList as unknown[])?.length && !(e.outputQuantityList as unknown[])?.length) p.push(`${path}: a TransformationEvent needs inputs or outputs`);
+    for (const k of ['inputQuantityList', 'outputQuantityList'] as const)
+      if (e[k] !== undefined) checkQuantityList(e[k], `${path}.${k}`, p);
+    if (!(e.inputQuantityList as unknown[])?.length && !(e.outputQuantityList as unknown[])?.length)
+      p.push(`${path}: a TransformationEvent needs inputs or outputs`);
   }
   if (e.ilmd !== undefined) {
     if (!isObject(e.ilmd)) p.push(`${path}.ilmd: not an object`);

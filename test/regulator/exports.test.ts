@@ -18,7 +18,18 @@ import { never, ok, pluginsWith, startChainWith } from './helpers.js';
 
 const WILD = 'WILD-2026-11-01';
 const HOSTILE_NAME = '=HYPERLINK("http://evil.example"),"野生"大黄鱼';
-const HEADER = ['cte', 'traceability_lot_code', 'product', 'quantity', 'unit', 'location', 'event_time', 'reference_document', 'ledger_index', 'leaf_hash'];
+const HEADER = [
+  'cte',
+  'traceability_lot_code',
+  'product',
+  'quantity',
+  'unit',
+  'location',
+  'event_time',
+  'reference_document',
+  'ledger_index',
+  'leaf_hash',
+];
 
 let c: Chain;
 let auditor: SigningKey;
@@ -38,13 +49,23 @@ beforeAll(async () => {
   harvestedAt = new Date(f.clock.ms - 6 * 3_600_000).toISOString();
   const wild = { name: HOSTILE_NAME, category: 'aquatic' };
   await accepted(
-    f.post(farm, 'lot.create', createBody(WILD, 80, { product: wild, origin: { place: '东海渔场', zone: 'east-china-sea', method: 'wild' }, harvestedAt, expiresAt: new Date(f.clock.ms + 5 * DAY).toISOString() })),
+    f.post(
+      farm,
+      'lot.create',
+      createBody(WILD, 80, {
+        product: wild,
+        origin: { place: '东海渔场', zone: 'east-china-sea', method: 'wild' },
+        harvestedAt,
+        expiresAt: new Date(f.clock.ms + 5 * DAY).toISOString(),
+      }),
+    ),
   );
 });
 afterAll(() => c.f.close());
 
 const entries = (): Entry[] => Array.from({ length: c.f.ledger.size }, (_, i) => c.f.ledger.entry(i)!);
-const entryOf = (type: string, match: (body: any) => boolean = () => true): Entry => entries().find((e) => e.event.type === type && match(e.event.body))!;
+const entryOf = (type: string, match: (body: any) => boolean = () => true): Entry =>
+  entries().find((e) => e.event.type === type && match(e.event.body))!;
 
 /** RFC 4180: CRLF-terminated records, fields optionally in double quotes with "" for a quote. Throws on anything else. */
 const parseCsv = (text: string): string[][] => {
@@ -57,7 +78,7 @@ const parseCsv = (text: string): string[][] => {
       if (text[i] === '"') {
         for (i++; ; i++) {
           if (i >= text.length) throw new Error('unterminated quoted field');
-          if (text[i] === '"' && text[i + 1] === '"') (field += '"'), i++;
+          if (text[i] === '"' && text[i + 1] === '"') ((field += '"'), i++);
           else if (text[i] === '"') break;
           else field += text[i];
         }
@@ -80,7 +101,8 @@ const parseCsv = (text: string): string[][] => {
 };
 
 const fsma = (code: string, key: SigningKey = c.f.regulator) => c.f.get(`/v1/regulator/export/fsma?code=${encodeURIComponent(code)}`, key);
-const epcis = (code: string, key: SigningKey = c.f.regulator) => c.f.get(`/v1/regulator/export/epcis?code=${encodeURIComponent(code)}`, key);
+const epcis = (code: string, key: SigningKey = c.f.regulator) =>
+  c.f.get(`/v1/regulator/export/epcis?code=${encodeURIComponent(code)}`, key);
 
 const FARM = '台州大陈岛养殖有限公司, 浙江省台州市椒江区 (dachen-farm-01)';
 const PROCESSOR = '椒江海鲜加工厂 (jj-process-01)';
@@ -107,15 +129,87 @@ describe('GET /v1/regulator/export/fsma', () => {
     const croaker = { product: '大黄鱼', unit: 'kg' };
     const fillet = { product: '大黄鱼鱼片', unit: 'kg' };
     expect(rows).toEqual([
-      { cte: 'harvesting', traceability_lot_code: FARM_LOT, ...croaker, quantity: '500', location: '台州市椒江区大陈岛', reference_document: `lot.create ${create.event.id}`, ...at(create) },
-      { cte: 'shipping', traceability_lot_code: FARM_LOT, ...croaker, quantity: '500', location: FARM, reference_document: 'shipment SH-1', ...at(ship('SH-1')) },
-      { cte: 'receiving', traceability_lot_code: FARM_LOT, ...croaker, quantity: '500', location: PROCESSOR, reference_document: 'shipment SH-1', ...at(receive('SH-1')) },
-      { cte: 'transformation', traceability_lot_code: FIL_A, ...fillet, quantity: '70', location: PROCESSOR, reference_document: `lot.transform ${transform.event.id}`, ...at(transform) },
-      { cte: 'transformation', traceability_lot_code: FIL_B, ...fillet, quantity: '60', location: PROCESSOR, reference_document: `lot.transform ${transform.event.id}`, ...at(transform) },
-      { cte: 'transformation', traceability_lot_code: FARM_LOT, ...croaker, quantity: '300', location: PROCESSOR, reference_document: `lot.transform ${transform.event.id}`, ...at(transform) },
-      { cte: 'shipping', traceability_lot_code: FIL_A, ...fillet, quantity: '70', location: PROCESSOR, reference_document: 'shipment SH-2', ...at(ship('SH-2')) },
-      { cte: 'shipping', traceability_lot_code: FIL_B, ...fillet, quantity: '25', location: PROCESSOR, reference_document: 'shipment SH-3', ...at(ship('SH-3')) },
-      { cte: 'receiving', traceability_lot_code: FIL_A, ...fillet, quantity: '70', location: MARKET, reference_document: 'shipment SH-2', ...at(receive('SH-2')) },
+      {
+        cte: 'harvesting',
+        traceability_lot_code: FARM_LOT,
+        ...croaker,
+        quantity: '500',
+        location: '台州市椒江区大陈岛',
+        reference_document: `lot.create ${create.event.id}`,
+        ...at(create),
+      },
+      {
+        cte: 'shipping',
+        traceability_lot_code: FARM_LOT,
+        ...croaker,
+        quantity: '500',
+        location: FARM,
+        reference_document: 'shipment SH-1',
+        ...at(ship('SH-1')),
+      },
+      {
+        cte: 'receiving',
+        traceability_lot_code: FARM_LOT,
+        ...croaker,
+        quantity: '500',
+        location: PROCESSOR,
+        reference_document: 'shipment SH-1',
+        ...at(receive('SH-1')),
+      },
+      {
+        cte: 'transformation',
+        traceability_lot_code: FIL_A,
+        ...fillet,
+        quantity: '70',
+        location: PROCESSOR,
+        reference_document: `lot.transform ${transform.event.id}`,
+        ...at(transform),
+      },
+      {
+        cte: 'transformation',
+        traceability_lot_code: FIL_B,
+        ...fillet,
+        quantity: '60',
+        location: PROCESSOR,
+        reference_document: `lot.transform ${transform.event.id}`,
+        ...at(transform),
+      },
+      {
+        cte: 'transformation',
+        traceability_lot_code: FARM_LOT,
+        ...croaker,
+        quantity: '300',
+        location: PROCESSOR,
+        reference_document: `lot.transform ${transform.event.id}`,
+        ...at(transform),
+      },
+      {
+        cte: 'shipping',
+        traceability_lot_code: FIL_A,
+        ...fillet,
+        quantity: '70',
+        location: PROCESSOR,
+        reference_document: 'shipment SH-2',
+        ...at(ship('SH-2')),
+      },
+      {
+        cte: 'shipping',
+        traceability_lot_code: FIL_B,
+        ...fillet,
+        quantity: '25',
+        location: PROCESSOR,
+        reference_document: 'shipment SH-3',
+        ...at(ship('SH-3')),
+      },
+      {
+        cte: 'receiving',
+        traceability_lot_code: FIL_A,
+        ...fillet,
+        quantity: '70',
+        location: MARKET,
+        reference_document: 'shipment SH-2',
+        ...at(receive('SH-2')),
+      },
     ]);
   });
 
@@ -128,7 +222,18 @@ describe('GET /v1/regulator/export/fsma', () => {
   test('a wild catch is first land-based receiving at the landing actor, and a formula in its name is defused', async () => {
     const [, row] = parseCsv((await fsma(WILD)).text);
     const create = entryOf('lot.create', (b) => b.code === WILD);
-    expect(row).toEqual(['first_land_based_receiving', WILD, `'${HOSTILE_NAME}`, '80', 'kg', FARM, create.event.at, `lot.create ${create.event.id}`, String(create.index), create.leaf]);
+    expect(row).toEqual([
+      'first_land_based_receiving',
+      WILD,
+      `'${HOSTILE_NAME}`,
+      '80',
+      'kg',
+      FARM,
+      create.event.at,
+      `lot.create ${create.event.id}`,
+      String(create.index),
+      create.leaf,
+    ]);
   });
 
   test('every record ends in CRLF and the file in one', async () => {
@@ -183,7 +288,13 @@ describe('GET /v1/regulator/export/epcis', () => {
   ])('%s maps to %s, action %s, bizStep %s, disposition %s', (type, eventType, action, bizStep, disposition) => {
     const mapped = byType(type);
     expect(mapped.length).toBeGreaterThan(0);
-    for (const e of mapped) expect({ type: e.type, action: e.action, bizStep: e.bizStep, disposition: e.disposition }).toEqual({ type: eventType, action, bizStep, disposition });
+    for (const e of mapped)
+      expect({ type: e.type, action: e.action, bizStep: e.bizStep, disposition: e.disposition }).toEqual({
+        type: eventType,
+        action,
+        bizStep,
+        disposition,
+      });
   });
 
   test('an inspection pass is conformant and a fail non_conformant, with the test results', () => {
@@ -197,7 +308,10 @@ describe('GET /v1/regulator/export/epcis', () => {
   test('the farm lot is a GS1 Digital Link URI; fillets without a GTIN are anxin URNs; quantities carry Rec 20 units', () => {
     const [create] = byType('lot.create');
     expect(create.quantityList).toEqual([{ epcClass: farmUri, quantity: 500, uom: 'KGM' }]);
-    expect(create.ilmd).toMatchObject({ 'cbvmda:lotNumber': FARM_LOT, 'anxin:origin': { 'anxin:place': '台州市椒江区大陈岛', 'anxin:method': 'farmed' } });
+    expect(create.ilmd).toMatchObject({
+      'cbvmda:lotNumber': FARM_LOT,
+      'anxin:origin': { 'anxin:place': '台州市椒江区大陈岛', 'anxin:method': 'farmed' },
+    });
     const [transform] = byType('lot.transform');
     expect(transform.inputQuantityList).toEqual([{ epcClass: farmUri, quantity: 300, uom: 'KGM' }]);
     expect(transform.outputQuantityList).toEqual([
@@ -209,7 +323,11 @@ describe('GET /v1/regulator/export/epcis', () => {
   test("times: eventTime is the actor's signed time in China Standard Time's offset, recordTime the ledger's entry time", () => {
     for (const e of events) {
       const entry = c.f.ledger.entry(e['anxin:ledgerIndex'])!;
-      expect({ eventTime: e.eventTime, recordTime: e.recordTime, offset: e.eventTimeZoneOffset }).toEqual({ eventTime: entry.event.at, recordTime: entry.at, offset: '+08:00' });
+      expect({ eventTime: e.eventTime, recordTime: e.recordTime, offset: e.eventTimeZoneOffset }).toEqual({
+        eventTime: entry.event.at,
+        recordTime: entry.at,
+        offset: '+08:00',
+      });
     }
   });
 
@@ -222,19 +340,28 @@ describe('GET /v1/regulator/export/epcis', () => {
       destinationList: expect.arrayContaining([{ type: 'possessing_party', destination: urn('party', c.processor.id) }]),
       'anxin:carrier': urn('party', c.carrier.id),
     });
-    expect(byType('lot.receive')[0]).toMatchObject({ bizLocation: { id: urn('loc', c.processor.id) }, quantityList: [{ epcClass: farmUri, quantity: 500 }] });
+    expect(byType('lot.receive')[0]).toMatchObject({
+      bizLocation: { id: urn('loc', c.processor.id) },
+      quantityList: [{ epcClass: farmUri, quantity: 500 }],
+    });
   });
 
   test('temperatures are a sensorElementList of Temperature reports in CEL, each with its time', () => {
     const [inTransit, atProcessor] = byType('lot.temperature');
     const posted = entryOf('lot.temperature').event.body as { readings: Array<{ t: string; c: number }> };
-    expect(inTransit.sensorElementList).toEqual([{ sensorReport: posted.readings.map((r) => ({ type: 'Temperature', value: r.c, uom: 'CEL', time: r.t })) }]);
+    expect(inTransit.sensorElementList).toEqual([
+      { sensorReport: posted.readings.map((r) => ({ type: 'Temperature', value: r.c, uom: 'CEL', time: r.t })) },
+    ]);
     expect(inTransit.quantityList).toEqual([{ epcClass: farmUri, quantity: 500, uom: 'KGM' }]);
     expect(atProcessor.quantityList[0].epcClass).toBe(urn('lot', FIL_B));
   });
 
   test('the recall holds the farm lot and every lot already made from it', () => {
-    expect(byType('lot.recall')[0].quantityList.map((q: { epcClass: string }) => q.epcClass)).toEqual([farmUri, urn('lot', FIL_A), urn('lot', FIL_B)]);
+    expect(byType('lot.recall')[0].quantityList.map((q: { epcClass: string }) => q.epcClass)).toEqual([
+      farmUri,
+      urn('lot', FIL_A),
+      urn('lot', FIL_B),
+    ]);
   });
 });
 

@@ -21,7 +21,9 @@ beforeAll(async () => {
   await w.addMerchant('m-closed', 'other');
   await accepted(f.post(f.regulator, 'merchant.dispose', { merchant: 'm-closed', action: 'close', reason: '卷款跑路' }));
   await w.addMerchant('m-complained', 'other');
-  await accepted(f.post(f.regulator, 'complaint.file', { complaint: 'CP-1', merchant: 'm-complained', category: 'service', summary: '服务差' }));
+  await accepted(
+    f.post(f.regulator, 'complaint.file', { complaint: 'CP-1', merchant: 'm-complained', category: 'service', summary: '服务差' }),
+  );
 });
 afterAll(() => f.close());
 
@@ -41,7 +43,15 @@ describe('GET /v1/regulator/merchants', () => {
       ['m-good', 5, 95],
     ]);
     const short = merchants[1];
-    expect(short).toMatchObject({ status: 'active', tier: 'scale', custodyOk: false, outstanding: 100_000, custody: 0, required: 20_000, complaintsTotal: 0 });
+    expect(short).toMatchObject({
+      status: 'active',
+      tier: 'scale',
+      custodyOk: false,
+      outstanding: 100_000,
+      custody: 0,
+      required: 20_000,
+      complaintsTotal: 0,
+    });
     expect(short.anomalies.map((a: any) => [a.rule, a.severity])).toEqual([['custody-short', 'red']]);
     expect(short.rating.parts).toEqual({ fundSafety: 0, refunds: 20, complaints: 20, compliance: 15, stability: 5 });
   });

@@ -36,7 +36,11 @@ describe('score → stars', () => {
 
 describe('the parts of the score', () => {
   test('when the merchant is in good standing and established, then 100 = 35 + 20 + 20 + 15 + 10', () => {
-    expect(rate(good)).toEqual({ score: 100, stars: 5, parts: { fundSafety: 35, refunds: 20, complaints: 20, compliance: 15, stability: 10 } });
+    expect(rate(good)).toEqual({
+      score: 100,
+      stars: 5,
+      parts: { fundSafety: 35, refunds: 20, complaints: 20, compliance: 15, stability: 10 },
+    });
   });
 
   test.each([
@@ -114,7 +118,10 @@ describe('the guarantees', () => {
     const r = rate(w({ anomalies: [{ rule: 'refund-overdue', severity: 'red' }] }));
     expect(r.score).toBe(80);
     expect(r.stars).toBe(2);
-    expect(rate(w({ custody: 0, required: 100_000, complaintsOpen: 5, warnings: 3, anomalies: [{ rule: 'custody-short', severity: 'red' }] })).stars).toBe(1);
+    expect(
+      rate(w({ custody: 0, required: 100_000, complaintsOpen: 5, warnings: 3, anomalies: [{ rule: 'custody-short', severity: 'red' }] }))
+        .stars,
+    ).toBe(1);
   });
 
   test('when a yellow anomaly is open, then the score decides (no cap): 99 % custody is 89 points and 4 stars', () => {

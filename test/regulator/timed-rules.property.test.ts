@@ -141,7 +141,10 @@ const spikeOracle = (sales: Array<{ at: number; fen: number }>, t: number): bool
 
 test('when sales of random sizes happen at random times over months, then every read agrees with the sales-spike oracle', () => {
   const sale = fc.constantFrom(100_000, 1_000_000, 2_500_000, 4_999_999, 5_000_000, 20_000_000);
-  const step = fc.tuple(fc.oneof(fc.constantFrom(1, 3600_000, DAY, 7 * DAY, 14 * DAY), fc.integer({ min: 1, max: 20 * DAY })), fc.option(sale));
+  const step = fc.tuple(
+    fc.oneof(fc.constantFrom(1, 3600_000, DAY, 7 * DAY, 14 * DAY), fc.integer({ min: 1, max: 20 * DAY })),
+    fc.option(sale),
+  );
   fc.assert(
     fc.property(fc.array(step, { minLength: 3, maxLength: 40 }), (steps) => {
       const state: State = new MemoryState().begin();
@@ -154,7 +157,11 @@ test('when sales of random sizes happen at random times over months, then every 
           sales.push({ at: t, fen });
           const ctx = { index: index++, at: new Date(t).toISOString(), atMs: t } as EventContext;
           const type = sales.length === 1 ? 'card.issue' : 'card.topup';
-          anomalyObserver(state, { v: 1, id: `ev-${index}`, type, actor: M, at: ctx.at, body: { card: 'c1', amount: fen }, sig: '' } as Envelope, ctx);
+          anomalyObserver(
+            state,
+            { v: 1, id: `ev-${index}`, type, actor: M, at: ctx.at, body: { card: 'c1', amount: fen }, sig: '' } as Envelope,
+            ctx,
+          );
         }
         const got = currentAnomaly(state, 'sales-spike', `merchant:${M}`, t);
         const want = spikeOracle(sales, t);
@@ -162,12 +169,17 @@ test('when sales of random sizes happen at random times over months, then every 
         if (want) {
           // The run of instants up to t at which it holds: sales, CST midnights and the 14-day mark are where it may change.
           const midnights = Array.from({ length: cstDay(t) - cstDay(T0) + 1 }, (_, k) => (cstDay(T0) + k) * DAY - 8 * 3600_000);
-          const points = [...new Set([...sales.map((s) => s.at), ...midnights, sales[0].at + 14 * DAY])].filter((x) => x <= t && x >= sales[0].at).sort((a, b) => a - b);
+          const points = [...new Set([...sales.map((s) => s.at), ...midnights, sales[0].at + 14 * DAY])]
+            .filter((x) => x <= t && x >= sales[0].at)
+            .sort((a, b) => a - b);
           let start = points[points.length - 1];
           for (let i = points.length - 2; i >= 0 && spikeOracle(sales, points[i]); i--) start = points[i];
           since = new Date(start).toISOString();
         }
-        expect([t - T0, got && { severity: got.severity, since: got.since }]).toEqual([t - T0, want ? { severity: 'red', since } : undefined]);
+        expect([t - T0, got && { severity: got.severity, since: got.since }]).toEqual([
+          t - T0,
+          want ? { severity: 'red', since } : undefined,
+        ]);
       }
     }),
     { numRuns: 300 },

@@ -77,7 +77,10 @@ const cases: Case[] = [
     code: 'bad_signature',
     async damage(c) {
       const impostor = newKey(c.inspector.id);
-      const i = await forge(c, signEvent(impostor, 'lot.inspect', { code: FIL_A, result: 'pass', tests: [{ name: 'sensory', pass: true }] }, c.f.clock));
+      const i = await forge(
+        c,
+        signEvent(impostor, 'lot.inspect', { code: FIL_A, result: 'pass', tests: [{ name: 'sensory', pass: true }] }, c.f.clock),
+      );
       await carryOn(c);
       return i;
     },
@@ -96,15 +99,24 @@ const cases: Case[] = [
     code: 'checkpoint_mismatch',
     async damage(c) {
       // A batch of 3 commits as one group: the sizes inside it have no checkpoint of their own.
-      const batch = [0, 1, 2].map((k) => signEvent(c.market, 'lot.temperature', { code: FIL_A, readings: [{ t: c.f.clock.iso(), c: 2 + k }] }, c.f.clock));
+      const batch = [0, 1, 2].map((k) =>
+        signEvent(c.market, 'lot.temperature', { code: FIL_A, readings: [{ t: c.f.clock.iso(), c: 2 + k }] }, c.f.clock),
+      );
       const res = await request(c.f.app).post('/v1/events/batch').send({ events: batch });
       expect(res.status).toBe(201);
       const size = c.f.ledger.size - 1;
       expect(c.f.ledger.checkpointAt(size)).toBeUndefined();
       // The operator's view of a fork: the same log but for its last entry.
-      const leaves = entries(c).slice(0, size).map((e) => fromHex(e.leaf)!);
+      const leaves = entries(c)
+        .slice(0, size)
+        .map((e) => fromHex(e.leaf)!);
       leaves[size - 1] = sha256(utf8('a forked entry'));
-      const forked = signCheckpoint(nodeSuite, c.f.operator.seed, { origin: ORIGIN, size, root: rootFromLeaves(nodeSuite, leaves), head: sha256(utf8('head')) });
+      const forked = signCheckpoint(nodeSuite, c.f.operator.seed, {
+        origin: ORIGIN,
+        size,
+        root: rootFromLeaves(nodeSuite, leaves),
+        head: sha256(utf8('head')),
+      });
       await c.f.ledger.database.put(checkpointKey(size), JSON.stringify(forked));
       return size - 1;
     },

@@ -33,7 +33,14 @@ afterAll(() => c.f.close());
 interface TraceView {
   code: string;
   status: string;
-  timeline: Array<{ lot: string; index: number; at: string; event: Entry['event']; leaf: string; actor: { id: string; name: string; role: string } }>;
+  timeline: Array<{
+    lot: string;
+    index: number;
+    at: string;
+    event: Entry['event'];
+    leaf: string;
+    actor: { id: string; name: string; role: string };
+  }>;
   checkpoint: Checkpoint;
   proofs: Record<string, string[]>;
   [k: string]: unknown;
@@ -73,10 +80,19 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
 
   test('when it is shipped to the processor and received there, then the processor holds it', async () => {
     const { f, farm, processor, carrier } = c;
-    idx.ship1 = (await accepted(f.post(farm, 'lot.ship', { shipment: 'SH-DC-01', code: FARM, amount: 500, to: processor.id, carrier: carrier.id }))).index;
+    idx.ship1 = (
+      await accepted(f.post(farm, 'lot.ship', { shipment: 'SH-DC-01', code: FARM, amount: 500, to: processor.id, carrier: carrier.id }))
+    ).index;
     expect(lotState(f, FARM)).toMatchObject({ holdings: {}, inTransit: { 'SH-DC-01': 500 } });
     f.clock.advance(90 * MIN);
-    idx.temp1 = (await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-DC-01', readings: readings(f.clock.ms - 90 * MIN, 5 * MIN, Array(18).fill(1.8)) }))).index;
+    idx.temp1 = (
+      await accepted(
+        f.post(carrier, 'lot.temperature', {
+          shipment: 'SH-DC-01',
+          readings: readings(f.clock.ms - 90 * MIN, 5 * MIN, Array(18).fill(1.8)),
+        }),
+      )
+    ).index;
     idx.receive1 = (await accepted(f.post(processor, 'lot.receive', { shipment: 'SH-DC-01', amount: 500 }))).index;
     expect(lotState(f, FARM)).toMatchObject({ holdings: { [processor.id]: 500 }, inTransit: {}, lost: 0 });
   });
@@ -95,11 +111,19 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
 
   test('when the cold-chain carrier takes a fillet lot to the supermarket, logging every 5 minutes, then the supermarket receives and sells', async () => {
     const { f, processor, carrier, market } = c;
-    idx.ship2 = (await accepted(f.post(processor, 'lot.ship', { shipment: 'SH-FIL-01', code: FILLET, amount: 80, to: market.id, carrier: carrier.id }))).index;
+    idx.ship2 = (
+      await accepted(f.post(processor, 'lot.ship', { shipment: 'SH-FIL-01', code: FILLET, amount: 80, to: market.id, carrier: carrier.id }))
+    ).index;
     f.clock.advance(3 * HOUR);
     const start = f.clock.ms - 3 * HOUR;
-    idx.temp2 = (await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-01', readings: readings(start, 5 * MIN, Array(18).fill(2.2)) }))).index;
-    idx.temp3 = (await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-01', readings: readings(start + 90 * MIN, 5 * MIN, Array(18).fill(3.1)) }))).index;
+    idx.temp2 = (
+      await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-01', readings: readings(start, 5 * MIN, Array(18).fill(2.2)) }))
+    ).index;
+    idx.temp3 = (
+      await accepted(
+        f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-01', readings: readings(start + 90 * MIN, 5 * MIN, Array(18).fill(3.1)) }),
+      )
+    ).index;
     idx.receive2 = (await accepted(f.post(market, 'lot.receive', { shipment: 'SH-FIL-01', amount: 79.5 }))).index;
     idx.sell1 = (await accepted(f.post(market, 'lot.sell', { code: FILLET, amount: 1.2 }))).index;
     idx.sell2 = (await accepted(f.post(market, 'lot.sell', { code: FILLET, amount: 0.8 }))).index;
@@ -111,8 +135,27 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
     expect(res.status).toBe(200);
     expect(res.type).toBe('application/json');
     const v = res.body;
-    expect(Object.keys(v)).toEqual(['code', 'product', 'storage', 'status', 'quantity', 'origins', 'lineage', 'timeline', 'inspections', 'temperature', 'checkpoint', 'proofs']);
-    expect(v).toMatchObject({ code: FILLET, product: { name: '大黄鱼鱼片' }, storage: 'chilled', status: 'active', quantity: { amount: 80, unit: 'kg' } });
+    expect(Object.keys(v)).toEqual([
+      'code',
+      'product',
+      'storage',
+      'status',
+      'quantity',
+      'origins',
+      'lineage',
+      'timeline',
+      'inspections',
+      'temperature',
+      'checkpoint',
+      'proofs',
+    ]);
+    expect(v).toMatchObject({
+      code: FILLET,
+      product: { name: '大黄鱼鱼片' },
+      storage: 'chilled',
+      status: 'active',
+      quantity: { amount: 80, unit: 'kg' },
+    });
     expect(v.origins).toEqual([{ lot: FARM, ...DACHEN }]);
     expect(v.lineage).toEqual({ inputs: [{ code: FARM, inputs: [] }], outputs: [] });
     const order = ['create', 'inspect', 'ship1', 'temp1', 'receive1', 'transform', 'ship2', 'temp2', 'temp3', 'receive2', 'sell1', 'sell2'];
@@ -125,7 +168,11 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
     expect(v.temperature.readings).toHaveLength(54);
     expect(v.temperature.readings[0]).toEqual({ lot: FARM, shipment: 'SH-DC-01', t: expect.any(String), c: 1.8 });
     expect(v.temperature).toMatchObject({ min: 1.8, max: 3.1, excursions: [] });
-    expect(Object.keys(v.proofs).map(Number).sort((a, b) => a - b)).toEqual(order.map((k) => idx[k]));
+    expect(
+      Object.keys(v.proofs)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(order.map((k) => idx[k]));
     expect(v.checkpoint.size).toBeGreaterThan(idx.sell2);
   });
 
@@ -135,7 +182,8 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
     expect(anchor).toEqual({ origin: ORIGIN, operatorKey: f.operator.publicKey });
     const view = (await request(f.app).get(`/v1/trace/${FILLET}`)).body as TraceView;
     const keys = new Map<string, string>();
-    for (const id of new Set(view.timeline.map((t) => t.event.actor))) keys.set(id, (await request(f.app).get(`/v1/actors/${id}`)).body.publicKey);
+    for (const id of new Set(view.timeline.map((t) => t.event.actor)))
+      keys.set(id, (await request(f.app).get(`/v1/actors/${id}`)).body.publicKey);
     expect(verifyIndependently(view, anchor.operatorKey, keys)).toEqual([]);
   });
 
@@ -167,10 +215,14 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
 
   test('when the other fillet lot warms above 4 °C for 45 minutes on the road, then its trace view shows a yellow excursion', async () => {
     const { f, processor, carrier, market } = c;
-    await accepted(f.post(processor, 'lot.ship', { shipment: 'SH-FIL-02', code: FILLET_2, amount: 60, to: market.id, carrier: carrier.id }));
+    await accepted(
+      f.post(processor, 'lot.ship', { shipment: 'SH-FIL-02', code: FILLET_2, amount: 60, to: market.id, carrier: carrier.id }),
+    );
     f.clock.advance(2 * HOUR);
     const temps = [...Array(8).fill(3), 5, 5.5, 6, 6, 5.8, 5.2, 5, 5.1, 4.5, 3.5, 3, 3, 3, 3, 3, 3];
-    const { index } = await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-02', readings: readings(f.clock.ms - 2 * HOUR, 5 * MIN, temps) }));
+    const { index } = await accepted(
+      f.post(carrier, 'lot.temperature', { shipment: 'SH-FIL-02', readings: readings(f.clock.ms - 2 * HOUR, 5 * MIN, temps) }),
+    );
     const v = (await request(f.app).get(`/v1/trace/${FILLET_2}`)).body;
     expect(v.temperature.excursions).toEqual([
       {

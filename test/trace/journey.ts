@@ -16,7 +16,9 @@ export const farmToShelf = async (c: Chain): Promise<void> => {
   await accepted(f.post(inspector, 'lot.inspect', passBody(FARM_LOT)));
   await accepted(f.post(farm, 'lot.ship', { shipment: 'SH-1', code: FARM_LOT, amount: 500, to: processor.id, carrier: carrier.id }));
   f.clock.advance(HOUR);
-  await accepted(f.post(carrier, 'lot.temperature', { shipment: 'SH-1', readings: readings(f.clock.ms - HOUR, 5 * MIN, Array(12).fill(2.5)) }));
+  await accepted(
+    f.post(carrier, 'lot.temperature', { shipment: 'SH-1', readings: readings(f.clock.ms - HOUR, 5 * MIN, Array(12).fill(2.5)) }),
+  );
   await accepted(f.post(processor, 'lot.receive', { shipment: 'SH-1', amount: 500 }));
   await accepted(
     f.post(processor, 'lot.transform', { inputs: [{ code: FARM_LOT, amount: 300 }], outputs: [output(FIL_A, 70), output(FIL_B, 60)] }),

@@ -74,7 +74,8 @@ const run = async (commands: Command[], keys: SigningKey[], clock: Clock, submit
     if (next === 0) h.delete(who);
     else h.set(who, next);
   };
-  const takeFrom = (code: string, who: string, amt: number) => (held(code, who) === 0 ? 'not_holder' : amt > held(code, who) ? 'quantity_exceeded' : 'ok');
+  const takeFrom = (code: string, who: string, amt: number) =>
+    held(code, who) === 0 ? 'not_holder' : amt > held(code, who) ? 'quantity_exceeded' : 'ok';
 
   for (const [n, cmd] of commands.entries()) {
     let env: Envelope;
@@ -84,7 +85,12 @@ const run = async (commands: Command[], keys: SigningKey[], clock: Clock, submit
       const s = shipments[cmd.shipment % Math.max(shipments.length, 1)];
       if (!s) continue;
       const got = Math.round((cmd.part === 5 ? s.amount + 1 : (s.amount * cmd.part) / 4) * 100) / 100;
-      env = signEvent(keys.find((k) => k.id === s.to)!, 'lot.receive', { shipment: s.id, amount: got }, clock);
+      env = signEvent(
+        keys.find((k) => k.id === s.to)!,
+        'lot.receive',
+        { shipment: s.id, amount: got },
+        clock,
+      );
       expected = !s.open ? 'shipment_closed' : got > s.amount ? 'quantity_exceeded' : 'ok';
       onOk = () => {
         s.open = false;
@@ -104,7 +110,17 @@ const run = async (commands: Command[], keys: SigningKey[], clock: Clock, submit
         };
       } else if (cmd.op === 'transform') {
         const out = `T-${n}`;
-        env = signEvent(key, 'lot.transform', { inputs: [{ code, amount: cmd.amount }], outputs: [{ code: out, product: { name: '鱼片', category: 'aquatic' }, quantity: { amount: cmd.made, unit: 'kg' }, storage: 'chilled' }] }, clock);
+        env = signEvent(
+          key,
+          'lot.transform',
+          {
+            inputs: [{ code, amount: cmd.amount }],
+            outputs: [
+              { code: out, product: { name: '鱼片', category: 'aquatic' }, quantity: { amount: cmd.made, unit: 'kg' }, storage: 'chilled' },
+            ],
+          },
+          clock,
+        );
         expected = ROLES[cmd.actor] !== 'processor' ? 'forbidden' : takeFrom(code, key.id, cmd.amount);
         onOk = () => {
           move(code, key.id, -cmd.amount);
@@ -132,7 +148,9 @@ const run = async (commands: Command[], keys: SigningKey[], clock: Clock, submit
 
 const registerAll = async (keys: SigningKey[], regulator: SigningKey, clock: Clock, submit: Submit) => {
   for (const [i, k] of keys.entries())
-    expect(await submit(signEvent(regulator, 'actor.register', { id: k.id, role: ROLES[i], name: k.id, publicKey: k.publicKey }, clock))).toBe('ok');
+    expect(
+      await submit(signEvent(regulator, 'actor.register', { id: k.id, role: ROLES[i], name: k.id, publicKey: k.publicKey }, clock)),
+    ).toBe('ok');
   for (const [code, q] of ROOTS) expect(await submit(signEvent(keys[0], 'lot.create', createBody(code, q), clock))).toBe('ok');
 };
 
@@ -146,7 +164,11 @@ describe('mass balance', () => {
         const catalogue = new Catalogue(PLUGINS);
         const state = new MemoryState();
         const clock = new Clock();
-        const genesis = { index: 0, at: clock.iso(), event: { body: { regulators: [{ id: REGULATOR.id, name: '市场监管局', publicKey: REGULATOR.publicKey }] } } } as unknown as Entry;
+        const genesis = {
+          index: 0,
+          at: clock.iso(),
+          event: { body: { regulators: [{ id: REGULATOR.id, name: '市场监管局', publicKey: REGULATOR.publicKey }] } },
+        } as unknown as Entry;
         const tx0 = state.begin();
         for (const [k, v] of Object.entries(catalogue.genesisState(genesis))) tx0.put(k, v);
         tx0.commit();
@@ -154,7 +176,12 @@ describe('mass balance', () => {
         const submit: Submit = async (env) => {
           const tx = state.begin();
           try {
-            admitEvent(catalogue, tx, parseEvent(catalogue, env), { index, at: clock.iso(), maxSkewS: 600, requireSignature: () => undefined });
+            admitEvent(catalogue, tx, parseEvent(catalogue, env), {
+              index,
+              at: clock.iso(),
+              maxSkewS: 600,
+              requireSignature: () => undefined,
+            });
             tx.commit();
             index++;
             return 'ok';

@@ -87,7 +87,16 @@ describe('GET /v1/trace/{code}', () => {
     const { checkpoint, proofs, timeline } = again.body;
     expect(verifyCheckpoint(nodeSuite, checkpoint, ORIGIN, fromBase64Url(c.f.operator.publicKey)!)).toBeUndefined();
     for (const t of timeline)
-      expect(verifyInclusion(nodeSuite, t.index, checkpoint.size, fromHex(t.leaf)!, proofs[t.index].map((h: string) => fromHex(h)!), fromHex(checkpoint.root)!)).toBe(true);
+      expect(
+        verifyInclusion(
+          nodeSuite,
+          t.index,
+          checkpoint.size,
+          fromHex(t.leaf)!,
+          proofs[t.index].map((h: string) => fromHex(h)!),
+          fromHex(checkpoint.root)!,
+        ),
+      ).toBe(true);
   });
 
   test('when the expiry passes with no new entry, then the status turns expired and the ETag changes', async () => {
@@ -103,11 +112,14 @@ describe('GET /v1/trace/{code}', () => {
 describe('GET /v1/trace/{code}/qr.svg', () => {
   test('when a lot exists, then an SVG QR code of its public trace page', async () => {
     await accepted(c.f.post(c.farm, 'lot.create', createBody(FARM_LOT, 10)));
-    const res = await request(c.f.app).get(`/v1/trace/${FARM_LOT}/qr.svg`).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (d: Buffer) => (text += d.toString()));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await request(c.f.app)
+      .get(`/v1/trace/${FARM_LOT}/qr.svg`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (d: Buffer) => (text += d.toString()));
+        r.on('end', () => cb(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.type).toBe('image/svg+xml');
     const expected = await QRCode.toString(`http://anxin.test/trace/${FARM_LOT}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
@@ -119,15 +131,39 @@ describe('GET /v1/trace/{code}/qr.svg', () => {
 describe('the benchmark lot (src/trace/scenario.ts)', () => {
   test('when it is seeded, then its view has about 50 entries, a 3-level ancestry from two farms, no excursion, and every proof verifies', async () => {
     const { f } = c;
-    const seeded = await seedTraceLot({ now: f.clock.now, post: async (env: Envelope) => accepted(f.postEnvelope(env)) }, f.regulator, { prefix: 'b1' });
+    const seeded = await seedTraceLot({ now: f.clock.now, post: async (env: Envelope) => accepted(f.postEnvelope(env)) }, f.regulator, {
+      prefix: 'b1',
+    });
     const v = (await view(seeded.code)).body;
     expect(v.timeline).toHaveLength(seeded.timeline);
     expect(seeded.timeline).toBeGreaterThanOrEqual(45);
     const { farmA, farmB, gutted, fillet } = seeded.lots;
-    expect(v.lineage.inputs).toEqual([{ code: fillet, inputs: [{ code: gutted, inputs: [{ code: farmA, inputs: [] }, { code: farmB, inputs: [] }] }] }]);
+    expect(v.lineage.inputs).toEqual([
+      {
+        code: fillet,
+        inputs: [
+          {
+            code: gutted,
+            inputs: [
+              { code: farmA, inputs: [] },
+              { code: farmB, inputs: [] },
+            ],
+          },
+        ],
+      },
+    ]);
     expect(v.origins.map((o: { lot: string }) => o.lot)).toEqual([farmA, farmB]);
     expect(v).toMatchObject({ status: 'active', quantity: { amount: 400, unit: 'box' }, temperature: { excursions: [] } });
     for (const t of v.timeline)
-      expect(verifyInclusion(nodeSuite, t.index, v.checkpoint.size, fromHex(t.leaf)!, v.proofs[t.index].map((h: string) => fromHex(h)!), fromHex(v.checkpoint.root)!)).toBe(true);
+      expect(
+        verifyInclusion(
+          nodeSuite,
+          t.index,
+          v.checkpoint.size,
+          fromHex(t.leaf)!,
+          v.proofs[t.index].map((h: string) => fromHex(h)!),
+          fromHex(v.checkpoint.root)!,
+        ),
+      ).toBe(true);
   });
 });

@@ -62,7 +62,12 @@ describe('a recall of the farm lot', () => {
     await accepted(f.post(farm, 'lot.recall', { code: FARM_LOT, level: 2, reason: 'histamine' }));
     await accepted(f.post(market, 'lot.dispose', { code: FIL_A, amount: 68, reason: 'recall' }));
     await rejected(f, f.post(processor, 'lot.ship', { shipment: 'SH-9', code: FIL_B, amount: 1, to: market.id }), 422, 'lot_recalled');
-    await rejected(f, f.post(processor, 'lot.transform', { inputs: [{ code: FIL_B, amount: 1 }], outputs: [output('X-1', 1)] }), 422, 'lot_recalled');
+    await rejected(
+      f,
+      f.post(processor, 'lot.transform', { inputs: [{ code: FIL_B, amount: 1 }], outputs: [output('X-1', 1)] }),
+      422,
+      'lot_recalled',
+    );
     await accepted(f.post(market, 'lot.receive', { shipment: 'SH-3', amount: 25 }));
     await accepted(f.post(market, 'lot.dispose', { code: FIL_B, amount: 25, reason: 'recall' }));
     expect(lotState(f, FIL_A)).toMatchObject({ holdings: {}, sold: 2, disposed: 68 });
@@ -71,7 +76,12 @@ describe('a recall of the farm lot', () => {
 
   test('when a lot two transforms away exists, then the recall reaches it too', async () => {
     const { f, farm, processor } = c;
-    await accepted(f.post(processor, 'lot.transform', { inputs: [{ code: FIL_B, amount: 10 }], outputs: [output('PACK-1', 20, { quantity: { amount: 20, unit: 'box' } })] }));
+    await accepted(
+      f.post(processor, 'lot.transform', {
+        inputs: [{ code: FIL_B, amount: 10 }],
+        outputs: [output('PACK-1', 20, { quantity: { amount: 20, unit: 'box' } })],
+      }),
+    );
     await accepted(f.post(farm, 'lot.recall', { code: FARM_LOT, level: 3, reason: 'label error' }));
     expect(await statusOf('PACK-1')).toBe('recalled');
     await rejected(f, f.post(processor, 'lot.ship', { shipment: 'SH-9', code: 'PACK-1', amount: 1, to: c.market.id }), 422, 'lot_recalled');
@@ -104,8 +114,26 @@ describe('GET /v1/regulator/recall/{code}', () => {
     expect(res.body).toEqual({
       code: FARM_LOT,
       lots: [
-        { code: FARM_LOT, depth: 0, product: expect.objectContaining({ name: '大黄鱼' }), status: 'active', holdings: [{ actor: processor.id, amount: 200 }], inTransit: [], sold: 0, disposed: 0 },
-        { code: FIL_A, depth: 1, product, status: 'active', holdings: [{ actor: market.id, amount: 68 }], inTransit: [], sold: 2, disposed: 0 },
+        {
+          code: FARM_LOT,
+          depth: 0,
+          product: expect.objectContaining({ name: '大黄鱼' }),
+          status: 'active',
+          holdings: [{ actor: processor.id, amount: 200 }],
+          inTransit: [],
+          sold: 0,
+          disposed: 0,
+        },
+        {
+          code: FIL_A,
+          depth: 1,
+          product,
+          status: 'active',
+          holdings: [{ actor: market.id, amount: 68 }],
+          inTransit: [],
+          sold: 2,
+          disposed: 0,
+        },
         {
           code: FIL_B,
           depth: 1,

@@ -23,7 +23,12 @@ beforeAll(async () => {
 afterAll(() => c.f.close());
 
 const verify = (entries: Entry[]) =>
-  verifyLog(entries, { origin: ORIGIN, operatorKey: c.f.operator.publicKey, hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }), threads: 1 });
+  verifyLog(entries, {
+    origin: ORIGIN,
+    operatorKey: c.f.operator.publicKey,
+    hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+    threads: 1,
+  });
 
 /** The log with `event` inserted at `at` (signed by its actor), every later entry re-indexed and re-chained: all hashes valid. */
 const withForgery = (at: number, event: Entry['event']): Entry[] => {
@@ -63,7 +68,14 @@ describe('replaying the food rules', () => {
 
   test('when a processor’s validly signed lot.create is spliced in with an expiry before its entry time, then it is invalid_event at that index', async () => {
     const at = log.findIndex((e) => e.event.type === 'lot.transform');
-    const body = { code: 'FORGED-1', product: { name: '大黄鱼', category: 'aquatic' }, quantity: { amount: 1, unit: 'kg' }, storage: 'chilled', origin: { place: '大陈岛' }, expiresAt: new Date(Date.parse(log[at].at) - DAY).toISOString() };
+    const body = {
+      code: 'FORGED-1',
+      product: { name: '大黄鱼', category: 'aquatic' },
+      quantity: { amount: 1, unit: 'kg' },
+      storage: 'chilled',
+      origin: { place: '大陈岛' },
+      expiresAt: new Date(Date.parse(log[at].at) - DAY).toISOString(),
+    };
     const report = await verify(withForgery(at, signEvent(c.processor, 'lot.create', body, c.f.clock, { at: log[at].at })));
     expect(report.errors[0]).toMatchObject({ index: at, code: 'invalid_event' });
   });

@@ -38,37 +38,110 @@ afterAll(() => c.f.close());
 
 type Case = [string, number, string, (c: Chain) => request.Test];
 
-const ship = (code: string, amount: number, o: Record<string, unknown> = {}) => ({ shipment: `S-${code}-${amount}`, code, amount, to: 'hz-market-01', ...o });
+const ship = (code: string, amount: number, o: Record<string, unknown> = {}) => ({
+  shipment: `S-${code}-${amount}`,
+  code,
+  amount,
+  to: 'hz-market-01',
+  ...o,
+});
 const transform = (code: string, amount: number) => ({ inputs: [{ code, amount }], outputs: [output(`OUT-${code}`, 5)] });
 
 const cases: Record<string, Case[]> = {
   'lot.create': [
     ['the code exists', 409, 'lot_exists', ({ f, farm }) => f.post(farm, 'lot.create', createBody('OK', 1))],
-    ['expiresAt is not after the entry time', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { expiresAt: f.clock.iso() }))],
-    ['harvestedAt is in the future', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { harvestedAt: new Date(f.clock.ms + HOUR).toISOString() }))],
-    ['the body has an unknown field', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { colour: 'gold' }))],
+    [
+      'expiresAt is not after the entry time',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { expiresAt: f.clock.iso() })),
+    ],
+    [
+      'harvestedAt is in the future',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { harvestedAt: new Date(f.clock.ms + HOUR).toISOString() })),
+    ],
+    [
+      'the body has an unknown field',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1, { colour: 'gold' })),
+    ],
     ['an amount has more than 6 decimals', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.create', createBody('NEW', 1.0000001))],
-    ['a lot counted in boxes is created with half a box', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.create', { ...createBody('NEW', 1), quantity: { amount: 1.5, unit: 'box' } })],
+    [
+      'a lot counted in boxes is created with half a box',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.create', { ...createBody('NEW', 1), quantity: { amount: 1.5, unit: 'box' } }),
+    ],
     ['a retailer creates a lot', 403, 'forbidden', ({ f, market }) => f.post(market, 'lot.create', createBody('NEW', 1))],
   ],
   'lot.inspect': [
     ['the lot does not exist', 404, 'lot_not_found', ({ f, inspector }) => f.post(inspector, 'lot.inspect', passBody('NOPE'))],
     ['a processor inspects', 403, 'forbidden', ({ f, processor }) => f.post(processor, 'lot.inspect', passBody('OK'))],
-    ['the result is pass but a test failed', 400, 'invalid_event', ({ f, inspector }) => f.post(inspector, 'lot.inspect', { ...failBody('HELD'), result: 'pass' })],
+    [
+      'the result is pass but a test failed',
+      400,
+      'invalid_event',
+      ({ f, inspector }) => f.post(inspector, 'lot.inspect', { ...failBody('HELD'), result: 'pass' }),
+    ],
     ['no test is listed', 400, 'invalid_event', ({ f, inspector }) => f.post(inspector, 'lot.inspect', { ...passBody('OK'), tests: [] })],
   ],
   'lot.transform': [
     ['a producer transforms', 403, 'forbidden', ({ f, farm }) => f.post(farm, 'lot.transform', transform('OK', 1))],
     ['an input does not exist', 404, 'lot_not_found', ({ f, processor }) => f.post(processor, 'lot.transform', transform('NOPE', 1))],
-    ['the processor holds none of an input', 422, 'not_holder', ({ f, processor }) => f.post(processor, 'lot.transform', transform('BOXES', 1))],
-    ['an input amount is more than held', 422, 'quantity_exceeded', ({ f, processor }) => f.post(processor, 'lot.transform', transform('OK', 30.5))],
+    [
+      'the processor holds none of an input',
+      422,
+      'not_holder',
+      ({ f, processor }) => f.post(processor, 'lot.transform', transform('BOXES', 1)),
+    ],
+    [
+      'an input amount is more than held',
+      422,
+      'quantity_exceeded',
+      ({ f, processor }) => f.post(processor, 'lot.transform', transform('OK', 30.5)),
+    ],
     ['an input is on hold', 422, 'lot_held', ({ f, processor }) => f.post(processor, 'lot.transform', transform('HELD', 1))],
     ['an input is recalled', 422, 'lot_recalled', ({ f, processor }) => f.post(processor, 'lot.transform', transform('RECALLED', 1))],
     ['an input has expired', 422, 'lot_expired', ({ f, processor }) => f.post(processor, 'lot.transform', transform('EXPIRED', 1))],
-    ['an output code exists', 409, 'lot_exists', ({ f, processor }) => f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 1 }], outputs: [output('HELD', 1)] })],
-    ['an input is listed twice', 400, 'invalid_event', ({ f, processor }) => f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 1 }, { code: 'OK', amount: 1 }], outputs: [output('N1', 1)] })],
-    ['an output code is listed twice', 400, 'invalid_event', ({ f, processor }) => f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 2 }], outputs: [output('N1', 1), output('N1', 1)] })],
-    ['an output expires before the entry time', 400, 'invalid_event', ({ f, processor }) => f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 1 }], outputs: [output('N1', 1, { expiresAt: new Date(f.clock.ms - MIN).toISOString() })] })],
+    [
+      'an output code exists',
+      409,
+      'lot_exists',
+      ({ f, processor }) => f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 1 }], outputs: [output('HELD', 1)] }),
+    ],
+    [
+      'an input is listed twice',
+      400,
+      'invalid_event',
+      ({ f, processor }) =>
+        f.post(processor, 'lot.transform', {
+          inputs: [
+            { code: 'OK', amount: 1 },
+            { code: 'OK', amount: 1 },
+          ],
+          outputs: [output('N1', 1)],
+        }),
+    ],
+    [
+      'an output code is listed twice',
+      400,
+      'invalid_event',
+      ({ f, processor }) =>
+        f.post(processor, 'lot.transform', { inputs: [{ code: 'OK', amount: 2 }], outputs: [output('N1', 1), output('N1', 1)] }),
+    ],
+    [
+      'an output expires before the entry time',
+      400,
+      'invalid_event',
+      ({ f, processor }) =>
+        f.post(processor, 'lot.transform', {
+          inputs: [{ code: 'OK', amount: 1 }],
+          outputs: [output('N1', 1, { expiresAt: new Date(f.clock.ms - MIN).toISOString() })],
+        }),
+    ],
   ],
   'lot.ship': [
     ['the lot does not exist', 404, 'lot_not_found', ({ f, farm }) => f.post(farm, 'lot.ship', ship('NOPE', 1))],
@@ -77,27 +150,98 @@ const cases: Record<string, Case[]> = {
     ['the amount is more than held', 422, 'quantity_exceeded', ({ f, farm }) => f.post(farm, 'lot.ship', ship('OK', 20.000001))],
     ['the lot is on hold', 422, 'lot_held', ({ f, farm }) => f.post(farm, 'lot.ship', ship('HELD', 1))],
     ['the lot is recalled', 422, 'lot_recalled', ({ f, farm }) => f.post(farm, 'lot.ship', ship('RECALLED', 1))],
-    ['the recipient is not registered', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.ship', ship('OK', 1, { to: 'nobody-01' }))],
+    [
+      'the recipient is not registered',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.ship', ship('OK', 1, { to: 'nobody-01' })),
+    ],
     ['the sender ships to itself', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.ship', ship('OK', 1, { to: farm.id }))],
-    ['the carrier is not a carrier', 400, 'invalid_event', ({ f, farm, processor }) => f.post(farm, 'lot.ship', ship('OK', 1, { carrier: processor.id }))],
+    [
+      'the carrier is not a carrier',
+      400,
+      'invalid_event',
+      ({ f, farm, processor }) => f.post(farm, 'lot.ship', ship('OK', 1, { carrier: processor.id })),
+    ],
     ['a card holder ships', 401, 'unknown_actor', ({ f, farm }) => f.post(farm, 'lot.ship', ship('OK', 1), { actor: 'card:C-1' })],
   ],
   'lot.receive': [
-    ['the shipment does not exist', 404, 'shipment_not_found', ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'NOPE', amount: 1 })],
-    ['someone other than the recipient receives', 403, 'forbidden', ({ f, processor }) => f.post(processor, 'lot.receive', { shipment: 'OPEN', amount: 10 })],
-    ['the shipment was already received', 422, 'shipment_closed', ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'DONE', amount: 10 })],
-    ['more arrives than was shipped', 422, 'quantity_exceeded', ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'OPEN', amount: 10.5 })],
+    [
+      'the shipment does not exist',
+      404,
+      'shipment_not_found',
+      ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'NOPE', amount: 1 }),
+    ],
+    [
+      'someone other than the recipient receives',
+      403,
+      'forbidden',
+      ({ f, processor }) => f.post(processor, 'lot.receive', { shipment: 'OPEN', amount: 10 }),
+    ],
+    [
+      'the shipment was already received',
+      422,
+      'shipment_closed',
+      ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'DONE', amount: 10 }),
+    ],
+    [
+      'more arrives than was shipped',
+      422,
+      'quantity_exceeded',
+      ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'OPEN', amount: 10.5 }),
+    ],
     ['the amount is negative', 400, 'invalid_event', ({ f, market }) => f.post(market, 'lot.receive', { shipment: 'OPEN', amount: -1 })],
   ],
   'lot.temperature': [
-    ['the shipment does not exist', 404, 'shipment_not_found', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'NOPE', readings: readings(f.clock.ms, MIN, [2]) })],
-    ['the lot does not exist', 404, 'lot_not_found', ({ f, farm }) => f.post(farm, 'lot.temperature', { code: 'NOPE', readings: readings(f.clock.ms, MIN, [2]) })],
-    ['neither the carrier nor a holder posts for a shipment', 403, 'forbidden', ({ f, inspector }) => f.post(inspector, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms, MIN, [2]) })],
-    ['a non-holder posts for a lot', 403, 'forbidden', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { code: 'OK', readings: readings(f.clock.ms, MIN, [2]) })],
-    ['a reading is more than 600 s in the future', 400, 'invalid_event', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms + 601_000, MIN, [2]) })],
-    ['there are no readings', 400, 'invalid_event', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: [] })],
-    ['there are 1001 readings', 400, 'invalid_event', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms - DAY, 1000, Array(1001).fill(2)) })],
-    ['both shipment and code are given', 400, 'invalid_event', ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', code: 'OK', readings: readings(f.clock.ms, MIN, [2]) })],
+    [
+      'the shipment does not exist',
+      404,
+      'shipment_not_found',
+      ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'NOPE', readings: readings(f.clock.ms, MIN, [2]) }),
+    ],
+    [
+      'the lot does not exist',
+      404,
+      'lot_not_found',
+      ({ f, farm }) => f.post(farm, 'lot.temperature', { code: 'NOPE', readings: readings(f.clock.ms, MIN, [2]) }),
+    ],
+    [
+      'neither the carrier nor a holder posts for a shipment',
+      403,
+      'forbidden',
+      ({ f, inspector }) => f.post(inspector, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms, MIN, [2]) }),
+    ],
+    [
+      'a non-holder posts for a lot',
+      403,
+      'forbidden',
+      ({ f, carrier }) => f.post(carrier, 'lot.temperature', { code: 'OK', readings: readings(f.clock.ms, MIN, [2]) }),
+    ],
+    [
+      'a reading is more than 600 s in the future',
+      400,
+      'invalid_event',
+      ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms + 601_000, MIN, [2]) }),
+    ],
+    [
+      'there are no readings',
+      400,
+      'invalid_event',
+      ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: [] }),
+    ],
+    [
+      'there are 1001 readings',
+      400,
+      'invalid_event',
+      ({ f, carrier }) =>
+        f.post(carrier, 'lot.temperature', { shipment: 'OPEN', readings: readings(f.clock.ms - DAY, 1000, Array(1001).fill(2)) }),
+    ],
+    [
+      'both shipment and code are given',
+      400,
+      'invalid_event',
+      ({ f, carrier }) => f.post(carrier, 'lot.temperature', { shipment: 'OPEN', code: 'OK', readings: readings(f.clock.ms, MIN, [2]) }),
+    ],
   ],
   'lot.sell': [
     ['a processor sells', 403, 'forbidden', ({ f, processor }) => f.post(processor, 'lot.sell', { code: 'OK', amount: 1 })],
@@ -111,14 +255,39 @@ const cases: Record<string, Case[]> = {
   ],
   'lot.recall': [
     ['the lot does not exist', 404, 'lot_not_found', ({ f }) => f.post(f.regulator, 'lot.recall', { code: 'NOPE', level: 1, reason: 'x' })],
-    ['a processor recalls a lot it did not create', 403, 'forbidden', ({ f, processor }) => f.post(processor, 'lot.recall', { code: 'OK', level: 1, reason: 'x' })],
+    [
+      'a processor recalls a lot it did not create',
+      403,
+      'forbidden',
+      ({ f, processor }) => f.post(processor, 'lot.recall', { code: 'OK', level: 1, reason: 'x' }),
+    ],
     ['the level is 4', 400, 'invalid_event', ({ f }) => f.post(f.regulator, 'lot.recall', { code: 'OK', level: 4, reason: 'x' })],
   ],
   'lot.dispose': [
-    ['the lot does not exist', 404, 'lot_not_found', ({ f, farm }) => f.post(farm, 'lot.dispose', { code: 'NOPE', amount: 1, reason: 'spoiled' })],
-    ['the actor holds none', 422, 'not_holder', ({ f, carrier }) => f.post(carrier, 'lot.dispose', { code: 'OK', amount: 1, reason: 'spoiled' })],
-    ['more is disposed of than held', 422, 'quantity_exceeded', ({ f, processor }) => f.post(processor, 'lot.dispose', { code: 'RECALLED', amount: 31, reason: 'recall' })],
-    ['a lot counted in boxes loses half a box', 400, 'invalid_event', ({ f, farm }) => f.post(farm, 'lot.dispose', { code: 'BOXES', amount: 0.5, reason: 'crushed' })],
+    [
+      'the lot does not exist',
+      404,
+      'lot_not_found',
+      ({ f, farm }) => f.post(farm, 'lot.dispose', { code: 'NOPE', amount: 1, reason: 'spoiled' }),
+    ],
+    [
+      'the actor holds none',
+      422,
+      'not_holder',
+      ({ f, carrier }) => f.post(carrier, 'lot.dispose', { code: 'OK', amount: 1, reason: 'spoiled' }),
+    ],
+    [
+      'more is disposed of than held',
+      422,
+      'quantity_exceeded',
+      ({ f, processor }) => f.post(processor, 'lot.dispose', { code: 'RECALLED', amount: 31, reason: 'recall' }),
+    ],
+    [
+      'a lot counted in boxes loses half a box',
+      400,
+      'invalid_event',
+      ({ f, farm }) => f.post(farm, 'lot.dispose', { code: 'BOXES', amount: 0.5, reason: 'crushed' }),
+    ],
   ],
 };
 
@@ -135,7 +304,9 @@ describe('a batch', () => {
     const before = f.state();
     const res = await request(f.app)
       .post('/v1/events/batch')
-      .send({ events: [signEvent(farm, 'lot.ship', ship('OK', 5), f.clock), signEvent(market, 'lot.sell', { code: 'OK', amount: 1000 }, f.clock)] });
+      .send({
+        events: [signEvent(farm, 'lot.ship', ship('OK', 5), f.clock), signEvent(market, 'lot.sell', { code: 'OK', amount: 1000 }, f.clock)],
+      });
     expect({ status: res.status, code: res.body.code, errors: res.body.errors }).toEqual({
       status: 422,
       code: 'batch_rejected',

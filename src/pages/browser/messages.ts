@@ -458,5 +458,4 @@ export const fmt = (template: string, vars: Record<string, string | number>): st
   template.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(vars, k) ? String(vars[k]) : m));
 
 /** The message for a key built from data (e.g. `status_${status}`), or `fallback` when there is none. */
-export const lookup = (t: Messages, key: string, fallback: string): string =>
-  Object.hasOwn(t, key) ? t[key as MessageKey] : fallback;
+export const lookup = (t: Messages, key: string, fallback: string): string => (Object.hasOwn(t, key) ? t[key as MessageKey] : fallback);

@@ -27,8 +27,7 @@ const check = async (code: string, shown: ShownEntry[]): Promise<TraceCheck> => 
   return verifyTraceView(nobleSuite, view, anchor, { code, shown });
 };
 
-const describe = (p: Problem): string =>
-  fmt(lookup(t, `verifyProblem_${p.code}`, p.detail), { index: p.index ?? '' });
+const describe = (p: Problem): string => fmt(lookup(t, `verifyProblem_${p.code}`, p.detail), { index: p.index ?? '' });
 
 const run = async (): Promise<void> => {
   const badge = one('[data-verify]');
@@ -39,7 +38,10 @@ const run = async (): Promise<void> => {
   for (const el of items) el.classList.add(verified.has(Number(el.dataset.index)) && result.ok ? 'verified' : 'unverified');
   one('.verify-text', badge).textContent = result.ok ? fmt(t.verifyOk, { n: result.verified.length }) : t.verifyFailed;
   const list = one<HTMLUListElement>('.verify-problems', badge);
-  fill(list, result.problems.slice(0, 20).map((p) => h('li', { title: p.detail }, describe(p))));
+  fill(
+    list,
+    result.problems.slice(0, 20).map((p) => h('li', { title: p.detail }, describe(p))),
+  );
   list.hidden = result.ok;
   badge.dataset.verify = result.ok ? 'ok' : 'failed';
 };

@@ -132,13 +132,18 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
       continue;
     }
     if (!verifyInclusion(suite, index, size, leaf, path, root)) {
-      problems.push({ code: 'proof', index, detail: `the inclusion proof of entry ${index} does not lead to the root of checkpoint ${size}` });
+      problems.push({
+        code: 'proof',
+        index,
+        detail: `the inclusion proof of entry ${index} does not lead to the root of checkpoint ${size}`,
+      });
       continue;
     }
     verified.set(index, hex);
   }
   for (const s of expect.shown)
-    if (verified.get(s.index) !== s.leaf) problems.push({ code: 'shown', index: s.index, detail: `entry ${s.index} is shown but not verified` });
+    if (verified.get(s.index) !== s.leaf)
+      problems.push({ code: 'shown', index: s.index, detail: `entry ${s.index} is shown but not verified` });
 
   return { ok: problems.length === 0, verified: [...verified.keys()], problems };
 };

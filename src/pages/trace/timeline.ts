@@ -35,7 +35,11 @@ const describe = (item: TraceTimelineItem, d: TracePageData, t: Messages, lang: 
   switch (item.event.type) {
     case 'lot.create': {
       const b = body as LotCreateBody;
-      return { title: t.ev_lot_create, tone: 'info', lines: [`${b.product.name} · ${formatAmount(b.quantity.amount, b.quantity.unit, lang)}`, b.origin.place] };
+      return {
+        title: t.ev_lot_create,
+        tone: 'info',
+        lines: [`${b.product.name} · ${formatAmount(b.quantity.amount, b.quantity.unit, lang)}`, b.origin.place],
+      };
     }
     case 'lot.inspect': {
       const b = body as LotInspectBody;
@@ -44,7 +48,10 @@ const describe = (item: TraceTimelineItem, d: TracePageData, t: Messages, lang: 
       return {
         title: b.result === 'pass' ? t.ev_lot_inspect_pass : t.ev_lot_inspect_fail,
         tone: b.result === 'pass' ? 'ok' : 'bad',
-        lines: [fmt(t.evInspect, { passed, total: b.tests.length }), ...(failed.length ? [fmt(t.heldFailed, { tests: failed.join('、') })] : [])],
+        lines: [
+          fmt(t.evInspect, { passed, total: b.tests.length }),
+          ...(failed.length ? [fmt(t.heldFailed, { tests: failed.join('、') })] : []),
+        ],
       };
     }
     case 'lot.ship': {
@@ -74,7 +81,9 @@ const describe = (item: TraceTimelineItem, d: TracePageData, t: Messages, lang: 
         lines: [
           fmt(t.evTransformIn, { inputs: b.inputs.map((i) => `${i.code} ${amount(i.amount, i.code)}`).join('，') }),
           fmt(t.evTransformOut, {
-            outputs: b.outputs.map((o) => `${o.code} ${o.product.name} ${formatAmount(o.quantity.amount, o.quantity.unit, lang)}`).join('，'),
+            outputs: b.outputs
+              .map((o) => `${o.code} ${o.product.name} ${formatAmount(o.quantity.amount, o.quantity.unit, lang)}`)
+              .join('，'),
           }),
         ],
       };
@@ -108,11 +117,23 @@ export const renderTimeline = (d: TracePageData, t: Messages, lang: Lang): Html 
     const x = describe(item, d, t, lang, unitOf);
     const compact = item.event.type === 'lot.temperature' ? ' compact' : '';
     return html`<li class="ev tone-${x.tone}${compact}" data-index="${item.index}" data-leaf="${item.leaf}">
-<div class="ev-head"><strong>${x.title}</strong><time datetime="${item.at}">${formatTime(item.at)}</time></div>
-<div class="ev-actor">${fmt(t.by, { name: item.actor.name, role: roleName(t, item.actor.role) })}</div>
-${x.lines.length ? html`<ul class="ev-lines">${x.lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-<div class="ev-meta">${item.lot !== d.code ? html`<span class="lot-tag">${fmt(t.sourceLot, { lot: item.lot })}</span>` : ''}<span class="idx">${fmt(t.ledgerIndex, { index: item.index })}</span></div>
-</li>`;
+      <div class="ev-head"><strong>${x.title}</strong><time datetime="${item.at}">${formatTime(item.at)}</time></div>
+      <div class="ev-actor">${fmt(t.by, { name: item.actor.name, role: roleName(t, item.actor.role) })}</div>
+      ${
+        x.lines.length
+          ? html`<ul class="ev-lines">
+              ${x.lines.map((l) => html`<li>${l}</li>`)}
+            </ul>`
+          : ''
+      }
+      <div class="ev-meta">
+        ${item.lot !== d.code ? html`<span class="lot-tag">${fmt(t.sourceLot, { lot: item.lot })}</span>` : ''}<span class="idx"
+          >${fmt(t.ledgerIndex, { index: item.index })}</span
+        >
+      </div>
+    </li>`;
   });
-  return html`<ol class="timeline">${items}</ol>`;
+  return html`<ol class="timeline">
+    ${items}
+  </ol>`;
 };

@@ -77,7 +77,13 @@ export const recorderGap = (subject: string, readings: readonly Compact[]): Anom
     severity: over60 ? 'red' : 'yellow',
     subject,
     since: iso(since),
-    detail: { maxGapMinutes: Math.round(max / 600) / 100, gapFrom: iso(maxFrom), gapTo: iso(maxFrom + max), gapsOver10Min: over10, gapsOver60Min: over60 },
+    detail: {
+      maxGapMinutes: Math.round(max / 600) / 100,
+      gapFrom: iso(maxFrom),
+      gapTo: iso(maxFrom + max),
+      gapsOver10Min: over10,
+      gapsOver60Min: over60,
+    },
     entries: boundEntries(entries),
   };
 };
@@ -93,7 +99,12 @@ export const observeTemperature = (state: State, body: LotTemperatureBody, ctx: 
   // A lot's own readings matter only for temp-excursion, which ambient lots do not have.
   if (kind === 'lot' && !limits) return;
   const key = subjectKey(kind, id);
-  const { all, header } = storeReadings(state, key, lot.storage, body.readings.map((r) => [Date.parse(r.t), r.c, ctx.index]));
+  const { all, header } = storeReadings(
+    state,
+    key,
+    lot.storage,
+    body.readings.map((r) => [Date.parse(r.t), r.c, ctx.index]),
+  );
   // No reading ever above the limit: no excursion can exist (the common case; saves the full evaluation).
   if (limits && header.maxC > limits.aboveC) {
     const readings: Reading[] = all.map(([t, c, index]) => ({ t: iso(t), c, index }));

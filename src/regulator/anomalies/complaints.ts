@@ -32,9 +32,17 @@ export interface ComplaintFacts {
 const complaintsKey = (merchant: string) => `anomaly/complaints/${merchant}`;
 const empty = (): ComplaintFacts => ({ lastAt: 0, filed: [], open: [] });
 
-export const recordFiling = (state: State, merchant: string, complaint: string, category: string, ctx: Pick<EventContext, 'index' | 'atMs'>): void => {
+export const recordFiling = (
+  state: State,
+  merchant: string,
+  complaint: string,
+  category: string,
+  ctx: Pick<EventContext, 'index' | 'atMs'>,
+): void => {
   const f = state.get<ComplaintFacts>(complaintsKey(merchant)) ?? empty();
-  const filed = [...f.filed.filter(([t]) => t > ctx.atMs - SURGE_WINDOW_MS), [ctx.atMs, ctx.index] as [number, number]].slice(-KEPT_FILINGS);
+  const filed = [...f.filed.filter(([t]) => t > ctx.atMs - SURGE_WINDOW_MS), [ctx.atMs, ctx.index] as [number, number]].slice(
+    -KEPT_FILINGS,
+  );
   const open = [...f.open, [ctx.atMs, ctx.index, complaint, category === 'closure' ? 1 : 0] as [number, number, string, number]];
   state.put(complaintsKey(merchant), { lastAt: ctx.atMs, filed, open } satisfies ComplaintFacts);
 };
@@ -43,7 +51,11 @@ export const recordResolution = (state: State, merchant: string, complaint: stri
   const f = state.get<ComplaintFacts>(complaintsKey(merchant));
   if (!f) return;
   const filed = f.filed.filter(([t]) => t > ctx.atMs - SURGE_WINDOW_MS);
-  state.put(complaintsKey(merchant), { lastAt: ctx.atMs, filed, open: f.open.filter(([, , id]) => id !== complaint) } satisfies ComplaintFacts);
+  state.put(complaintsKey(merchant), {
+    lastAt: ctx.atMs,
+    filed,
+    open: f.open.filter(([, , id]) => id !== complaint),
+  } satisfies ComplaintFacts);
 };
 
 const inWindow = (f: ComplaintFacts, t: number) => f.filed.filter(([at]) => at > t - SURGE_WINDOW_MS && at <= t);

@@ -67,7 +67,12 @@ export const observeInspection = (state: State, code: string, ctx: Pick<EventCon
 };
 
 /** After a transform: outputs are new descendants; inputs lost quantity. */
-export const observeTransformLots = (state: State, inputs: readonly string[], outputs: readonly string[], ctx: Pick<EventContext, 'at'>): void => {
+export const observeTransformLots = (
+  state: State,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  ctx: Pick<EventContext, 'at'>,
+): void => {
   for (const code of inputs) recheckQuantity(state, code);
   for (const code of outputs) {
     const lot = getLot(state, code);

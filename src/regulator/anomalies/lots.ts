@@ -82,7 +82,13 @@ export const observeCreate = (state: State, body: LotCreateBody, ctx: Pick<Event
     severity: 'red',
     subject: body.code,
     since: ctx.at,
-    detail: { zone, method, harvestedAt: new Date(harvested).toISOString(), harvestDateCst: cstDate(harvested).text, season: '05-01..09-16 (CST)' },
+    detail: {
+      zone,
+      method,
+      harvestedAt: new Date(harvested).toISOString(),
+      harvestDateCst: cstDate(harvested).text,
+      season: '05-01..09-16 (CST)',
+    },
     entries: [ctx.index],
   });
 };

@@ -25,7 +25,10 @@ export interface AnomalyQuery {
 
 export interface AnomalySource {
   get<T = unknown>(key: string): T | undefined;
-  scan<T = unknown>(prefix: string, options?: { gt?: string; lt?: string; reverse?: boolean; limit?: number }): AsyncGenerator<{ key: string; value: T }>;
+  scan<T = unknown>(
+    prefix: string,
+    options?: { gt?: string; lt?: string; reverse?: boolean; limit?: number },
+  ): AsyncGenerator<{ key: string; value: T }>;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -37,13 +40,18 @@ export const decodeCursor = (cursor: string): string | undefined => {
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
   const { since, rule, subjectKey } = parseSortKey(key);
-  return ISO.test(since) && (RULES as readonly string[]).includes(rule) && /^(merchant|shipment|lot):./.test(subjectKey) && key.split('/').length === 3
+  return ISO.test(since) &&
+    (RULES as readonly string[]).includes(rule) &&
+    /^(merchant|shipment|lot):./.test(subjectKey) &&
+    key.split('/').length === 3
     ? key
     : undefined;
 };
 
 const matches = (a: Anomaly, q: AnomalyQuery): boolean =>
-  (q.rule === undefined || a.rule === q.rule) && (q.severity === undefined || a.severity === q.severity) && (q.subject === undefined || a.subject === q.subject);
+  (q.rule === undefined || a.rule === q.rule) &&
+  (q.severity === undefined || a.severity === q.severity) &&
+  (q.subject === undefined || a.subject === q.subject);
 
 export interface AnomalyPage {
   anomalies: Anomaly[];
@@ -72,7 +80,12 @@ export const listAnomalies = async (src: AnomalySource, q: AnomalyQuery, nowMs: 
   // Every row of a rule/severity index either matches or is superseded by the overlay, so a page
   // needs at most want + overlay rows; the subject index (a few rows) may also skip on rule and severity.
   const limit = q.subject === undefined ? want + overlay.size : undefined;
-  const range = { reverse: true, ...(below !== undefined && { lt: below }), ...(above !== undefined && { gt: above }), ...(limit && { limit }) };
+  const range = {
+    reverse: true,
+    ...(below !== undefined && { lt: below }),
+    ...(above !== undefined && { gt: above }),
+    ...(limit && { limit }),
+  };
   for await (const { key: full } of src.scan(prefix, range)) {
     const key = full.slice(prefix.length);
     while (e < extra.length && extra[e].key > key && out.length < want) out.push(extra[e++]);

@@ -27,7 +27,13 @@ export interface RefundFacts {
 
 const refundsKey = (merchant: string) => `anomaly/refunds/${merchant}`;
 
-export const recordRequest = (state: State, merchant: string, card: string, requestId: string, ctx: Pick<EventContext, 'index' | 'atMs'>): void => {
+export const recordRequest = (
+  state: State,
+  merchant: string,
+  card: string,
+  requestId: string,
+  ctx: Pick<EventContext, 'index' | 'atMs'>,
+): void => {
   const f = state.get<RefundFacts>(refundsKey(merchant)) ?? { lastAt: 0, pending: [], late: [] };
   state.put(refundsKey(merchant), {
     lastAt: ctx.atMs,
@@ -69,11 +75,19 @@ export const refundOverdue: TimedRule<RefundFacts> = {
     };
   },
   changes: (f, after, until) =>
-    [...f.pending.map(([q]) => q + REFUND_DUE_MS + 1), ...f.pending.map(([q]) => q + REFUND_WINDOW_MS), ...f.late.map(([q]) => q + REFUND_WINDOW_MS)]
+    [
+      ...f.pending.map(([q]) => q + REFUND_DUE_MS + 1),
+      ...f.pending.map(([q]) => q + REFUND_WINDOW_MS),
+      ...f.late.map(([q]) => q + REFUND_WINDOW_MS),
+    ]
       .filter((x) => x > after && x <= until)
       .sort((a, b) => a - b),
   nextChange(f, t) {
-    const xs = [...f.pending.map(([q]) => q + REFUND_DUE_MS + 1), ...f.pending.map(([q]) => q + REFUND_WINDOW_MS), ...f.late.map(([q]) => q + REFUND_WINDOW_MS)];
+    const xs = [
+      ...f.pending.map(([q]) => q + REFUND_DUE_MS + 1),
+      ...f.pending.map(([q]) => q + REFUND_WINDOW_MS),
+      ...f.late.map(([q]) => q + REFUND_WINDOW_MS),
+    ];
     const later = xs.filter((x) => x > t);
     return later.length ? Math.min(...later) : undefined;
   },

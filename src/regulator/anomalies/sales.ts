@@ -59,7 +59,8 @@ export const recordSale = (
 /** When the merchant first issued a card (ms), if it has. */
 export const firstIssueAt = (state: Reader, merchant: string): number | undefined => state.get<SalesFacts>(salesKey(merchant))?.first[0];
 
-const sumDays = (f: SalesFacts, from: number, to: number): number => f.days.reduce((s, [d, fen]) => (d >= from && d <= to ? s + fen : s), 0);
+const sumDays = (f: SalesFacts, from: number, to: number): number =>
+  f.days.reduce((s, [d, fen]) => (d >= from && d <= to ? s + fen : s), 0);
 
 export const salesSpike: TimedRule<SalesFacts> = {
   rule: 'sales-spike',

@@ -45,10 +45,12 @@ const insertSorted = (xs: number[], x: number): boolean => {
   return true;
 };
 
-const byDue = (a: Item, b: Item): number => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+const byDue = (a: Item, b: Item): number =>
+  a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 
 /** The instant (rule, subject) is due to be re-evaluated, if any. */
-export const scheduledAt = (state: Reader, rule: Rule, subjectKey: string): number | undefined => state.get<number>(dueKey(rule, subjectKey));
+export const scheduledAt = (state: Reader, rule: Rule, subjectKey: string): number | undefined =>
+  state.get<number>(dueKey(rule, subjectKey));
 
 /** The earliest pending instant, from the structure itself. */
 const earliest = (state: Reader): number | undefined => {

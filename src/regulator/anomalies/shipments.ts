@@ -59,7 +59,14 @@ export const inTransitStale: TimedRule<ShipmentRecord> = {
     !s.received && t - Date.parse(s.at) >= STALE_MS
       ? {
           severity: 'yellow',
-          detail: { lot: s.lot, from: s.from, to: s.to, ...(s.carrier !== undefined && { carrier: s.carrier }), amount: s.amount, shippedAt: s.at },
+          detail: {
+            lot: s.lot,
+            from: s.from,
+            to: s.to,
+            ...(s.carrier !== undefined && { carrier: s.carrier }),
+            amount: s.amount,
+            shippedAt: s.at,
+          },
           entries: [s.index],
         }
       : undefined,

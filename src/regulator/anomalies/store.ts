@@ -23,7 +23,8 @@ import { subjectOf, type Anomaly, type Reader, type Rule, type Severity } from '
 export const OPEN_PREFIX = 'anomaly/open/';
 export const openKey = (rule: Rule, subjectKey: string): string => `${OPEN_PREFIX}${rule}/${subjectKey}`;
 
-export const getOpen = (state: Reader, rule: Rule, subjectKey: string): Anomaly | undefined => state.get<Anomaly>(openKey(rule, subjectKey));
+export const getOpen = (state: Reader, rule: Rule, subjectKey: string): Anomaly | undefined =>
+  state.get<Anomaly>(openKey(rule, subjectKey));
 
 /** The order of listings: by since, then rule, then subject (all ascending; listings reverse it). */
 export const sortKey = (since: string, rule: Rule, subjectKey: string): string => `${since}/${rule}/${subjectKey}`;

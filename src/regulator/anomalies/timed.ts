@@ -62,7 +62,14 @@ const runStart = <F>(rule: TimedRule<F>, f: F, t: number): number => {
 };
 
 /** The rule's anomaly for subject `id` at `nowMs`, given the open record `prev`, and when to look again. Pure. */
-export const evaluateTimed = <F>(rule: TimedRule<F>, state: Reader, id: string, nowMs: number, prev: Anomaly | undefined, facts?: F): Evaluation => {
+export const evaluateTimed = <F>(
+  rule: TimedRule<F>,
+  state: Reader,
+  id: string,
+  nowMs: number,
+  prev: Anomaly | undefined,
+  facts?: F,
+): Evaluation => {
   const f = facts ?? rule.facts(state, id);
   if (f === undefined) return {};
   const c = rule.at(f, nowMs);
@@ -71,7 +78,15 @@ export const evaluateTimed = <F>(rule: TimedRule<F>, state: Reader, id: string, 
   const start = runStart(rule, f, nowMs);
   const since = start <= rule.lastAt(f) && prev ? prev.since : iso(start);
   return {
-    anomaly: { id: anomalyId(rule.rule, id), rule: rule.rule, severity: c.severity, subject: id, since, detail: c.detail, entries: c.entries },
+    anomaly: {
+      id: anomalyId(rule.rule, id),
+      rule: rule.rule,
+      severity: c.severity,
+      subject: id,
+      since,
+      detail: c.detail,
+      entries: c.entries,
+    },
     nextAt,
   };
 };

@@ -183,7 +183,9 @@ export const epcisDocument = (src: ExportSource, lineage: Lineage, options: Epci
           disposition: 'active',
           readPoint: loc(event.actor),
           bizLocation: loc(event.actor),
-          ilmd: prefixed({ outputs: b.outputs.map((o) => ({ code: o.code, product: o.product, storage: o.storage, expiresAt: o.expiresAt })) }),
+          ilmd: prefixed({
+            outputs: b.outputs.map((o) => ({ code: o.code, product: o.product, storage: o.storage, expiresAt: o.expiresAt })),
+          }),
           ...tail,
         };
       }
@@ -206,7 +208,12 @@ export const epcisDocument = (src: ExportSource, lineage: Lineage, options: Epci
         const lot = of(b.code);
         if (!lot) return undefined;
         // The recall reached the lot and every lot already made from it (later ones cannot be made).
-        const covered = [lot, ...descendants(src, lot).map((d) => d.lot).filter((d) => d.createdIndex < entry.index)];
+        const covered = [
+          lot,
+          ...descendants(src, lot)
+            .map((d) => d.lot)
+            .filter((d) => d.createdIndex < entry.index),
+        ];
         return observe({
           bizStep: 'holding',
           disposition: 'recalled',

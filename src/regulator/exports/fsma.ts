@@ -47,7 +47,19 @@ export interface FsmaRow {
 }
 
 /** Categories that mean fish or other aquatic food (lowercased; the workload and tests use "aquatic"). */
-const AQUATIC = new Set(['aquatic', 'seafood', 'fish', 'shellfish', 'crustacean', 'mollusc', 'mollusk', '水产', '水产品', '海产品', '海鲜']);
+const AQUATIC = new Set([
+  'aquatic',
+  'seafood',
+  'fish',
+  'shellfish',
+  'crustacean',
+  'mollusc',
+  'mollusk',
+  '水产',
+  '水产品',
+  '海产品',
+  '海鲜',
+]);
 
 /** Wild aquatic catch is received first on land, not harvested (21 CFR 1.1325 vs 1.1320). */
 export const isWildAquatic = (body: Pick<LotCreateBody, 'origin' | 'product'>): boolean =>
@@ -64,7 +76,14 @@ export const fsmaRows = (src: ExportSource, lineage: Lineage): FsmaRow[] => {
   const rows: FsmaRow[] = [];
   for (const entry of lineage.entries) {
     const { event } = entry;
-    const row = (cte: FsmaCte, lot: Pick<LotRecord, 'code' | 'product' | 'quantity'>, quantity: number, location: string, eventTime: string, ref: string) =>
+    const row = (
+      cte: FsmaCte,
+      lot: Pick<LotRecord, 'code' | 'product' | 'quantity'>,
+      quantity: number,
+      location: string,
+      eventTime: string,
+      ref: string,
+    ) =>
       rows.push({
         cte,
         traceability_lot_code: lot.code,

@@ -41,4 +41,5 @@ export const collectLineage = (src: ExportSource, code: string): Lineage | undef
 };
 
 /** A lot record by code: from the lineage, else from state (transform inputs outside it). */
-export const lotIn = (src: ExportSource, lineage: Lineage, code: string): LotRecord | undefined => lineage.lots.get(code) ?? getLot(src, code);
+export const lotIn = (src: ExportSource, lineage: Lineage, code: string): LotRecord | undefined =>
+  lineage.lots.get(code) ?? getLot(src, code);

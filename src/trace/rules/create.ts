@@ -46,7 +46,8 @@ export const lotCreateEvent: EventType<LotCreateBody> = {
     requireFutureExpiry(body.expiresAt, ctx, 'body.expiresAt');
     if (body.harvestedAt !== undefined) {
       const harvested = Date.parse(body.harvestedAt);
-      if (harvested > ctx.atMs + FUTURE_LIMIT_MS) throw new ApiError('invalid_event', `body.harvestedAt: ${body.harvestedAt} is in the future`);
+      if (harvested > ctx.atMs + FUTURE_LIMIT_MS)
+        throw new ApiError('invalid_event', `body.harvestedAt: ${body.harvestedAt} is in the future`);
       if (body.expiresAt !== undefined && harvested >= Date.parse(body.expiresAt))
         throw new ApiError('invalid_event', 'body.harvestedAt must be before body.expiresAt');
     }

@@ -27,7 +27,10 @@ export const requireHolder = (lot: LotRecord, actor: string): number => {
 /** `amount` ≤ what is available (quantity_exceeded). */
 export const requireEnough = (lot: LotRecord, amount: number, available: number, what: string): void => {
   if (amount > available)
-    throw new ApiError('quantity_exceeded', `${amount} ${lot.quantity.unit} of lot ${lot.code} asked for, but ${what} is only ${available}`);
+    throw new ApiError(
+      'quantity_exceeded',
+      `${amount} ${lot.quantity.unit} of lot ${lot.code} asked for, but ${what} is only ${available}`,
+    );
 };
 
 export interface UsableOptions {
@@ -43,7 +46,10 @@ export const requireUsable = (lot: LotRecord, o: UsableOptions): void => {
     throw new ApiError('lot_recalled', `lot ${lot.code} is recalled${via} at entry ${lot.recall.index}; it may only be disposed of`);
   }
   if (isHeld(lot))
-    throw new ApiError('lot_held', `lot ${lot.code} is on hold since the failed inspection at entry ${lot.inspection!.index}; a later pass lifts it`);
+    throw new ApiError(
+      'lot_held',
+      `lot ${lot.code} is on hold since the failed inspection at entry ${lot.inspection!.index}; a later pass lifts it`,
+    );
   if (o.expiry && isExpired(lot, o.atMs)) throw new ApiError('lot_expired', `lot ${lot.code} expired at ${lot.expiresAt}`);
 };
 

@@ -25,7 +25,10 @@ export const lotTemperatureEvent: EventType<LotTemperatureBody> = {
       lot = requireLot(state, shipment.lot);
       const carrier = shipment.carrier ?? shipment.from;
       if (actor !== carrier && amountIn(lot.holdings, actor) <= 0)
-        throw new ApiError('forbidden', `only shipment ${body.shipment}'s carrier ${carrier} or a holder of lot ${lot.code} may post its temperatures`);
+        throw new ApiError(
+          'forbidden',
+          `only shipment ${body.shipment}'s carrier ${carrier} or a holder of lot ${lot.code} may post its temperatures`,
+        );
     } else {
       lot = requireLot(state, body.code!);
       if (amountIn(lot.holdings, actor) <= 0)
@@ -34,7 +37,10 @@ export const lotTemperatureEvent: EventType<LotTemperatureBody> = {
     const limit = ctx.atMs + FUTURE_LIMIT_MS;
     const i = body.readings.findIndex((r) => Date.parse(r.t) > limit);
     if (i >= 0)
-      throw new ApiError('invalid_event', `body.readings.${i}.t: ${body.readings[i].t} is more than ${FUTURE_LIMIT_MS / 1000} s after the entry time ${ctx.at}`);
+      throw new ApiError(
+        'invalid_event',
+        `body.readings.${i}.t: ${body.readings[i].t} is more than ${FUTURE_LIMIT_MS / 1000} s after the entry time ${ctx.at}`,
+      );
     logEntry(state, lot, ctx.index);
     putLot(state, lot);
   },

@@ -24,7 +24,10 @@ export const lotRecallEvent: EventType<LotRecallBody> = {
   apply(state, { actor, body }, ctx) {
     const lot = requireLot(state, body.code);
     if (ctx.principal.role !== 'regulator' && !mayRecall(state, lot, actor))
-      throw new ApiError('forbidden', `only a regulator or the creator of a root lot of ${lot.code} (${lot.roots.join(', ')}) may recall it`);
+      throw new ApiError(
+        'forbidden',
+        `only a regulator or the creator of a root lot of ${lot.code} (${lot.roots.join(', ')}) may recall it`,
+      );
     const recall: Recall = { index: ctx.index, at: ctx.at, level: body.level, reason: body.reason, by: actor, lot: lot.code };
     const mark = (rec: LotRecord) => {
       if (!rec.recall || recall.level < rec.recall.level) rec.recall = recall;

@@ -19,7 +19,8 @@ export const lotShipEvent: EventType<LotShipBody> = {
   roles: 'any',
   apply(state, { actor, body }, ctx) {
     const lot = requireLot(state, body.code);
-    if (getShipment(state, body.shipment)) throw new ApiError('shipment_exists', `shipment ${body.shipment} already exists; shipment ids are unique forever`);
+    if (getShipment(state, body.shipment))
+      throw new ApiError('shipment_exists', `shipment ${body.shipment} already exists; shipment ids are unique forever`);
     if (body.to === actor) throw new ApiError('invalid_event', 'body.to: an actor cannot ship to itself');
     if (!getActor(state, body.to)) throw new ApiError('invalid_event', `body.to: ${body.to} is not a registered actor`);
     if (body.carrier !== undefined && getActor(state, body.carrier)?.role !== 'carrier')
@@ -53,7 +54,8 @@ export const lotReceiveEvent: EventType<LotReceiveBody> = {
   apply(state, { actor, body }, ctx) {
     const shipment = getShipment(state, body.shipment);
     if (!shipment) throw new ApiError('shipment_not_found', `body.shipment: no shipment ${body.shipment}`);
-    if (actor !== shipment.to) throw new ApiError('forbidden', `shipment ${body.shipment} is addressed to ${shipment.to}; only it may receive it`);
+    if (actor !== shipment.to)
+      throw new ApiError('forbidden', `shipment ${body.shipment} is addressed to ${shipment.to}; only it may receive it`);
     if (shipment.received)
       throw new ApiError('shipment_closed', `shipment ${body.shipment} was already received at entry ${shipment.received.index}`);
     const lot = requireLot(state, shipment.lot);

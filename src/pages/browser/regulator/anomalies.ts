@@ -39,21 +39,37 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The detail object as `key: value` pairs; times in China Standard Time. */
 const detail = (a: Anomaly): string =>
   Object.entries(a.detail ?? {})
-    .map(([k, v]) => `${k}: ${typeof v === 'string' && ISO.test(v) ? formatTime(v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(
+      ([k, v]) => `${k}: ${typeof v === 'string' && ISO.test(v) ? formatTime(v) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    )
     .join(' · ');
 
 export const loadAnomalies = async (d: Dash, counts: HTMLElement, box: HTMLElement): Promise<void> => {
   const { t } = d;
   try {
     const [red, yellow] = await Promise.all([list(d, 'red'), list(d, 'yellow')]);
-    fill(counts, h('span', { class: 'pill pill-bad' }, red.length), ' ', h('span', { class: 'pill pill-warn' }, yellow.length), ' ', fmt(t.regAnomalyCounts, { red: red.length, yellow: yellow.length }));
+    fill(
+      counts,
+      h('span', { class: 'pill pill-bad' }, red.length),
+      ' ',
+      h('span', { class: 'pill pill-warn' }, yellow.length),
+      ' ',
+      fmt(t.regAnomalyCounts, { red: red.length, yellow: yellow.length }),
+    );
     const rows = [...red, ...yellow];
     if (rows.length === 0) return fill(box, h('p', { class: 'muted' }, t.regNoAnomalies));
     fill(
       box,
       table<Anomaly>(
         [
-          { label: t.regRule, cell: (a) => [h('span', { class: `dot sev-${a.severity}`, 'aria-label': t[`severity_${a.severity}`] }), ' ', ruleName(t, a.rule)] },
+          {
+            label: t.regRule,
+            cell: (a) => [
+              h('span', { class: `dot sev-${a.severity}`, 'aria-label': t[`severity_${a.severity}`] }),
+              ' ',
+              ruleName(t, a.rule),
+            ],
+          },
           { label: t.regSubject, cell: (a) => subject(d, a) },
           { label: t.regSince, cell: (a) => formatTime(a.since) },
           { label: t.regDetail, cell: (a) => h('span', { class: 'small' }, detail(a)), className: 'detail' },

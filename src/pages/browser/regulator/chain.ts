@@ -27,7 +27,15 @@ export const loadChain = async (d: Dash, box: HTMLElement): Promise<void> => {
         'div',
         {},
         h('dt', {}, t.regCheckpoint),
-        h('dd', {}, h('span', { class: bad ? 'pill pill-bad' : 'pill pill-ok', 'data-checkpoint-ok': String(!bad) }, bad ? `✗ ${bad}` : `✓ ${cp.size}`)),
+        h(
+          'dd',
+          {},
+          h(
+            'span',
+            { class: bad ? 'pill pill-bad' : 'pill pill-ok', 'data-checkpoint-ok': String(!bad) },
+            bad ? `✗ ${bad}` : `✓ ${cp.size}`,
+          ),
+        ),
       ),
       h('div', { class: 'wide' }, h('dt', {}, t.regRoot), h('dd', { class: 'mono small' }, cp.root)),
     );
@@ -44,7 +52,9 @@ const showReport = (d: Dash, out: HTMLElement, r: VerificationReport): void => {
     h(
       'span',
       { class: r.ok ? 'pill pill-ok' : 'pill pill-bad', 'data-verified': String(r.ok) },
-      r.ok ? fmt(t.regVerifyOk, { checked: r.checked, size: r.size }) : fmt(t.regVerifyBad, { index: first?.index ?? '?', code: first?.code ?? '?' }),
+      r.ok
+        ? fmt(t.regVerifyOk, { checked: r.checked, size: r.size })
+        : fmt(t.regVerifyBad, { index: first?.index ?? '?', code: first?.code ?? '?' }),
     ),
     r.finishedAt ? h('span', { class: 'small muted' }, ' ', fmt(t.regVerifiedAt, { at: formatTime(r.finishedAt) })) : null,
   );

@@ -25,7 +25,8 @@ export const checkEntry = (d: Dash, a: EntryAnswer, index: number): string | und
   const bad = verifyCheckpoint(nobleSuite, a.checkpoint, d.anchor.origin, fromBase64Url(d.anchor.operatorKey) ?? new Uint8Array());
   if (bad) return bad;
   const path = a.proof.path.map((p) => fromHex(p) ?? new Uint8Array());
-  if (!verifyInclusion(nobleSuite, index, a.checkpoint.size, leaf, path, fromHex(a.checkpoint.root)!)) return 'the inclusion proof does not lead to the checkpoint root';
+  if (!verifyInclusion(nobleSuite, index, a.checkpoint.size, leaf, path, fromHex(a.checkpoint.root)!))
+    return 'the inclusion proof does not lead to the checkpoint root';
   return undefined;
 };
 
@@ -41,7 +42,15 @@ export const showEntry = async (d: Dash, index: number, box: HTMLElement, body: 
     const bad = checkEntry(d, a, index);
     fill(
       body,
-      h('p', {}, h('span', { class: bad ? 'pill pill-bad' : 'pill pill-ok', 'data-entry-verified': String(!bad) }, bad ? fmt(t.regEntryBad, { detail: bad }) : t.regEntryOk)),
+      h(
+        'p',
+        {},
+        h(
+          'span',
+          { class: bad ? 'pill pill-bad' : 'pill pill-ok', 'data-entry-verified': String(!bad) },
+          bad ? fmt(t.regEntryBad, { detail: bad }) : t.regEntryOk,
+        ),
+      ),
       h('pre', { class: 'json' }, JSON.stringify(a.entry, null, 2)),
     );
   } catch (e) {
@@ -49,4 +58,3 @@ export const showEntry = async (d: Dash, index: number, box: HTMLElement, body: 
   }
   box.scrollIntoView({ block: 'nearest' });
 };
-

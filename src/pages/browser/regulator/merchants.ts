@@ -42,9 +42,29 @@ export const loadMerchants = async (d: Dash, box: HTMLElement): Promise<void> =>
       box,
       table<MerchantFull>(
         [
-          { label: t.regMerchant, cell: (m) => [h('a', { href: `/m/${encodeURIComponent(m.id)}${lang}` }, m.name), h('br'), h('span', { class: 'mono small muted' }, m.id)] },
-          { label: t.stars, cell: (m) => h('span', { class: 'stars-inline', 'aria-label': fmt(t.starsOf, { n: m.stars }) }, '★'.repeat(m.stars), h('span', { class: 'off' }, '★'.repeat(Math.max(0, 5 - m.stars)))) },
-          { label: t.merchantStatus, cell: (m) => h('span', { class: m.status === 'active' ? 'pill pill-ok' : 'pill pill-bad' }, lookup(t, `mstatus_${m.status}`, m.status)) },
+          {
+            label: t.regMerchant,
+            cell: (m) => [
+              h('a', { href: `/m/${encodeURIComponent(m.id)}${lang}` }, m.name),
+              h('br'),
+              h('span', { class: 'mono small muted' }, m.id),
+            ],
+          },
+          {
+            label: t.stars,
+            cell: (m) =>
+              h(
+                'span',
+                { class: 'stars-inline', 'aria-label': fmt(t.starsOf, { n: m.stars }) },
+                '★'.repeat(m.stars),
+                h('span', { class: 'off' }, '★'.repeat(Math.max(0, 5 - m.stars))),
+              ),
+          },
+          {
+            label: t.merchantStatus,
+            cell: (m) =>
+              h('span', { class: m.status === 'active' ? 'pill pill-ok' : 'pill pill-bad' }, lookup(t, `mstatus_${m.status}`, m.status)),
+          },
           { label: t.regCustodyRatio, cell: ratioBar },
           { label: t.regOutstanding, cell: (m) => formatYuan(m.outstanding) },
           { label: t.regComplaints, cell: (m) => `${m.complaintsOpen} / ${m.complaintsTotal}` },

@@ -21,17 +21,32 @@ export const loadRecall = async (d: Dash, code: string, box: HTMLElement): Promi
       box,
       table<Line>(
         [
-          { label: t.regRecallLot, cell: (l) => [h('a', { href: `/trace/${encodeURIComponent(l.code)}${lang}` }, l.code), h('br'), h('span', { class: 'small' }, l.product.name)] },
+          {
+            label: t.regRecallLot,
+            cell: (l) => [
+              h('a', { href: `/trace/${encodeURIComponent(l.code)}${lang}` }, l.code),
+              h('br'),
+              h('span', { class: 'small' }, l.product.name),
+            ],
+          },
           { label: t.regRecallDepth, cell: (l) => l.depth },
           {
             label: t.regStatus,
-            cell: (l) => h('span', { class: l.status === 'active' ? 'pill pill-ok' : 'pill pill-bad' }, lookup(t, `lstatus_${l.status}`, l.status)),
+            cell: (l) =>
+              h('span', { class: l.status === 'active' ? 'pill pill-ok' : 'pill pill-bad' }, lookup(t, `lstatus_${l.status}`, l.status)),
           },
-          { label: t.regRecallHoldings, cell: (l) => (l.holdings.length ? l.holdings.map((x) => h('div', {}, `${x.actor}: ${formatNumber(x.amount)}`)) : t.none) },
+          {
+            label: t.regRecallHoldings,
+            cell: (l) => (l.holdings.length ? l.holdings.map((x) => h('div', {}, `${x.actor}: ${formatNumber(x.amount)}`)) : t.none),
+          },
           {
             label: t.regRecallTransit,
             cell: (l) =>
-              l.inTransit.length ? l.inTransit.map((x) => h('div', {}, `${x.shipment}: ${x.from} → ${x.to}${x.carrier ? ` (${x.carrier})` : ''} ${formatNumber(x.amount)}`)) : t.none,
+              l.inTransit.length
+                ? l.inTransit.map((x) =>
+                    h('div', {}, `${x.shipment}: ${x.from} → ${x.to}${x.carrier ? ` (${x.carrier})` : ''} ${formatNumber(x.amount)}`),
+                  )
+                : t.none,
           },
           { label: t.regRecallSold, cell: (l) => formatNumber(l.sold) },
           { label: t.regRecallDisposed, cell: (l) => formatNumber(l.disposed) },

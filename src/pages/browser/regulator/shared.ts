@@ -60,11 +60,25 @@ export const table = <T>(columns: Column<T>[], rows: T[], rowAttrs: (row: T) => 
   h(
     'table',
     { class: 'grid-table' },
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c.label)),
+      ),
+    ),
     h(
       'tbody',
       {},
-      rows.map((r) => h('tr', rowAttrs(r), columns.map((c) => h('td', { 'data-label': c.label, class: c.className }, c.cell(r))))),
+      rows.map((r) =>
+        h(
+          'tr',
+          rowAttrs(r),
+          columns.map((c) => h('td', { 'data-label': c.label, class: c.className }, c.cell(r))),
+        ),
+      ),
     ),
   );
 
