@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { actorId, id, role, timestamp, unit } from './common.js';
 import { checkpoint, envelope } from './envelope.js';
 import type { RouteDoc } from './routes.js';
+import { GTIN_PATTERN, gtinCheckDigitOk } from './gtin.js';
 
 export const STORAGE_CLASSES = ['ambient', 'chilled', 'frozen'] as const;
 export const storage = z.enum(STORAGE_CLASSES);
@@ -44,8 +45,10 @@ export const product = z
     name: z.string().min(1).max(200),
     gtin: z
       .string()
-      .regex(/^(\d{8}|\d{12,14})$/, 'must be a GTIN-8, -12, -13 or -14 (digits only)')
-      .optional(),
+      .regex(GTIN_PATTERN, 'must be a GTIN-8, -12, -13 or -14 (digits only)')
+      .refine(gtinCheckDigitOk, 'has a wrong GS1 check digit (the last digit)')
+      .optional()
+      .meta({ description: 'GTIN-8, -12, -13 or -14 with a valid GS1 mod-10 check digit' }),
     category: z.string().min(1).max(100),
   })
   .meta({ id: 'Product' });
@@ -239,11 +242,30 @@ export const traceDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/trace/{code}/qr.svg',
     tag: 'trace',
-    summary: 'A QR code of the public trace page of a lot (<ANXIN_PUBLIC_URL>/trace/<code>)',
+    summary:
+      'A QR code of the lot: its GS1 Digital Link URI (<ANXIN_PUBLIC_URL>/01/<GTIN-14>/10/<code>) when it has a GTIN, else its trace page',
     auth: 'public',
     params: codeParam,
     responses: { 200: { description: 'An SVG QR code', contentType: 'image/svg+xml' } },
     errors: ['lot_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/01/{gtin}/10/{code}',
+    tag: 'trace',
+    summary: 'GS1 Digital Link resolver: a lot of a trade item (AI 01 GTIN, AI 10 lot)',
+    description:
+      'The trace page (302) for a browser; the trace view (200, as GET /v1/trace/{code}) with `Accept: application/json` or ' +
+      '`?linkType=gs1:traceability`; the RFC 9264 linkset with `?linkType=all` or `Accept: application/linkset+json`. ' +
+      'The GTIN may be written with 8, 12, 13 or 14 digits. A lot that does not have this GTIN is 404.',
+    auth: 'public',
+    params: z.object({ gtin: z.string().meta({ description: 'GTIN-8/12/13/14 with a valid check digit' }), code: id }),
+    query: z.object({ linkType: z.string().optional().meta({ description: 'gs1:traceability, gs1:pip or all' }) }),
+    responses: {
+      200: { description: 'The trace view, or the linkset', schema: traceView },
+      302: { description: 'To the trace page', headers: { Location: 'the trace page', Link: 'the trace view (gs1:traceability)' } },
+    },
+    errors: ['lot_not_found', 'invalid_request'],
   },
   {
     method: 'get',

@@ -11,7 +11,10 @@ import type { Services } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { buildRecallView } from './recall-view.js';
-import { getLot } from './state.js';
+import { getLot, type LotRecord } from './state.js';
+import { digitalLinkAnswer, digitalLinkLinkset, digitalLinkUri, parseGtin } from './digital-link.js';
+import { gtin14 } from '../../schemas/gtin.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TraceViewCache } from './view-cache.js';
 import { guarded, type FastRoute } from '../http/fast-routes.js';
 
@@ -25,6 +28,10 @@ const lotCode = (raw: unknown): string => {
 
 /** The public page a QR code opens (SPEC §4 ANXIN_PUBLIC_URL). */
 export const tracePageUrl = (publicUrl: string, code: string): string => `${publicUrl}/trace/${encodeURIComponent(code)}`;
+
+/** What a lot's QR code encodes (SPEC §15): its Digital Link URI when its product has a GTIN, else its trace page. */
+export const qrTarget = (publicUrl: string, lot: Pick<LotRecord, 'code' | 'product'>): string =>
+  lot.product.gtin ? digitalLinkUri(publicUrl, lot.product.gtin, lot.code) : tracePageUrl(publicUrl, lot.code);
 
 /** Whether an Accept-Encoding header accepts gzip (q > 0, by name or by *). */
 export const acceptsGzip = (header: string | undefined): boolean =>
@@ -44,37 +51,88 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
  * (http/fast-routes.ts) serving the cached bytes. Public and cacheable, but
  * revalidated (no-cache + ETag): status can change with the clock (expiry).
  */
+/** Sends the cached trace view of `code` (ETag, gzip, 304), or throws lot_not_found. */
+const sendView = async (
+  views: TraceViewCache,
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: string,
+  vary = 'Accept-Encoding',
+): Promise<void> => {
+  const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
+  if (!view) throw notFound(code);
+  const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary };
+  if (matches(req.headers['if-none-match'], view.etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  headers['content-type'] = 'application/json; charset=utf-8';
+  headers['content-length'] = view.body.length;
+  if (view.gzip) headers['content-encoding'] = 'gzip';
+  res.writeHead(200, headers);
+  res.end(view.body);
+};
+
+const decodeSegment = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
+  }
+};
+
+/**
+ * GET /v1/trace/{code}: what every QR scan asks for, so it is a FastRoute
+ * (http/fast-routes.ts) serving the cached bytes. Public and cacheable, but
+ * revalidated (no-cache + ETag): status can change with the clock (expiry).
+ * GET /01/{gtin}/10/{code}: the GS1 Digital Link resolver (digital-link.ts),
+ * answering from the same cache.
+ */
 export const traceFastRoutes = (services: Services): FastRoute[] => {
   const views = new TraceViewCache(services.ledger, services.now);
+  const log = (err: unknown) => console.error(err);
   return [
     {
       method: 'GET',
       path: '/v1/trace/{code}',
-      handle: guarded(
-        async (req, res, params) => {
-          let raw: string;
-          try {
-            raw = decodeURIComponent(params.code);
-          } catch {
-            throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
-          }
-          const code = lotCode(raw);
-          const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
-          if (!view) throw notFound(code);
-          const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
-          if (matches(req.headers['if-none-match'], view.etag)) {
-            res.writeHead(304, headers);
-            res.end();
+      handle: guarded(async (req, res, params) => sendView(views, req, res, lotCode(decodeSegment(params.code))), log),
+    },
+    {
+      method: 'GET',
+      path: '/01/{gtin}/10/{code}',
+      handle: guarded(async (req, res, params) => {
+        const code = lotCode(decodeSegment(params.code));
+        const gtin = parseGtin(decodeSegment(params.gtin));
+        const lot = getLot(services.ledger, code);
+        // A lot without that GTIN is not this trade item's lot: 404, as for an unknown lot.
+        if (!gtin || !lot?.product.gtin || gtin14(lot.product.gtin) !== gtin)
+          throw new ApiError('lot_not_found', `no lot ${code.slice(0, 80)} of GTIN ${params.gtin.slice(0, 20)}`);
+        const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+        const { publicUrl } = services.config;
+        switch (digitalLinkAnswer(query.get('linkType'), req.headers.accept)) {
+          case 'view':
+            return sendView(views, req, res, code, 'Accept, Accept-Encoding');
+          case 'linkset': {
+            const body = JSON.stringify(digitalLinkLinkset(publicUrl, gtin, code, lot.product.name));
+            res.writeHead(200, {
+              'content-type': 'application/linkset+json',
+              'content-length': Buffer.byteLength(body),
+              vary: 'Accept',
+            });
+            res.end(body);
             return;
           }
-          headers['content-type'] = 'application/json; charset=utf-8';
-          headers['content-length'] = view.body.length;
-          if (view.gzip) headers['content-encoding'] = 'gzip';
-          res.writeHead(200, headers);
-          res.end(view.body);
-        },
-        (err) => console.error(err),
-      ),
+          case 'page':
+            res.writeHead(302, {
+              location: tracePageUrl(publicUrl, code),
+              link: `<${publicUrl}/v1/trace/${encodeURIComponent(code)}>; rel="https://gs1.org/voc/traceability"; type="application/json"`,
+              vary: 'Accept',
+              'cache-control': 'no-cache',
+            });
+            res.end();
+        }
+      }, log),
     },
   ];
 };
@@ -85,8 +143,9 @@ export const traceRoutes = (services: Services): Router => {
 
   r.get('/trace/:code/qr.svg', async (req, res) => {
     const code = lotCode(req.params.code);
-    if (!getLot(ledger, code)) throw notFound(code);
-    const svg = await QRCode.toString(tracePageUrl(services.config.publicUrl, code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const lot = getLot(ledger, code);
+    if (!lot) throw notFound(code);
+    const svg = await QRCode.toString(qrTarget(services.config.publicUrl, lot), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(svg);
   });
 

@@ -110,21 +110,35 @@ describe('GET /v1/trace/{code}', () => {
 });
 
 describe('GET /v1/trace/{code}/qr.svg', () => {
-  test('when a lot exists, then an SVG QR code of its public trace page', async () => {
-    await accepted(c.f.post(c.farm, 'lot.create', createBody(FARM_LOT, 10)));
-    const res = await request(c.f.app)
-      .get(`/v1/trace/${FARM_LOT}/qr.svg`)
+  const qr = (code: string) =>
+    request(c.f.app)
+      .get(`/v1/trace/${code}/qr.svg`)
       .buffer(true)
       .parse((r, cb) => {
         let text = '';
         r.on('data', (d: Buffer) => (text += d.toString()));
         r.on('end', () => cb(null, text));
       });
+
+  test('when a lot has a GTIN, then an SVG QR code of its GS1 Digital Link URI on this resolver (SPEC §15)', async () => {
+    await accepted(c.f.post(c.farm, 'lot.create', createBody(FARM_LOT, 10)));
+    const res = await qr(FARM_LOT);
     expect(res.status).toBe(200);
     expect(res.type).toBe('image/svg+xml');
-    const expected = await QRCode.toString(`http://anxin.test/trace/${FARM_LOT}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const expected = await QRCode.toString(`http://anxin.test/01/06901234567892/10/${FARM_LOT}`, {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+    });
     expect(res.body).toBe(expected);
     expect(res.body).toMatch(/^<svg /);
+  });
+
+  test('when a lot has no GTIN, then an SVG QR code of its public trace page', async () => {
+    await accepted(c.f.post(c.farm, 'lot.create', createBody(FARM_LOT, 10, { product: { name: '散装黄鱼', category: 'aquatic' } })));
+    const res = await qr(FARM_LOT);
+    const expected = await QRCode.toString(`http://anxin.test/trace/${FARM_LOT}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: expected });
   });
 });
 

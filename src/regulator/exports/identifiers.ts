@@ -7,6 +7,9 @@
  */
 import type { LotRecord } from '../../trace/index.js';
 import { COUNT_UNITS } from '../../trace/amount.js';
+import { gtin14, gtinCheckDigitOk } from '../../../schemas/gtin.js';
+
+export { gtinCheckDigitOk };
 
 export const ANXIN_PREFIX = 'urn:anxin:epcis:';
 
@@ -14,15 +17,6 @@ export type UrnKind = 'lot' | 'loc' | 'party' | 'shipment' | 'entry';
 
 export const anxinUrn = (origin: string, kind: UrnKind, id: string | number): string =>
   `${ANXIN_PREFIX}${kind}:${encodeURIComponent(origin)}:${encodeURIComponent(String(id))}`;
-
-/** GS1 mod-10 check digit over every digit but the last (GS1 General Specifications §7.9). */
-export const gtinCheckDigitOk = (gtin: string): boolean => {
-  if (!/^\d{8}$|^\d{12,14}$/.test(gtin)) return false;
-  const digits = [...gtin].map(Number);
-  const check = digits.pop()!;
-  const sum = digits.reverse().reduce((s, d, i) => s + d * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
-};
 
 /** GS1 AI (10) batch/lot: at most 20 characters (anxin codes are all in its character set 82). */
 const AI10_MAX = 20;
@@ -35,7 +29,7 @@ const AI10_MAX = 20;
 export const lotUri = (origin: string, lot: Pick<LotRecord, 'code' | 'product'>): string => {
   const gtin = lot.product.gtin;
   if (gtin && gtinCheckDigitOk(gtin) && lot.code.length <= AI10_MAX)
-    return `https://id.gs1.org/01/${gtin.padStart(14, '0')}/10/${encodeURIComponent(lot.code)}`;
+    return `https://id.gs1.org/01/${gtin14(gtin)}/10/${encodeURIComponent(lot.code)}`;
   return anxinUrn(origin, 'lot', lot.code);
 };
 
