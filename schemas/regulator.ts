@@ -67,6 +67,15 @@ export const verifyDocs: RouteDoc[] = [
 // ---- exports (SPEC §8 "Exports"; docs/EXPORTS.md) ----
 
 const exportQuery = z.object({ code: id.meta({ description: 'the trace code (FSMA traceability lot code) of the lot' }) });
+const fsmaQueryDoc = z.object({
+  code: id.optional().meta({ description: 'one lot: its lineage (ancestors and descendants)' }),
+  product: z
+    .string()
+    .optional()
+    .meta({ description: 'instead of code: every lot of the product, by GTIN (8/12/13/14 digits) or exact name (SPEC §15)' }),
+  from: timestamp.optional().meta({ description: 'with product: events at or after this instant' }),
+  to: timestamp.optional().meta({ description: 'with product: events before this instant' }),
+});
 
 const quantityElement = z
   .object({ epcClass: z.string(), quantity: z.number(), uom: z.string().optional() })
@@ -108,13 +117,14 @@ export const exportDocs: RouteDoc[] = [
     method: 'get',
     path: '/v1/regulator/export/fsma',
     tag: 'regulator',
-    summary: 'FDA FSMA 204 sortable spreadsheet (CSV) of a lot, its ancestors and its descendants',
+    summary: 'FDA FSMA 204 sortable spreadsheet (CSV) of a lot and its lineage, or of every lot of a product in a time range',
     description:
-      'Regulators and auditors. RFC 4180 CSV with the header `cte,traceability_lot_code,product,quantity,unit,location,event_time,reference_document,ledger_index,leaf_hash` and one row per critical tracking event (docs/EXPORTS.md).',
+      'Regulators and auditors. RFC 4180 CSV with the header `cte,traceability_lot_code,product,quantity,unit,location,event_time,reference_document,ledger_index,leaf_hash` and one row per critical tracking event (docs/EXPORTS.md). ' +
+      'With `product` (and optional `from`, `to`): every CTE of every lot of that product whose event time is in [from, to), sorted by event time; an unknown product is 404 not_found.',
     auth: 'signed',
-    query: exportQuery,
+    query: fsmaQueryDoc,
     responses: { 200: { description: 'The spreadsheet', schema: z.string(), contentType: 'text/csv' } },
-    errors: ['unauthenticated', 'forbidden', 'invalid_request', 'lot_not_found'],
+    errors: ['unauthenticated', 'forbidden', 'invalid_request', 'lot_not_found', 'not_found'],
   },
   {
     method: 'get',

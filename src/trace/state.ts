@@ -150,3 +150,34 @@ export const lotEntries = (state: Reader, lot: LotRecord): number[] => readPaged
 
 /** Codes of the lots made directly from a lot, in the order they were made. */
 export const lotOutputs = (state: Reader, lot: LotRecord): string[] => readPaged<string>(state, outputsKey(lot.code), lot.outputCount);
+
+/**
+ * The product index (SPEC §15, FSMA 204 on request): every lot of a product, in
+ * the order they were made, so an export by product reads its lots without a
+ * scan. A product is named by its GTIN-14 when it has one, and by its name
+ * always (a lot with a GTIN is listed under both):
+ *
+ *   product/<key>           { count }
+ *   product/<key>/lots/<p>  lot codes, PAGE_SIZE per page
+ *
+ * `<key>` is `gtin:<GTIN-14>` or `name:<encodeURIComponent(name)>`: no "/" gets in.
+ */
+export const productKeys = (product: Product): string[] => [
+  ...(product.gtin ? [`gtin:${product.gtin.padStart(14, '0')}`] : []),
+  `name:${encodeURIComponent(product.name)}`,
+];
+
+/** Lists a new lot under its product (called by lot.create and by each transform output). */
+export const indexProduct = (state: State, lot: Pick<LotRecord, 'code' | 'product'>): void => {
+  for (const key of productKeys(lot.product)) {
+    const head = state.get<{ count: number }>(`product/${key}`) ?? { count: 0 };
+    appendPaged(state, `product/${key}/lots`, head.count, lot.code);
+    state.put(`product/${key}`, { count: head.count + 1 });
+  }
+};
+
+/** The codes of every lot of a product (by GTIN-14 key or name key), in the order they were made. */
+export const productLots = (state: Reader, key: string): string[] => {
+  const head = state.get<{ count: number }>(`product/${key}`);
+  return head ? readPaged<string>(state, `product/${key}/lots`, head.count) : [];
+};

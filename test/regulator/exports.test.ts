@@ -14,6 +14,7 @@ import { ORIGIN } from '../helpers/fixture.js';
 import { accepted, createBody, DAY, failBody, type Chain } from '../trace/helpers.js';
 import { FARM_LOT, FIL_A, FIL_B, farmToShelf } from '../trace/journey.js';
 import { epcisProblems, EPCIS_CONTEXT } from './epcis-structure.js';
+import { parseCsv } from './csv.js';
 import { never, ok, pluginsWith, startChainWith } from './helpers.js';
 
 const WILD = 'WILD-2026-11-01';
@@ -66,39 +67,6 @@ afterAll(() => c.f.close());
 const entries = (): Entry[] => Array.from({ length: c.f.ledger.size }, (_, i) => c.f.ledger.entry(i)!);
 const entryOf = (type: string, match: (body: any) => boolean = () => true): Entry =>
   entries().find((e) => e.event.type === type && match(e.event.body))!;
-
-/** RFC 4180: CRLF-terminated records, fields optionally in double quotes with "" for a quote. Throws on anything else. */
-const parseCsv = (text: string): string[][] => {
-  const records: string[][] = [];
-  let i = 0;
-  while (i < text.length) {
-    const record: string[] = [];
-    for (;;) {
-      let field = '';
-      if (text[i] === '"') {
-        for (i++; ; i++) {
-          if (i >= text.length) throw new Error('unterminated quoted field');
-          if (text[i] === '"' && text[i + 1] === '"') ((field += '"'), i++);
-          else if (text[i] === '"') break;
-          else field += text[i];
-        }
-        i++;
-      } else
-        while (i < text.length && !',\r\n'.includes(text[i])) {
-          if (text[i] === '"') throw new Error(`a quote inside an unquoted field at ${i}`);
-          field += text[i++];
-        }
-      record.push(field);
-      if (text[i] === ',') i++;
-      else if (text.startsWith('\r\n', i)) {
-        i += 2;
-        break;
-      } else throw new Error(`expected , or CRLF at ${i}`);
-    }
-    records.push(record);
-  }
-  return records;
-};
 
 const fsma = (code: string, key: SigningKey = c.f.regulator) => c.f.get(`/v1/regulator/export/fsma?code=${encodeURIComponent(code)}`, key);
 const epcis = (code: string, key: SigningKey = c.f.regulator) =>

@@ -16,9 +16,17 @@ import { parseInput } from '../../http/params.js';
 import { epcisDocument } from './epcis.js';
 import { fsmaCsv, fsmaRows } from './fsma.js';
 import { collectLineage, type Lineage } from './lineage.js';
+import { productRows } from './by-product.js';
 
 export const exportQuery = z.object({ code: z.string().min(1, 'give the trace code of a lot') });
 
+const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+/** SPEC §15: every lot of a product (GTIN or name) with events in [from, to). */
+export const productQuery = z.object({
+  product: z.string().min(1, 'give a GTIN or a product name').max(200),
+  from: instant.optional(),
+  to: instant.optional(),
+});
 export const exportRoutes = (services: Services): Router => {
   const { ledger } = services;
   const r = Router();
@@ -32,6 +40,20 @@ export const exportRoutes = (services: Services): Router => {
 
   r.get('/regulator/export/fsma', services.signed, (req, res) => {
     allow(res, ['regulator', 'auditor']);
+    if (req.query.product !== undefined) {
+      if (req.query.code !== undefined) throw new ApiError('invalid_request', 'give code (one lot) or product (every lot of it), not both');
+      const q = parseInput(productQuery, req.query, 'query');
+      if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new ApiError('invalid_request', 'from must be before to');
+      const rows = productRows(ledger, { product: q.product, fromMs: q.from, toMs: q.to }, services.config.maxSkewS * 1000);
+      if (!rows) throw new ApiError('not_found', `no lot of product ${q.product.slice(0, 80)}`);
+      res
+        .set({
+          'Content-Type': 'text/csv; charset=utf-8; header=present',
+          'Content-Disposition': 'attachment; filename="fsma204-product.csv"',
+        })
+        .send(fsmaCsv(rows));
+      return;
+    }
     const lineage = lineageOf(req);
     res
       .set({

@@ -2,7 +2,7 @@
 import { lotCreate, type LotCreateBody } from '../../../schemas/trace.js';
 import type { EventContext, EventType } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
-import { getLot, logEntry, putLot, type LotRecord } from '../state.js';
+import { getLot, indexProduct, logEntry, putLot, type LotRecord } from '../state.js';
 import { requireWholeUnits } from './guards.js';
 
 /** Readings and harvest times may run ahead of the server clock by at most this (SPEC §2's default skew; fixed so replay never depends on configuration). */
@@ -70,5 +70,6 @@ export const lotCreateEvent: EventType<LotCreateBody> = {
     requireWholeUnits(lot, body.quantity.amount, 'body.quantity.amount');
     logEntry(state, lot, ctx.index);
     putLot(state, lot);
+    indexProduct(state, lot);
   },
 };

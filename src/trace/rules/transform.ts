@@ -13,7 +13,7 @@ import type { EventType } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { add, sub } from '../amount.js';
 import { ancestryOf, rootsOf } from '../lineage.js';
-import { amountIn, getLot, logEntry, logOutput, putLot, setAmount, type LotRecord } from '../state.js';
+import { amountIn, getLot, logEntry, logOutput, putLot, setAmount, type LotRecord, indexProduct } from '../state.js';
 import { newLot, requireFutureExpiry } from './create.js';
 import { requireEnough, requireHolder, requireLot, requireUsable, requireWholeUnits } from './guards.js';
 
@@ -91,6 +91,7 @@ export const lotTransformEvent: EventType<LotTransformBody> = {
     for (const lot of outputs) {
       logEntry(state, lot, ctx.index);
       putLot(state, lot);
+      indexProduct(state, lot);
     }
   },
 };
