@@ -155,6 +155,7 @@ export const ANOMALY_RULES = [
   'yield',
   'failed-descendant',
   'closed-season',
+  'recall-overdue',
 ] as const;
 export const ANOMALY_SEVERITIES = ['yellow', 'red'] as const;
 export const anomalyRule = z.enum(ANOMALY_RULES).meta({ id: 'AnomalyRule' });

@@ -203,9 +203,23 @@ export const traceView = z
   })
   .meta({ id: 'TraceView' });
 
+export const recallInfo = z
+  .object({
+    lot: id.meta({ description: 'the lot the recall was ordered for: this one or an ancestor' }),
+    index: index.meta({ description: 'the lot.recall entry' }),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    reason: z.string(),
+    by: id,
+    at: timestamp,
+    deadline: timestamp.meta({ description: 'at + 24 / 48 / 72 h for level 1 / 2 / 3 (SPEC §15)' }),
+  })
+  .meta({ id: 'RecallInfo' });
+
 export const recallView = z
   .object({
     code: id,
+    recall: recallInfo.nullable().meta({ description: 'the recall that covers the lot; null before any' }),
+    deadline: timestamp.nullable().meta({ description: "the recall's deadline; null before any recall" }),
     lots: z.array(
       z.object({
         code: id,
@@ -216,10 +230,28 @@ export const recallView = z
         inTransit: z.array(z.object({ shipment: id, from: id, to: id, carrier: id.nullable(), amount: z.number() })),
         sold: z.number(),
         disposed: z.number(),
+        remaining: z.number().meta({ description: 'held + in transit: what the recall still has to reach' }),
+        unit,
+        deadline: timestamp.nullable().meta({ description: 'the deadline of the recall covering this lot (null when none)' }),
       }),
     ),
   })
   .meta({ id: 'RecallView' });
+
+export const recallProgressView = z
+  .object({
+    recalls: z.array(
+      recallInfo.extend({
+        lots: z.number().int().meta({ description: 'lots covered when it was ordered' }),
+        remaining: z.record(z.string(), z.number()).meta({ description: 'unit → held + in transit, now' }),
+        overdue: z.boolean().meta({ description: 'past the deadline with something remaining' }),
+        series: z
+          .array(z.object({ at: timestamp, remaining: z.record(z.string(), z.number()) }))
+          .meta({ description: 'remaining after each change, the first at the recall (at most 500 points)' }),
+      }),
+    ),
+  })
+  .meta({ id: 'RecallProgress' });
 
 const codeParam = z.object({ code: id });
 
@@ -276,5 +308,15 @@ export const traceDocs: RouteDoc[] = [
     params: codeParam,
     responses: { 200: { description: 'The recall view (regulators only)', schema: recallView } },
     errors: ['unauthenticated', 'forbidden', 'lot_not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/regulator/recalls',
+    tag: 'trace',
+    summary: 'The latest recalls, newest first, each with its deadline and what is still held or in transit over time',
+    auth: 'signed',
+    query: z.object({ limit: z.string().optional().meta({ description: '1 to 100, default 20' }) }),
+    responses: { 200: { description: 'Recall progress (regulators only)', schema: recallProgressView } },
+    errors: ['unauthenticated', 'forbidden', 'invalid_request'],
   },
 ];

@@ -22,3 +22,5 @@ export { getLot, getShipment, lotEntries, lotOutputs, lotStatus, lotKey, shipmen
 export type { LotRecord, ShipmentRecord } from './state.js';
 export { descendants, inputTree } from './lineage.js';
 export { seedTraceLot } from './scenario.js';
+export { recallDeadline, remainingOf, RECALL_HOURS, getRecallRecord, latestRecalls } from './recall-progress.js';
+export type { RecallRecord } from './recall-progress.js';

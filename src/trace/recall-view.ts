@@ -8,7 +8,33 @@ import type { StateView } from '../../ledger/index.js';
 import type { z } from 'zod';
 import type { recallView } from '../../schemas/trace.js';
 import { descendants } from './lineage.js';
-import { getLot, getShipment, lotStatus, type LotRecord } from './state.js';
+import { getLot, getShipment, lotStatus, type LotRecord, type Recall } from './state.js';
+import { latestRecalls, recallDeadline, remainingOf, type RecallRecord } from './recall-progress.js';
+import type { recallProgressView } from '../../schemas/trace.js';
+
+export type RecallProgressView = z.infer<typeof recallProgressView>;
+
+const point = (ms: number, remaining: Record<string, number>) => ({ at: new Date(ms).toISOString(), remaining });
+
+/** One recall's progress at `nowMs`: overdue when past its deadline with anything remaining. */
+export const progressLine = (r: RecallRecord, nowMs: number): RecallProgressView['recalls'][number] => ({
+  lot: r.code,
+  index: r.index,
+  level: r.level,
+  reason: r.reason,
+  by: r.by,
+  at: r.at,
+  deadline: r.deadline,
+  lots: r.lots,
+  remaining: r.remaining,
+  overdue: nowMs >= Date.parse(r.deadline) && Object.values(r.remaining).some((x) => x > 0),
+  series: r.series.map(([ms, rem]) => point(ms, rem)),
+});
+
+/** The latest `limit` recalls, newest first, with their progress. */
+export const buildRecallProgress = (state: Pick<StateView, 'get'>, limit: number, nowMs: number): RecallProgressView => ({
+  recalls: latestRecalls(state, limit).map((r) => progressLine(r, nowMs)),
+});
 
 export type RecallView = z.infer<typeof recallView>;
 
@@ -24,6 +50,20 @@ const lotLine = (state: Pick<StateView, 'get'>, lot: LotRecord, depth: number, n
   }),
   sold: lot.sold,
   disposed: lot.disposed,
+  remaining: remainingOf(lot),
+  unit: lot.quantity.unit,
+  deadline: lot.recall ? recallDeadline(lot.recall) : null,
+});
+
+/** The recall as the views show it. */
+export const recallInfo = (r: Recall) => ({
+  lot: r.lot,
+  index: r.index,
+  level: r.level,
+  reason: r.reason,
+  by: r.by,
+  at: r.at,
+  deadline: recallDeadline(r),
 });
 
 /** The recall view of `code` at `nowMs`, or undefined for an unknown lot. */
@@ -32,6 +72,8 @@ export const buildRecallView = (state: Pick<StateView, 'get'>, code: string, now
   if (!lot) return undefined;
   return {
     code,
+    recall: lot.recall ? recallInfo(lot.recall) : null,
+    deadline: lot.recall ? recallDeadline(lot.recall) : null,
     lots: [lotLine(state, lot, 0, nowMs), ...descendants(state, lot).map((d) => lotLine(state, d.lot, d.depth, nowMs))],
   };
 };

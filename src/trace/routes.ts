@@ -10,7 +10,9 @@ import { ID_PATTERN } from '../../schemas/common.js';
 import type { Services } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
-import { buildRecallView } from './recall-view.js';
+import { buildRecallProgress, buildRecallView } from './recall-view.js';
+import { z } from 'zod';
+import { parseInput, queryInt } from '../http/params.js';
 import { getLot, type LotRecord } from './state.js';
 import { digitalLinkAnswer, digitalLinkLinkset, digitalLinkUri, parseGtin } from './digital-link.js';
 import { gtin14 } from '../../schemas/gtin.js';
@@ -157,5 +159,13 @@ export const traceRoutes = (services: Services): Router => {
     res.json(view);
   });
 
+  r.get('/regulator/recalls', services.signed, (req, res) => {
+    allow(res, ['regulator']);
+    const { limit } = parseInput(recallsQuery, req.query, 'query');
+    res.json(buildRecallProgress(ledger, limit ?? 20, services.now()));
+  });
+
   return r;
 };
+
+const recallsQuery = z.object({ limit: queryInt.refine((n) => n >= 1 && n <= 100, 'must be 1 to 100').optional() });

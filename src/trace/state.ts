@@ -119,14 +119,14 @@ export const lotStatus = (lot: Pick<LotRecord, 'recall' | 'inspection' | 'expire
 
 export const PAGE_SIZE = 256;
 
-const appendPaged = <T>(state: State, key: string, count: number, value: T): void => {
+export const appendPaged = <T>(state: State, key: string, count: number, value: T): void => {
   const pageKey = `${key}/${Math.floor(count / PAGE_SIZE)}`;
   const page = count % PAGE_SIZE === 0 ? [] : (state.get<T[]>(pageKey) ?? []);
   page.push(value);
   state.put(pageKey, page);
 };
 
-const readPaged = <T>(state: Reader, key: string, count: number): T[] => {
+export const readPaged = <T>(state: Reader, key: string, count: number): T[] => {
   const out: T[] = [];
   for (let p = 0; p * PAGE_SIZE < count; p++) out.push(...(state.get<T[]>(`${key}/${p}`) ?? []));
   return out;

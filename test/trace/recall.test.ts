@@ -113,6 +113,8 @@ describe('GET /v1/regulator/recall/{code}', () => {
     const product = { name: '大黄鱼鱼片', category: 'aquatic' };
     expect(res.body).toEqual({
       code: FARM_LOT,
+      recall: null,
+      deadline: null,
       lots: [
         {
           code: FARM_LOT,
@@ -123,6 +125,9 @@ describe('GET /v1/regulator/recall/{code}', () => {
           inTransit: [],
           sold: 0,
           disposed: 0,
+          remaining: 200,
+          unit: 'kg',
+          deadline: null,
         },
         {
           code: FIL_A,
@@ -133,6 +138,9 @@ describe('GET /v1/regulator/recall/{code}', () => {
           inTransit: [],
           sold: 2,
           disposed: 0,
+          remaining: 68,
+          unit: 'kg',
+          deadline: null,
         },
         {
           code: FIL_B,
@@ -143,6 +151,9 @@ describe('GET /v1/regulator/recall/{code}', () => {
           inTransit: [{ shipment: 'SH-3', from: processor.id, to: market.id, carrier: carrier.id, amount: 25 }],
           sold: 0,
           disposed: 0,
+          remaining: 60,
+          unit: 'kg',
+          deadline: null,
         },
       ],
     });

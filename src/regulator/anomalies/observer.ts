@@ -23,6 +23,7 @@ import { TIMED_RULES } from './registry.js';
 import { recordSale, salesSpike } from './sales.js';
 import { takeDue } from './schedule.js';
 import { inTransitStale, observeReceipt } from './shipments.js';
+import { observeRecall, recheckRecall } from './recalls.js';
 import { refresh } from './timed.js';
 import { subjectOf } from './types.js';
 
@@ -91,10 +92,15 @@ const HANDLERS: Record<string, Handler> = {
     refresh(state, inTransitStale, b.shipment, ctx.atMs);
     const s = getShipment(state, b.shipment);
     if (s) recheckQuantity(state, s.lot);
+    if (s) recheckRecall(state, s.lot, ctx.atMs);
   },
   'lot.temperature': (state, e, ctx) => observeTemperature(state, e.body as LotTemperatureBody, ctx),
   'lot.sell': (state, e) => recheckQuantity(state, (e.body as Body).code),
-  'lot.dispose': (state, e) => recheckQuantity(state, (e.body as Body).code),
+  'lot.dispose': (state, e, ctx) => {
+    recheckQuantity(state, (e.body as Body).code);
+    recheckRecall(state, (e.body as Body).code, ctx.atMs);
+  },
+  'lot.recall': (state, e, ctx) => observeRecall(state, (e.body as Body).code, ctx.atMs),
 };
 
 export const anomalyObserver: Observer = (state, event, ctx) => {

@@ -3,6 +3,7 @@ import { complaintOverdue, complaintSurge } from './complaints.js';
 import { refundOverdue } from './refunds.js';
 import { salesSpike } from './sales.js';
 import { inTransitStale } from './shipments.js';
+import { recallOverdue } from './recalls.js';
 import type { TimedRule } from './timed.js';
 import type { Rule } from './types.js';
 
@@ -12,4 +13,5 @@ export const TIMED_RULES: Readonly<Partial<Record<Rule, TimedRule>>> = {
   'complaint-overdue': complaintOverdue,
   'refund-overdue': refundOverdue,
   'in-transit-stale': inTransitStale,
+  'recall-overdue': recallOverdue,
 };

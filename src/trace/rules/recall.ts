@@ -13,6 +13,7 @@ import { ApiError } from '../../errors.js';
 import { descendants } from '../lineage.js';
 import { getLot, logEntry, putLot, type LotRecord, type Recall } from '../state.js';
 import { requireLot } from './guards.js';
+import { startRecall } from '../recall-progress.js';
 
 const mayRecall = (state: State, lot: LotRecord, actor: string): boolean =>
   lot.roots.some((code) => getLot(state, code)?.creator === actor);
@@ -40,5 +41,6 @@ export const lotRecallEvent: EventType<LotRecallBody> = {
       mark(d);
       putLot(state, d);
     }
+    startRecall(state, recall, [lot, ...covered.map((d) => d.lot)], ctx.atMs);
   },
 };

@@ -8,6 +8,7 @@ import { lotDispose, lotSell, type LotDisposeBody, type LotSellBody } from '../.
 import type { EventType } from '../../domain/plugin.js';
 import { add, sub } from '../amount.js';
 import { logEntry, putLot, setAmount } from '../state.js';
+import { recallProgress } from '../recall-progress.js';
 import { requireEnough, requireHolder, requireLot, requireUsable, requireWholeUnits } from './guards.js';
 
 export const lotSellEvent: EventType<LotSellBody> = {
@@ -40,5 +41,6 @@ export const lotDisposeEvent: EventType<LotDisposeBody> = {
     lot.disposed = add(lot.disposed, body.amount);
     logEntry(state, lot, ctx.index);
     putLot(state, lot);
+    recallProgress(state, lot, body.amount, ctx.atMs);
   },
 };

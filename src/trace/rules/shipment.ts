@@ -11,6 +11,7 @@ import type { EventType } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { add, sub } from '../amount.js';
 import { amountIn, getShipment, logEntry, putLot, putShipment, setAmount } from '../state.js';
+import { recallProgress } from '../recall-progress.js';
 import { requireEnough, requireHolder, requireLot, requireUsable, requireWholeUnits } from './guards.js';
 
 export const lotShipEvent: EventType<LotShipBody> = {
@@ -68,5 +69,6 @@ export const lotReceiveEvent: EventType<LotReceiveBody> = {
     logEntry(state, lot, ctx.index);
     putLot(state, lot);
     putShipment(state, { ...shipment, received: { amount: body.amount, index: ctx.index, at: ctx.at } });
+    recallProgress(state, lot, sub(shipment.amount, body.amount), ctx.atMs);
   },
 };
