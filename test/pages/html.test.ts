@@ -84,6 +84,16 @@ describe('the trace page', () => {
     expect(html.match(/data-index=/g)).toHaveLength(view.timeline.length);
   });
 
+  test('when the lot is recalled, then the banner says when, and by when the recall must be carried out (24 h for level 1)', async () => {
+    const html = (await page('/trace/LOT-1')).text;
+    const recall = (await request(f.app).get('/v1/trace/LOT-1')).body.timeline.find(
+      (e: { event: { type: string } }) => e.event.type === 'lot.recall',
+    );
+    const deadline = new Date(Date.parse(recall.at) + 24 * 3_600_000).toISOString();
+    expect(html).toContain(`data-recall-deadline="${deadline}"`);
+    expect(html).toMatch(/召回于 .+，须于 .+ 前完成/);
+  });
+
   test('pins the origin and operator key that GET /v1/ledger serves', async () => {
     const html = (await page('/trace/LOT-1')).text;
     const anchor = (await request(f.app).get('/v1/ledger')).body;

@@ -13,6 +13,7 @@ import { loadChain, runVerify } from './regulator/chain.js';
 import { showEntry } from './regulator/entry.js';
 import { loadMerchants } from './regulator/merchants.js';
 import { loadRecall } from './regulator/recall.js';
+import { loadRecalls } from './regulator/recalls.js';
 import type { Dash } from './regulator/shared.js';
 
 const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
@@ -46,6 +47,7 @@ const loadAll = (d: Dash) =>
     loadAnomalies(d, one('[data-anomaly-counts]'), one('[data-anomalies]')),
     loadMerchants(d, one('[data-merchants]')),
     recall(d),
+    loadRecalls(d, one('[data-recalls]')),
     entryFromHash(d),
   ]);
 

@@ -46,6 +46,10 @@ export const renderRegulatorPage = (ctx: PageContext, anchor: Anchor, recallCode
         <h2>${t.regMerchants}</h2>
         <div data-merchants></div>
       </section>
+      <section class="card span2" id="recalls">
+        <h2>${t.regRecalls}</h2>
+        <div data-recalls></div>
+      </section>
       <section class="card span2" id="recall">
         <h2>${t.regRecall}</h2>
         <form class="inline-form" data-recall-form>

@@ -15,6 +15,7 @@ import type { LineageNode } from '../../trace/lineage.js';
 import type { TracePageData } from './data.js';
 import { temperatureChart } from './temperature-chart.js';
 import { renderTimeline } from './timeline.js';
+import { recallDeadline } from '../../trace/recall-progress.js';
 
 const BAD = new Set(['recalled', 'held']);
 
@@ -22,7 +23,14 @@ const banner = (d: TracePageData, t: Messages): Html => {
   const lines: Html[] = [];
   if (d.status === 'recalled' && d.recall) {
     lines.push(html`<p><strong>${t[`recallLevel_${d.recall.level}`]}</strong> · ${fmt(t.evReason, { reason: d.recall.reason })}</p>`);
-    lines.push(html`<p class="small">${formatTime(d.recall.at)}</p>`);
+    lines.push(
+      html`<p class="small" data-recall-deadline="${recallDeadline(d.recall)}">
+        ${fmt(t.recallDates, {
+          at: formatTime(d.recall.at),
+          deadline: formatTime(recallDeadline(d.recall)),
+        })}
+      </p>`,
+    );
     if (d.recall.lot !== d.code) lines.push(html`<p>${fmt(t.recallFrom, { lot: d.recall.lot })}</p>`);
     lines.push(html`<p>${t.recallAdvice}</p>`);
   } else if (d.status === 'held' && d.heldBy) {
