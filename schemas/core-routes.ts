@@ -17,6 +17,7 @@ import {
 } from './envelope.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import type { RouteDoc } from './routes.js';
+import { webhookDocs } from './webhooks.js';
 
 /** The most events one batch may hold (SPEC §8). */
 export const MAX_BATCH_EVENTS = 1000;
@@ -48,6 +49,7 @@ const RECEIPT_HELP =
   'the inclusion proof at once with GET /v1/entries/{index}?size=<checkpoint.size>.';
 
 export const coreDocs: RouteDoc[] = [
+  ...webhookDocs,
   {
     method: 'post',
     path: '/v1/events',

@@ -16,7 +16,7 @@ export type Auth =
   | 'event';
 
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI path, e.g. /v1/cards/{card}. */
   path: string;
   summary: string;

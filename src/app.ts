@@ -19,6 +19,7 @@ import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
 import { PLUGINS } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
+import { webhookRoutes, type Webhooks } from './webhooks/index.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -29,6 +30,8 @@ export interface AppDeps {
   log?: (err: unknown) => void;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
+  /** Webhook subscriptions and delivery (src/webhooks/); /v1/subscriptions answers not_found without. */
+  webhooks?: Webhooks;
 }
 
 /** openapi.yaml at the project root (two levels up from src/ and from dist/src/). */
@@ -67,6 +70,7 @@ export const buildApp = (deps: AppDeps): Express => {
   app.use(mountFast(fastRoutes));
   app.use('/v1', ledgerRoutes(services));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
+  app.use('/v1', webhookRoutes(services, deps.webhooks));
 
   if (OPENAPI_PATH) {
     const text = readFileSync(OPENAPI_PATH, 'utf8');

@@ -12,6 +12,10 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** Webhook subscriptions' own LevelDB (ANXIN_WEBHOOK_DATA; default `<dataDir>/webhooks`, a LevelDB of its own inside the ledger's directory, which LevelDB leaves alone). */
+  webhookDataDir?: string;
+  /** ANXIN_WEBHOOK_ALLOW: host names and CIDRs deliveries may reach (default loopback only). */
+  webhookAllow?: string;
 }
 
 const env = z.object({
@@ -32,6 +36,8 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_WEBHOOK_DATA: z.string().min(1).optional(),
+  ANXIN_WEBHOOK_ALLOW: z.string().optional(),
 });
 
 /** Reads the configuration; throws an Error naming every bad variable. */
@@ -49,5 +55,7 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    webhookDataDir: e.ANXIN_WEBHOOK_DATA ?? join(e.ANXIN_DATA, 'webhooks'),
+    webhookAllow: e.ANXIN_WEBHOOK_ALLOW,
   };
 };

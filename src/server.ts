@@ -1,7 +1,9 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Express } from 'express';
-import { SigPool } from '../ledger/index.js';
+import { readKeyFile, SigPool } from '../ledger/index.js';
+import { openWebhooks } from './webhooks/index.js';
 import { buildApp } from './app.js';
 import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { loadConfig, type Config } from './config.js';
@@ -24,7 +26,13 @@ export const createHttpServer = (app: Express): Server => {
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
   const pool = new SigPool();
-  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const webhooks = await openWebhooks({
+    path: config.webhookDataDir ?? join(config.dataDir, 'webhooks'),
+    ledger,
+    operator: readKeyFile(config.operatorKeyPath),
+    allow: config.webhookAllow,
+  });
+  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s), webhooks });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -38,6 +46,7 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       clearTimeout(force);
+      await webhooks.close();
       await ledger.close();
       await pool.close();
     })());

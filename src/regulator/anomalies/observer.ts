@@ -25,7 +25,8 @@ import { takeDue } from './schedule.js';
 import { inTransitStale, observeReceipt } from './shipments.js';
 import { observeRecall, recheckRecall } from './recalls.js';
 import { refresh } from './timed.js';
-import { subjectOf } from './types.js';
+import { subjectOf, type Anomaly } from './types.js';
+import { OPEN_PREFIX } from './store.js';
 
 type Handler = (state: State, event: Envelope, ctx: EventContext) => void;
 type Body = Record<string, any>;
@@ -103,10 +104,57 @@ const HANDLERS: Record<string, Handler> = {
   'lot.recall': (state, e, ctx) => observeRecall(state, (e.body as Body).code, ctx.atMs),
 };
 
+/** At most this many anomaly changes are recorded per entry (the first ones; `truncated` says so). */
+export const MAX_CHANGES = 100;
+
+/** What one entry changed among the open anomalies: `anomaly/changes/<index>`, for the webhooks' anomaly topic. */
+export interface AnomalyChanges {
+  /** Anomalies opened or changed, as they are after the entry. */
+  open: Anomaly[];
+  /** Anomalies the entry closed, by rule and subject. */
+  closed: Array<{ rule: string; subject: string }>;
+  truncated?: true;
+}
+
+export const anomalyChangesKey = (index: number): string => `anomaly/changes/${index}`;
+
+/**
+ * Runs the handlers on a state that notes every open anomaly they write, then
+ * records the entry's changes (if any) under anomaly/changes/<index>: a push
+ * subscriber reads what an entry did without re-deriving it.
+ */
 export const anomalyObserver: Observer = (state, event, ctx) => {
-  for (const [, rule, key] of takeDue(state, ctx.atMs)) {
+  const touched = new Map<string, Anomaly | undefined>();
+  const noting: State = {
+    get: (k) => state.get(k),
+    put(k, v) {
+      if (k.startsWith(OPEN_PREFIX)) touched.set(k, v as Anomaly);
+      state.put(k, v);
+    },
+    del(k) {
+      if (k.startsWith(OPEN_PREFIX)) touched.set(k, undefined);
+      state.del(k);
+    },
+  };
+  for (const [, rule, key] of takeDue(noting, ctx.atMs)) {
     const timed = TIMED_RULES[rule];
-    if (timed) refresh(state, timed, subjectOf(key).id, ctx.atMs);
+    if (timed) refresh(noting, timed, subjectOf(key).id, ctx.atMs);
   }
-  HANDLERS[event.type]?.(state, event, ctx);
+  HANDLERS[event.type]?.(noting, event, ctx);
+  if (!touched.size) return;
+  const changes: AnomalyChanges = { open: [], closed: [] };
+  let n = 0;
+  for (const [k, a] of touched) {
+    if (n++ >= MAX_CHANGES) {
+      changes.truncated = true;
+      break;
+    }
+    if (a) changes.open.push(a);
+    else {
+      const rest = k.slice(OPEN_PREFIX.length);
+      const slash = rest.indexOf('/');
+      changes.closed.push({ rule: rest.slice(0, slash), subject: subjectOf(rest.slice(slash + 1)).id });
+    }
+  }
+  state.put(anomalyChangesKey(ctx.index), changes);
 };
