@@ -20,6 +20,7 @@ import { Ingest, type AsyncVerify } from './ingest.js';
 import { PLUGINS } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
 import { webhookRoutes, type Webhooks } from './webhooks/index.js';
+import { epcisRoutes } from './epcis/index.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -71,6 +72,7 @@ export const buildApp = (deps: AppDeps): Express => {
   app.use('/v1', ledgerRoutes(services));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
   app.use('/v1', webhookRoutes(services, deps.webhooks));
+  app.use(epcisRoutes(services));
 
   if (OPENAPI_PATH) {
     const text = readFileSync(OPENAPI_PATH, 'utf8');

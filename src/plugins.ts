@@ -4,5 +4,6 @@ import { cardsPlugin } from './cards/index.js';
 import type { Plugin } from './domain/plugin.js';
 import { tracePlugin } from './trace/index.js';
 import { regulatorPlugin } from './regulator/index.js';
+import { epcisPlugin } from './epcis/index.js';
 
-export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin, tracePlugin, regulatorPlugin];
+export const PLUGINS: readonly Plugin[] = [actorsPlugin, cardsPlugin, tracePlugin, regulatorPlugin, epcisPlugin];

@@ -18,7 +18,7 @@ export const tracePlugin: Plugin = {
 
 export { tempExcursion, temperatureRange, sortReadings, TEMP_LIMITS, tempExcursionId } from './temperature.js';
 export type { Reading, TempExcursion, TempLimits } from './temperature.js';
-export { getLot, getShipment, lotEntries, lotOutputs, lotStatus, lotKey, shipmentKey, productKeys, productLots } from './state.js';
+export { getLot, getShipment, lotEntries, lotOutputs, lotStatus, lotKey, shipmentKey, productKeys, productLots, appendPaged, PAGE_SIZE } from './state.js';
 export type { LotRecord, ShipmentRecord } from './state.js';
 export { descendants, inputTree } from './lineage.js';
 export { seedTraceLot } from './scenario.js';

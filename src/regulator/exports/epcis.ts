@@ -29,7 +29,7 @@ import type {
   LotTemperatureBody,
   LotTransformBody,
 } from '../../../schemas/trace.js';
-import { descendants, getShipment, type LotRecord } from '../../trace/index.js';
+import { descendants, getLot, getShipment, type LotRecord } from '../../trace/index.js';
 import { anxinUrn, CST_OFFSET, cstDate, lotUri, quantityElement } from './identifiers.js';
 import { lotIn, type ExportSource, type Lineage } from './lineage.js';
 
@@ -56,12 +56,19 @@ export interface EpcisOptions {
   checkpoint: Checkpoint;
 }
 
-export const epcisDocument = (src: ExportSource, lineage: Lineage, options: EpcisOptions): Json => {
-  const { origin } = options;
+/**
+ * The mapping of one entry to its EPCIS event (undefined for entries that are
+ * not about lots). `of` finds a lot record by code: from an export's lineage,
+ * or from state for the query interface.
+ */
+export const epcisEventMapper = (
+  src: ExportSource,
+  origin: string,
+  of: (code: string) => LotRecord | undefined = (code) => getLot(src, code),
+): ((entry: Entry) => Json | undefined) => {
   const loc = (actor: string) => ({ id: anxinUrn(origin, 'loc', actor) });
   const party = (actor: string) => anxinUrn(origin, 'party', actor);
   const shipmentRef = (id: string) => [{ bizTransaction: anxinUrn(origin, 'shipment', id) }];
-  const of = (code: string): LotRecord | undefined => lotIn(src, lineage, code);
   const q = (lot: Pick<LotRecord, 'code' | 'product' | 'quantity'>, amount: number) =>
     quantityElement(lotUri(origin, lot), amount, lot.quantity.unit);
   const whole = (lot: LotRecord) => q(lot, lot.quantity.amount);
@@ -244,6 +251,12 @@ export const epcisDocument = (src: ExportSource, lineage: Lineage, options: Epci
     }
   };
 
+  return mapEntry;
+};
+
+export const epcisDocument = (src: ExportSource, lineage: Lineage, options: EpcisOptions): Json => {
+  const { origin } = options;
+  const mapEntry = epcisEventMapper(src, origin, (code) => lotIn(src, lineage, code));
   const { checkpoint } = options;
   return {
     '@context': EPCIS_CONTEXT,
