@@ -9,7 +9,11 @@
  *           宁波三江超市 (received, partly sold), 40 kg to 杭州联华超市 (still on the road);
  *           a retained sample of DC-…-B then fails (enrofloxacin 186 μg/kg, limit 100),
  *           the regulator recalls DC-…-B and so every fillet made from it, and the
- *           Ningbo shop destroys what it has left
+ *           Ningbo shop destroys what it has left; that level 2 recall is due within
+ *           48 hours, so its deadline is still ahead when the story ends
+ *   DC-…-C  120 kg from 大陈岛海上牧场合作社, kept at the farm: vibrio above the limit,
+ *           a level 1 recall (24 hours) on day 38, and only 50 kg destroyed in time —
+ *           an overdue recall, red on the dashboard (recall-overdue)
  */
 import type { SigningKey } from '../../ledger/index.js';
 import { HOUR, MIN, type Poster } from './poster.js';
@@ -21,6 +25,8 @@ export interface FishStory {
   recalledFillet: string;
   /** The recalled source lot. */
   recalledSource: string;
+  /** A lot whose level 1 recall was not carried out in time (recall-overdue, red). */
+  overdueRecall: string;
   source: string;
 }
 
@@ -53,7 +59,7 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
   const nb = p.register('nb-market-02', 'retailer', '宁波三江超市（中山店）', { region: '浙江省宁波市海曙区' });
 
   const day = ymd(p.sink.now() + 2 * HOUR);
-  const lots = { a: `DC-${day}-A`, b: `DC-${day}-B`, filA: `FIL-${day}-A`, filB: `FIL-${day}-B` };
+  const lots = { a: `DC-${day}-A`, b: `DC-${day}-B`, c: `DC-${day}-C`, filA: `FIL-${day}-A`, filB: `FIL-${day}-B` };
   const croaker = { name: '大陈岛大黄鱼（冰鲜）', gtin: '06971234560018', category: 'aquatic' };
   const fillet = { name: '大黄鱼鱼片（冰鲜）', gtin: '06971234560025', category: 'aquatic' };
   const origin = (lat: number, lon: number) => ({
@@ -78,6 +84,7 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
     });
   harvest(farmA, lots.a, 600, 28.4536, 121.8894);
   harvest(farmB, lots.b, 400, 28.4702, 121.9128);
+  harvest(farmB, lots.c, 120, 28.4702, 121.9128);
   await p.at(36, 6);
   const drugTests = (enro: number) => [
     pass('孔雀石绿', 0, 'μg/kg', 2),
@@ -137,6 +144,17 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
   for (const [d, h, shop, code, kg] of sales) {
     await p.at(d, h);
     p.post(shop, 'lot.sell', { code, amount: kg });
+    if (d === 38 && h === 10) {
+      // DC-…-C, still at the farm: vibrio above the limit, a level 1 recall, carried out only in part.
+      p.post(inspector, 'lot.inspect', {
+        code: lots.c,
+        result: 'fail',
+        tests: [{ name: '副溶血性弧菌', value: 1500, unit: 'MPN/g', limit: 100, pass: false }],
+        report: '台检食〔监督抽检〕C-0707：副溶血性弧菌超标',
+      });
+      p.post(p.regulator, 'lot.recall', { code: lots.c, level: 1, reason: '监督抽检副溶血性弧菌超标，一级召回，24 小时内完成。' });
+    }
+    if (d === 38 && h === 17) p.post(farmB, 'lot.dispose', { code: lots.c, amount: 50, reason: '执行一级召回：部分无害化处理。' });
   }
 
   // The retained sample of DC-…-B fails; the regulator recalls it and everything made from it.
@@ -157,5 +175,5 @@ export const fishStory = async (p: Poster): Promise<FishStory> => {
   p.post(nb, 'lot.dispose', { code: lots.filB, amount: 72, reason: '执行二级召回：下架并无害化处理。' });
   p.post(processor, 'lot.dispose', { code: lots.b, amount: 100, reason: '执行二级召回：库存原料无害化处理。' });
 
-  return { fillet: lots.filA, recalledFillet: lots.filB, recalledSource: lots.b, source: lots.a };
+  return { fillet: lots.filA, recalledFillet: lots.filB, recalledSource: lots.b, overdueRecall: lots.c, source: lots.a };
 };

@@ -41,6 +41,17 @@ describe('the demo story', () => {
     expect(recall.lots.map((l: { code: string }) => l.code)).toEqual([story.trace.recalledSource, story.trace.recalledFillet]);
   });
 
+  test('leaves one recall under way with its deadline ahead, and one overdue: red recall-overdue on the lot still held', async () => {
+    const recalls = (await json('/v1/regulator/recalls', true)).recalls;
+    const byLot = new Map(recalls.map((r: { lot: string }) => [r.lot, r]));
+    expect(byLot.get(story.trace.recalledSource)).toMatchObject({ level: 2, overdue: false });
+    expect(byLot.get(story.trace.overdueRecall)).toMatchObject({ level: 1, overdue: true, remaining: { kg: 70 } });
+    const overdue = (await json(`/v1/regulator/anomalies?rule=recall-overdue`, true)).anomalies;
+    expect(overdue.map((a: { subject: string; severity: string }) => [a.subject, a.severity])).toEqual([
+      [story.trace.overdueRecall, 'red'],
+    ]);
+  });
+
   test('leaves merchants of four tiers: one suspended from selling cards with custody short, one well run', async () => {
     const school = await json(`/v1/merchants/${story.merchants.school}`);
     expect(school).toMatchObject({ tier: 'group', status: 'suspendedIssuing', custodyOk: false });

@@ -55,6 +55,14 @@ describe('the regulator dashboard', () => {
       t.demo.story.trace.recalledFillet,
     ]);
 
+    // Recall progress: the overdue recall is marked red, the one under way is not; each has its chart.
+    expect(
+      Object.fromEntries(
+        await rowsOf(page, '[data-recall-lot]', ['data-recall-lot', 'data-overdue']).then((rows) => rows.map(([a, b]) => [a, b])),
+      ),
+    ).toMatchObject({ [t.demo.story.trace.overdueRecall]: 'true', [t.demo.story.trace.recalledSource]: 'false' });
+    expect(await page.locator('[data-recall-lot] svg.chart path.series').count()).toBeGreaterThan(1);
+
     const reads = requests.filter((r) => r.url().includes('/v1/regulator/'));
     expect(reads.length).toBeGreaterThan(0);
     for (const r of reads)
