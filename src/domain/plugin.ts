@@ -6,14 +6,13 @@
  * service enforces is a rule the verifier checks.
  */
 import type { z } from 'zod';
-import type { RequestHandler, Router } from 'express';
 import type { Entry, Envelope, GenesisBody, Ledger } from '../../ledger/index.js';
 import type { Role } from '../../schemas/common.js';
 import type { ErrorCode } from '../errors.js';
 import type { Config } from '../config.js';
 import type { RouteDoc } from '../../schemas/routes.js';
 import type { Catalogue } from './catalogue.js';
-import type { FastRoute } from '../http/fast-routes.js';
+import type { Route } from '../http/route.js';
 
 /** Domain state: JSON values by key. Rules read and write only through this. */
 export interface State {
@@ -76,10 +75,6 @@ export interface Services {
   now: () => number;
   /** Who an actor id (or card:<id>) is, in committed state. */
   principal(actor: string): Principal | undefined;
-  /** Middleware: RFC 9421 signature required; sets res.locals.principal (see http/auth.ts principalOf/allow). */
-  signed: RequestHandler;
-  /** Middleware: verifies a signature when one is sent; anonymous otherwise. */
-  maybeSigned: RequestHandler;
 }
 
 export interface Plugin {
@@ -88,10 +83,8 @@ export interface Plugin {
   principals?: PrincipalResolver;
   observers?: Observer[];
   genesis?: GenesisHandler;
-  /** HTTP routes for reads, mounted under /v1. */
-  routes?(services: Services): Router;
-  /** Hot routes (full paths) written against Node's request/response; see http/fast-routes.ts. */
-  fastRoutes?(services: Services): FastRoute[];
+  /** HTTP routes (full /v1 paths), served by the one pipeline; see http/route.ts for the contract. */
+  routes?(services: Services): Route[];
   /** OpenAPI descriptions of those routes. */
   docs?: RouteDoc[];
 }

@@ -3,7 +3,6 @@
  * exports for market regulators. It posts no events of its own; it observes
  * every accepted event and answers regulators' reads.
  */
-import { Router } from 'express';
 import { anomalyDocs, exportDocs, verifyDocs } from '../../schemas/regulator.js';
 import type { Plugin } from '../domain/plugin.js';
 import { verifyRoutes } from './verify-routes.js';
@@ -15,13 +14,6 @@ import { exportRoutes } from './exports/routes.js';
 export const regulatorPlugin: Plugin = {
   name: 'regulator',
   observers: [anomalyObserver],
-  routes(services) {
-    const r = Router();
-    r.use(verifyRoutes(services));
-    r.use(anomalyRoutes(services));
-    r.use(merchantListRoutes(services));
-    r.use(exportRoutes(services));
-    return r;
-  },
+  routes: (services) => [...verifyRoutes(services), ...anomalyRoutes(services), ...merchantListRoutes(services), ...exportRoutes(services)],
   docs: [...verifyDocs, ...exportDocs, ...anomalyDocs],
 };

@@ -6,13 +6,12 @@
 import type { Plugin } from '../domain/plugin.js';
 import { traceDocs } from '../../schemas/trace.js';
 import { traceEvents } from './rules/index.js';
-import { traceFastRoutes, traceRoutes } from './routes.js';
+import { traceRoutes } from './routes.js';
 
 export const tracePlugin: Plugin = {
   name: 'trace',
   events: traceEvents,
   routes: traceRoutes,
-  fastRoutes: traceFastRoutes,
   docs: traceDocs,
 };
 

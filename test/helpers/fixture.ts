@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
 import {
   Ledger,
   cosignEnvelope,
@@ -17,7 +16,7 @@ import {
   type Envelope,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
@@ -65,7 +64,7 @@ export const signEvent = (key: SigningKey, type: string, body: unknown, clock: C
 export interface Fixture {
   dir: string;
   ledger: Ledger;
-  app: Express;
+  app: App;
   config: Config;
   clock: Clock;
   operator: SigningKey;
@@ -112,7 +111,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const app = buildApp({ ledger, config, now: clock.now, plugins });
   const f: Fixture = {
     dir,
     ledger,

@@ -4,7 +4,6 @@
  * real app, or when it documents a route the app does not have.
  */
 import { readFileSync } from 'node:fs';
-import type { Express } from 'express';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -13,12 +12,12 @@ import type { Plugin } from '../../src/domain/plugin.js';
 import { ERROR_CODES, ERROR_STATUS } from '../../src/errors.js';
 import { PLUGINS } from '../../src/plugins.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
-import type { FastRoute } from '../../src/http/fast-routes.js';
+import type { App } from '../../src/app.js';
 
 type Json = Record<string, any>;
 
-/** Every (METHOD, OpenAPI path) the Express app routes, found by walking its router stack. */
-const registeredRoutes = (app: Express): string[] => {
+/** Every (METHOD, OpenAPI path) the app routes: the pipeline's routes, and Express's found by walking its router stack. */
+const registeredRoutes = (app: App): string[] => {
   interface Layer {
     rawPath?: string | string[];
     route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -37,9 +36,8 @@ const registeredRoutes = (app: Express): string[] => {
       }
     }
   };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  // The hot routes are served by one middleware (src/http/fast-routes.ts) that lists them.
-  for (const r of app.locals.fastRoutes as FastRoute[]) out.push(`${r.method} ${r.path}`);
+  walk((app.web as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  for (const r of app.routes) out.push(`${r.method} ${r.path}`);
   return [...new Set(out)].sort();
 };
 
