@@ -171,6 +171,18 @@ describe('openapi.yaml', () => {
     expect(registered.filter((r) => / \/v1\//.test(r) && !documented.includes(r))).toEqual([]);
   });
 
+  test("every pipeline route's auth mode is the one its documentation states", () => {
+    const docs = new Map(routeDocs(PLUGINS).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.auth]));
+    for (const route of f.app.routes) {
+      const documented = docs.get(`${route.method} ${route.path}`);
+      const expected = documented === 'signed' ? 'required' : documented === 'optional' ? 'optional' : 'none';
+      expect({ route: `${route.method} ${route.path}`, auth: route.auth }).toEqual({
+        route: `${route.method} ${route.path}`,
+        auth: expected,
+      });
+    }
+  });
+
   test('the routes the document leaves out are pages, not JSON API: none of them answers application/json', async () => {
     const documented = documentedRoutes(doc);
     for (const route of registeredRoutes(f.app).filter((r) => !documented.includes(r))) {
