@@ -38,6 +38,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
+  /** Records each /v1 answer (route, status, seconds), e.g. into Prometheus metrics; see http/pipeline.ts. */
+  observeHttp?: (route: string, status: number, seconds: number) => void;
 }
 
 /** The app: a Node request listener, plus what tests and tools need to see of it. */
@@ -78,6 +80,7 @@ export const buildApp = (deps: AppDeps): App => {
     authenticate: authenticator(services, catalogue),
     logger,
     limits: deps.config.http && new RateLimits(deps.config.http),
+    observe: deps.observeHttp,
   });
 
   const web = express();
