@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Milliseconds since the epoch; injectable for tests. Should be the ledger's clock too. */
   now?: () => number;
   plugins?: readonly Plugin[];
-  /** The one logger (pino); silent when absent. */
+  /** The one logger (pino); when absent, errors only, as JSON lines on stdout. */
   logger?: Logger;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
@@ -60,7 +60,7 @@ export const OPENAPI_PATH = [
 
 export const buildApp = (deps: AppDeps): App => {
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? pino({ level: 'silent' });
+  const logger = deps.logger ?? pino({ level: 'error' });
   const catalogue = new Catalogue(deps.plugins ?? PLUGINS);
   const services: Services = {
     ledger: deps.ledger,
