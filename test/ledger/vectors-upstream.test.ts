@@ -1,14 +1,16 @@
 /**
  * The project's vectors (test/vectors/) are copies of the protocol's published vectors. Where the
- * upstream folder is checked out beside the repository (`../shared/vectors`, as in the project's own
- * workspace), every file must be byte-identical on both sides and none may be missing from either;
- * in a clone of the project alone the comparison is skipped, and the copies are what the tests use.
+ * upstream folder is checked out beside the repository (a folder `shared/vectors` next to the
+ * repository's own folder, as in the project's workspace), every file must be byte-identical on both
+ * sides and none may be missing from either; in a clone of the project alone the comparison is
+ * skipped, and the copies are what the tests use.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { VECTORS_DIR } from '../helpers/vectors.js';
 
-const UPSTREAM_DIR = resolve(VECTORS_DIR, '../../../shared/vectors');
+/** `shared/vectors` beside the repository: test/vectors → test → the repository → its parent. */
+const UPSTREAM_DIR = resolve(VECTORS_DIR, '..', '..', '..', 'shared', 'vectors');
 const upstreamPresent = existsSync(UPSTREAM_DIR);
 
 /** Every regular file under `dir`, as paths relative to it with '/' separators, sorted. */
