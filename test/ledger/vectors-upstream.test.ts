@@ -34,7 +34,11 @@ if (!upstreamPresent) {
 
 const describeWithUpstream = upstreamPresent ? describe : describe.skip;
 
-describeWithUpstream('the project vectors against the upstream vectors beside the repository', () => {
+const title = upstreamPresent
+  ? 'the project vectors against the upstream vectors beside the repository'
+  : 'the project vectors against the upstream vectors (skipped: no upstream vectors beside the repository)';
+
+describeWithUpstream(title, () => {
   const ours = upstreamPresent ? filesUnder(VECTORS_DIR) : [];
   const theirs = upstreamPresent ? filesUnder(UPSTREAM_DIR) : [];
 
