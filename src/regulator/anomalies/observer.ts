@@ -10,9 +10,9 @@
 import type { Envelope } from '../../../ledger/index.js';
 import type { ComplaintFileBody, ComplaintResolveBody } from '../../../schemas/cards.js';
 import type { LotCreateBody, LotTemperatureBody, LotTransformBody } from '../../../schemas/trace.js';
-import { getCard, getComplaint } from '../../cards/state.js';
+import { getCard, getComplaint } from '../../cards/index.js';
 import type { EventContext, Observer, State } from '../../domain/plugin.js';
-import { getShipment } from '../../trace/state.js';
+import { getShipment } from '../../trace/index.js';
 import { observeTemperature } from './cold-chain.js';
 import { complaintOverdue, complaintSurge, recordFiling, recordResolution } from './complaints.js';
 import { checkCustody } from './custody.js';
