@@ -9,12 +9,12 @@
 import { verifyDataDir } from '../ledger/index.js';
 import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { peakRssMb, round } from './util.js';
 
 const [dir, origin, operatorKey, mode] = process.argv.slice(2);
 const t0 = performance.now();
-const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 });
+const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 });
 const report = await verifyDataDir(dir, { origin, operatorKey, hook });
 const seconds = (performance.now() - t0) / 1000;
 console.log(
