@@ -15,7 +15,6 @@ import { parse as parseYaml } from 'yaml';
 import type { Ledger } from '../ledger/index.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
-import type { Plugin, Services } from './domain/plugin.js';
 import { authenticator } from './http/auth.js';
 import { ingestRoutes } from './http/events.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
@@ -25,7 +24,8 @@ import { createPipeline } from './http/pipeline.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import type { Route } from './http/route.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
-import { PLUGINS } from './plugins.js';
+import type { Services } from './http/plugin-http.js';
+import { domainsOf, PLUGINS, type Plugin } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
 
 export interface AppDeps {
@@ -61,7 +61,8 @@ export const OPENAPI_PATH = [
 export const buildApp = (deps: AppDeps): App => {
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? pino({ level: 'error' });
-  const catalogue = new Catalogue(deps.plugins ?? PLUGINS);
+  const plugins = deps.plugins ?? PLUGINS;
+  const catalogue = new Catalogue(domainsOf(plugins));
   const services: Services = {
     ledger: deps.ledger,
     now,
@@ -70,11 +71,7 @@ export const buildApp = (deps: AppDeps): App => {
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
   };
   const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify);
-  const routes: Route[] = [
-    ...ingestRoutes(ingest),
-    ...ledgerRoutes(services),
-    ...catalogue.plugins.flatMap((p) => p.routes?.(services) ?? []),
-  ];
+  const routes: Route[] = [...ingestRoutes(ingest), ...ledgerRoutes(services), ...plugins.flatMap((p) => p.http?.routes?.(services) ?? [])];
   const api = createPipeline({
     routes,
     authenticate: authenticator(services, catalogue),

@@ -5,14 +5,16 @@
  */
 import { z } from 'zod';
 import { id } from '../../schemas/common.js';
-import type { Services, State } from '../domain/plugin.js';
+import { cardDocs } from '../../schemas/cards.js';
+import type { State } from '../domain/plugin.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
 import { json, type Route } from '../http/route.js';
 import { cardEntryIndexes, findMerchant, getCard, holderActor } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
-import { merchantStars } from '../regulator/merchant-rating.js';
+import { merchantStars } from '../regulator/index.js';
 
 export const cardRoutes = (services: Services): Route[] => {
   const { ledger } = services;
@@ -56,3 +58,6 @@ export const cardRoutes = (services: Services): Route[] => {
     },
   ];
 };
+
+/** The card plug-in's HTTP half. */
+export const cardsHttp: PluginHttp = { routes: cardRoutes, docs: cardDocs };

@@ -1,6 +1,6 @@
 /** The ledger's own reads (SPEC §8): trust anchor, checkpoint, proofs, entries. */
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from './auth.js';
 import { parseInput, queryInt } from './params.js';

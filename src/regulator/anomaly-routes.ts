@@ -4,7 +4,7 @@
  * `next` is the path and query of the next one. Bad query → 400 invalid_request.
  */
 import { anomaliesQuery } from '../../schemas/regulator.js';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';

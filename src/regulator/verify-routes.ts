@@ -1,6 +1,6 @@
 /** GET /v1/regulator/verify and its jobs (SPEC §8): regulators and auditors. */
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';

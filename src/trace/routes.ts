@@ -9,7 +9,8 @@ import fresh from 'fresh';
 import Negotiator from 'negotiator';
 import QRCode from 'qrcode';
 import { ID_PATTERN } from '../../schemas/common.js';
-import type { Services } from '../domain/plugin.js';
+import { traceDocs } from '../../schemas/trace.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { buildRecallView } from './recall-view.js';
@@ -90,3 +91,6 @@ export const traceRoutes = (services: Services): Route[] => {
     },
   ];
 };
+
+/** Food traceability's HTTP half. */
+export const traceHttp: PluginHttp = { routes: traceRoutes, docs: traceDocs };

@@ -8,8 +8,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { signEvent } from '../helpers/fixture.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { nodeSuite } from '../../ledger/index.js';
+import { nodeSuite, signRequest } from '../../ledger/index.js';
 import { expectCode, send, startLimited, type Limited } from './http-support.js';
 
 /** Opens a raw connection (resolves once connected). */
