@@ -17,6 +17,8 @@ const IMPORT_MAP = JSON.stringify({
   imports: { '@noble/ed25519': '/vendor/@noble/ed25519/index.js', '@noble/hashes/': '/vendor/@noble/hashes/' },
 });
 const IMPORT_MAP_HASH = createHash('sha256').update(IMPORT_MAP).digest('base64');
+/** Built outside the html`` template, so that no formatter can add whitespace the CSP hash does not cover. */
+const IMPORT_MAP_SCRIPT = `<script type="importmap">${IMPORT_MAP}</script>`;
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -61,9 +63,7 @@ export const renderPage = (ctx: PageContext, o: PageOptions): string => {
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         ${
           o.script
-            ? html`<script type="importmap">
-                  ${trusted(IMPORT_MAP)}
-                </script>
+            ? html`${trusted(IMPORT_MAP_SCRIPT)}
                 <script type="module" src="/js/src/pages/browser/${o.script}.js"></script> `
             : ''
         }
