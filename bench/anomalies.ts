@@ -1,5 +1,5 @@
 /**
- * The anomalies query (issue 6; SPEC §8 GET /v1/regulator/anomalies) on the big
+ * The anomalies query (SPEC §8 GET /v1/regulator/anomalies) on the big
  * ledger: the real Express app over the opened ledger (its clock is the
  * ledger's, as the server's would be), on a loopback listener, asked by the root
  * regulator with RFC 9421-signed requests from a separate load-generating

@@ -1,5 +1,5 @@
 /**
- * Incremental verification (issue 6; SPEC §8 /v1/regulator/verify): the
+ * Incremental verification (SPEC §8 /v1/regulator/verify): the
  * regulators' VerificationService first verifies the whole big ledger from
  * genesis (timed separately), then 10,000 more workload entries are appended
  * through the service's admission, and the next call — which checks only what

@@ -2,7 +2,7 @@
  * (c) Full verification of a data directory in its own process (so its memory is
  * its own): every hash, checkpoint, signature and domain rule, as `anxin verify --data`;
  * with `engine`, the ledger engine's verifier alone, on the ledger of engine-ledger.ts
- * (issue 2: hashes, tree, checkpoints and each event's signature against the key
+ * (hashes, tree, checkpoints and each event's signature against the key
  * directory of genesis, actor.register and actor.rotateKey; no domain replay).
  *   node dist/bench/verify-child.js DIR ORIGIN OPERATOR_KEY [engine]
  */

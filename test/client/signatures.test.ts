@@ -1,5 +1,5 @@
 /**
- * The client's RFC 9421 request signatures reproduce ../shared/vectors/anxin-v1.json
+ * The client's RFC 9421 request signatures reproduce test/vectors/anxin-v1.json
  * `requests` byte for byte — signature base and both headers, with node:crypto
  * and with @noble/* — and the server's verifier accepts exactly those requests.
  */

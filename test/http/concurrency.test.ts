@@ -1,5 +1,5 @@
 /**
- * Concurrency (issue 3): 500 events posted in parallel by 20 actors get gap-free
+ * Concurrency: 500 events posted in parallel by 20 actors get gap-free
  * indexes; every receipt's inclusion proof verifies against its checkpoint, and
  * every checkpoint handed out is consistent with every other.
  */

@@ -162,7 +162,7 @@ describe('codes for failures of the service itself', () => {
           body: z.strictObject({}),
           roles: ['regulator'],
           apply: () => {
-            throw new TypeError(`cannot read properties of undefined at /work/main/src/faulty.ts:12:3`);
+            throw new TypeError(`cannot read properties of undefined at /srv/anxin/src/faulty.ts:12:3`);
           },
         },
       ],
