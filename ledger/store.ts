@@ -142,30 +142,13 @@ const hexRange = (prefix: string, from: number, to?: number) =>
   to === undefined ? prefixRange(prefix, hex16(from)) : { gte: prefix + hex16(from), lt: prefix + hex16(to) };
 
 /** Raw entries in index order in [from, to), as stored text (the verifier parses and checks them). */
-/**
- * Reads a range in chunks with nextv: a bulk reader (export, the verifier) pays the
- * iterator's per-call promise and decoding overhead once per chunk instead of per record.
- */
-async function* chunked<V>(it: { nextv(size: number): Promise<Array<[string, V]>>; close(): Promise<void> }): AsyncGenerator<[string, V]> {
-  try {
-    for (;;) {
-      const chunk = await it.nextv(READ_CHUNK);
-      if (chunk.length === 0) return;
-      yield* chunk;
-    }
-  } finally {
-    await it.close();
-  }
-}
-const READ_CHUNK = 256;
-
 export async function* iterateEntryTexts(db: Db, from = 0, to?: number): AsyncGenerator<{ key: string; text: string }> {
-  for await (const [key, text] of chunked(db.iterator(hexRange('e!', from, to)))) yield { key, text };
+  for await (const [key, text] of db.iterator(hexRange('e!', from, to))) yield { key, text };
 }
 
 /** The stored nodes that appending leaves [from, to) created, in creation order. */
 export async function* iterateNodes(db: Db, from = 0, to?: number): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
-  for await (const [key, record] of chunked(db.iterator<string, Uint8Array>({ ...hexRange('t!', from, to), valueEncoding: 'view' })))
+  for await (const [key, record] of db.iterator<string, Uint8Array>({ ...hexRange('t!', from, to), valueEncoding: 'view' }))
     yield* decodeTreeRecord(parseInt(key.slice(2), 16), record);
 }
 
