@@ -11,13 +11,13 @@
 import { verifyDataDir } from '../ledger/index.js';
 import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { cpuPerItem, cpuSeconds, peakRssMb, round } from './util.js';
 
 const [dir, origin, operatorKey, mode] = process.argv.slice(2);
 const t0 = performance.now();
 const c0 = cpuSeconds();
-const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 });
+const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 });
 const report = await verifyDataDir(dir, { origin, operatorKey, hook });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = cpuPerItem(c0, cpuSeconds(), Math.max(1, report.size));
