@@ -1,7 +1,7 @@
 /** GET /v1/actors/{id}: registration, role, status and current key (public). */
-import { actorDocs } from '../../schemas/actors.js';
 import { ID_PATTERN } from '../../schemas/common.js';
 import type { PluginHttp, Services } from '../http/plugin-http.js';
+import { actorDocs } from '../../schemas/actors.js';
 import { ApiError } from '../errors.js';
 import { json, type Route } from '../http/route.js';
 import { getActor } from './rules.js';

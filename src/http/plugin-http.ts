@@ -1,8 +1,8 @@
 /**
- * The HTTP half of a plug-in (`Plugin.http`): its routes (the contract in
- * route.ts, served by the one pipeline, pipeline.ts) and their OpenAPI
- * descriptions, built from the Services the app hands every plug-in. The pure
- * half (src/domain/plugin.ts) knows nothing of this file.
+ * The HTTP half of a plug-in (`Plugin.http`): its routes (the contract of
+ * http/route.ts, served by the one pipeline, http/pipeline.ts) and their
+ * OpenAPI descriptions, built from the Services the app hands every plug-in.
+ * The pure half (src/domain/plugin.ts) knows nothing of this file.
  */
 import type { Ledger } from '../../ledger/index.js';
 import type { RouteDoc } from '../../schemas/routes.js';
@@ -22,7 +22,7 @@ export interface Services {
 }
 
 export interface PluginHttp {
-  /** The plug-in's routes (full /v1 paths); see route.ts for the contract and how to convert an Express-style route. */
+  /** HTTP routes (full /v1 paths), served by the one pipeline; see http/route.ts for the contract. */
   routes?(services: Services): Route[];
   /** OpenAPI descriptions of those routes. */
   docs?: readonly RouteDoc[];

@@ -8,7 +8,8 @@
  */
 import { connect, type Socket } from 'node:net';
 import { signEvent } from '../helpers/fixture.js';
-import { nodeSuite, signRequest } from '../../ledger/index.js';
+import { signRequest } from '../../ledger/portable.js';
+import { nodeSuite } from '../../ledger/index.js';
 import { expectCode, send, startLimited, type Limited } from './http-support.js';
 
 /** Opens a raw connection (resolves once connected). */
