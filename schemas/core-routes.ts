@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import {
   batchResponse,
-  checkpoint,
   consistencyProof,
   entryPage,
   entryWithProof,
   envelope,
   indexParam,
+  latestCheckpoint,
   ledgerInfo,
   receipt,
 } from './envelope.js';
@@ -90,7 +90,7 @@ export const coreDocs: RouteDoc[] = [
     tag: 'ledger',
     summary: 'The trust anchor a verifier pins: origin and operator key',
     auth: 'public',
-    responses: { 200: { description: 'Origin and operator public key', schema: ledgerInfo } },
+    responses: { 200: { description: 'Origin, operator public key and its signed-note verifier key', schema: ledgerInfo } },
     errors: [],
   },
   {
@@ -99,7 +99,9 @@ export const coreDocs: RouteDoc[] = [
     tag: 'ledger',
     summary: 'The latest signed checkpoint',
     auth: 'public',
-    responses: { 200: { description: 'The checkpoint (JSON form, with its signed note)', schema: checkpoint } },
+    responses: {
+      200: { description: 'The checkpoint (JSON form, with its signed note) and the newest witness-cosigned one', schema: latestCheckpoint },
+    },
     errors: [],
   },
   {

@@ -8,6 +8,7 @@
  *   anxin sign --key FILE [--holder FILE]        envelope JSON on stdin → signed envelope
  *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
  *   anxin get --url URL --key FILE PATH
+ *   anxin tiles --data DIR --out DIR
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
@@ -29,6 +30,7 @@ import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
 import { PLUGINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
+import { writeTilesFromDir } from './tiles.js';
 
 class UsageError extends Error {}
 
@@ -38,7 +40,8 @@ const USAGE = `usage:
   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
   anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
-  anxin get --url URL --key FILE PATH`;
+  anxin get --url URL --key FILE PATH
+  anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -214,6 +217,16 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     console.log(JSON.stringify(await client.get(positionals[0]), null, 2));
     return 0;
   },
+};
+
+commands.tiles = async (argv) => {
+  const { values } = args(argv, { data: { type: 'string' }, out: { type: 'string' } });
+  const data = need(values, 'data');
+  if (!existsSync(data)) throw new UsageError(`no directory ${data}`);
+  const r = await writeTilesFromDir(data, need(values, 'out'));
+  console.log(JSON.stringify(r));
+  console.error(`anxin tiles: ${r.files} file(s) written, ${values.out} now holds the log at size ${r.size}`);
+  return 0;
 };
 
 const main = async (): Promise<number> => {

@@ -19,6 +19,8 @@ import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
 import { PLUGINS } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
+import { publicCors } from './tlog/cors.js';
+import { tlogService, type Witnessing } from './tlog/service.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -29,6 +31,8 @@ export interface AppDeps {
   log?: (err: unknown) => void;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
+  /** Witness cosigning (ANXIN_WITNESS_POLICY); without it /tlog/checkpoint is the newest signed checkpoint. */
+  witnessing?: Witnessing;
 }
 
 /** openapi.yaml at the project root (two levels up from src/ and from dist/src/). */
@@ -55,6 +59,17 @@ export const buildApp = (deps: AppDeps): Express => {
   app.set('json spaces', 0);
   app.set('etag', false);
 
+  // Public reads answer CORS (SPEC §12); the server sets it ahead of the fast routes too (server.ts).
+  app.use((req, res, next) => {
+    publicCors(req, res);
+    next();
+  });
+  const tlog = tlogService(deps.ledger, deps.witnessing, deps.log);
+  app.locals.tlog = tlog;
+  app.use((req, res, next) => {
+    if (!tlog.handle(req, res)) next();
+  });
+
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, size: deps.ledger.size });
   });
@@ -65,7 +80,7 @@ export const buildApp = (deps: AppDeps): Express => {
   ];
   app.locals.fastRoutes = fastRoutes;
   app.use(mountFast(fastRoutes));
-  app.use('/v1', ledgerRoutes(services));
+  app.use('/v1', ledgerRoutes(services, tlog));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
 
   if (OPENAPI_PATH) {

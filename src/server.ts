@@ -5,6 +5,7 @@ import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
 import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { loadConfig, type Config } from './config.js';
+import { publicCors } from './tlog/cors.js';
 import { openLedger } from './service.js';
 
 export interface Running {
@@ -17,6 +18,7 @@ export interface Running {
 export const createHttpServer = (app: Express): Server => {
   const fast = fastPath(app.locals.fastRoutes as FastRoute[]);
   return createServer((req, res) => {
+    publicCors(req, res);
     if (!fast(req, res)) app(req, res);
   });
 };

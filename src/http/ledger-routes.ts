@@ -5,20 +5,21 @@ import type { Services } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
 import { allow } from './auth.js';
 import { parseInput, queryInt } from './params.js';
+import type { TlogService } from '../tlog/service.js';
 
 export const MAX_PAGE = 1000;
 
-export const ledgerRoutes = (services: Services): Router => {
+export const ledgerRoutes = (services: Services, tlog: TlogService): Router => {
   const { ledger } = services;
   const r = Router();
   const { signed } = services;
 
   r.get('/ledger', (_req, res) => {
-    res.json({ origin: ledger.origin, operatorKey: ledger.operatorKey });
+    res.json({ origin: ledger.origin, operatorKey: ledger.operatorKey, vkey: tlog.vkey });
   });
 
   r.get('/checkpoint', (_req, res) => {
-    res.json(ledger.checkpoint);
+    res.json({ ...ledger.checkpoint, cosigned: tlog.cosigned() });
   });
 
   r.get('/proofs/consistency', async (req, res) => {
