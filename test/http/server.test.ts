@@ -14,6 +14,7 @@ import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { signRequest } from '../../src/http/message-signatures.js';
 import { PLUGINS } from '../../src/plugins.js';
+import { logVkey } from '../../src/tlog/service.js';
 import { newKey } from '../helpers/fixture.js';
 
 const SERVER = resolve(process.cwd(), 'dist/src/server.js');
@@ -111,7 +112,11 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     async () => {
       const ledger = await getJson(`${first.url}/v1/ledger`);
       anchor = ledger.body;
-      expect(anchor).toEqual({ origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey });
+      expect(anchor).toEqual({
+        origin: DEFAULT_ORIGIN,
+        operatorKey: operator.publicKey,
+        vkey: logVkey(DEFAULT_ORIGIN, operator.publicKey),
+      });
       const cp = await getJson(`${first.url}/v1/checkpoint`);
       expect(cp.body.size).toBe(1);
       expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();
