@@ -12,6 +12,8 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
+  witnessPolicy?: string;
 }
 
 const env = z.object({
@@ -32,6 +34,7 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
 });
 
 /** Reads the configuration; throws an Error naming every bad variable. */
@@ -49,5 +52,6 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.ANXIN_WITNESS_POLICY ? { witnessPolicy: e.ANXIN_WITNESS_POLICY } : {}),
   };
 };

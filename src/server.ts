@@ -6,6 +6,8 @@ import { buildApp } from './app.js';
 import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { loadConfig, type Config } from './config.js';
 import { publicCors } from './tlog/cors.js';
+import { logVkey } from './tlog/service.js';
+import { loadWitnessPolicy, WitnessSubmitter } from './tlog/witnessing.js';
 import { openLedger } from './service.js';
 
 export interface Running {
@@ -25,8 +27,19 @@ export const createHttpServer = (app: Express): Server => {
 
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
+  let witnessing: WitnessSubmitter | undefined;
+  try {
+    // The policy's log line must carry this service's own key: refuse to start otherwise.
+    if (config.witnessPolicy)
+      witnessing = new WitnessSubmitter(ledger, loadWitnessPolicy(config.witnessPolicy, logVkey(ledger.origin, ledger.operatorKey)), {
+        log: (line) => console.error(`anxin: ${line}`),
+      }).start();
+  } catch (e) {
+    await ledger.close();
+    throw e;
+  }
   const pool = new SigPool();
-  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s), witnessing });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,6 +53,7 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       clearTimeout(force);
+      await witnessing?.stop();
       await ledger.close();
       await pool.close();
     })());
