@@ -9,15 +9,17 @@
  *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
  *   anxin get --url URL --key FILE PATH
  *   anxin tiles --data DIR --out DIR
+ *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
   generateKey,
   nodeSuite,
+  parsePolicy,
   readKeyFile,
   verifyDataDir,
   verifyExport,
@@ -30,6 +32,7 @@ import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
 import { PLUGINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
+import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
 
 class UsageError extends Error {}
@@ -41,7 +44,9 @@ const USAGE = `usage:
   anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
   anxin get --url URL --key FILE PATH
-  anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally`;
+  anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally
+  anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
+                                                a tlog-witness that replays the anxin rules`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -226,6 +231,40 @@ commands.tiles = async (argv) => {
   const r = await writeTilesFromDir(data, need(values, 'out'));
   console.log(JSON.stringify(r));
   console.error(`anxin tiles: ${r.files} file(s) written, ${values.out} now holds the log at size ${r.size}`);
+  return 0;
+};
+
+commands.witness = async (argv) => {
+  const { values } = args(argv, {
+    key: { type: 'string' },
+    data: { type: 'string' },
+    listen: { type: 'string' },
+    policy: { type: 'string' },
+  });
+  const key = keyArg(need(values, 'key'));
+  const dataDir = need(values, 'data');
+  const m = /^(.+):(\d{1,5})$/.exec(need(values, 'listen'));
+  if (!m) throw new UsageError('--listen is HOST:PORT, e.g. 127.0.0.1:7380');
+  let policy;
+  try {
+    policy = parsePolicy(nodeSuite, readFileSync(need(values, 'policy'), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--policy: ${(e as Error).message}`);
+  }
+  for (const l of policy.logs)
+    if (!l.url) throw new UsageError(`--policy: the log ${l.key.name} has no URL (its tiles prefix, e.g. https://host/tlog)`);
+  mkdirSync(dataDir, { recursive: true });
+  const { server, witness, url } = await startWitnessServer(
+    { key, policy, dataDir, replay: true, log: (line) => console.error(line) },
+    m[1],
+    Number(m[2]),
+  );
+  console.log(JSON.stringify({ name: key.id, vkey: witness.vkey.vkey, url, logs: policy.logs.map((l) => l.key.name) }));
+  await new Promise<void>((resolve) => {
+    const stop = () => server.close(() => resolve());
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
   return 0;
 };
 
