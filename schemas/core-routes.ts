@@ -144,6 +144,20 @@ export const coreDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/v1/entries/{index}/proof',
+    tag: 'ledger',
+    summary: "A C2SP tlog-proof of an entry, to keep and verify offline (regulators, auditors, the entry's actor)",
+    description:
+      'c2sp.org/tlog-proof against the newest checkpoint that meets the witness quorum of ANXIN_WITNESS_POLICY (the newest ' +
+      'signed checkpoint without a policy), with the canonical entry JCS({index, at, event}) in its extra line. ' +
+      'Check one with `anxin verify-proof --policy FILE PROOF`. 404 while no such checkpoint covers the entry yet.',
+    auth: 'signed',
+    params: z.object({ index: indexParam }),
+    responses: { 200: { description: 'The proof (text)', contentType: 'text/plain', schema: z.string() } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
+  },
+  {
+    method: 'get',
     path: '/healthz',
     tag: 'service',
     summary: 'Liveness and the durable ledger size',

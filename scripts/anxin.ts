@@ -6,14 +6,15 @@
  *   anxin export --data DIR                       NDJSON to stdout
  *   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
  *   anxin sign --key FILE [--holder FILE]        envelope JSON on stdin → signed envelope
- *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
+ *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
  *   anxin get --url URL --key FILE PATH
  *   anxin tiles --data DIR --out DIR
  *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
+ *   anxin verify-proof --policy FILE PROOF
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
@@ -32,6 +33,7 @@ import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
 import { PLUGINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
+import { checkEntryProof } from '../src/tlog/proof.js';
 import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
 
@@ -42,11 +44,12 @@ const USAGE = `usage:
   anxin export --data DIR                       NDJSON to stdout
   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
   anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
-  anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
+  anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
   anxin get --url URL --key FILE PATH
   anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally
   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
-                                                a tlog-witness that replays the anxin rules`;
+                                                a tlog-witness that replays the anxin rules
+  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -191,9 +194,12 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
       key: { type: 'string' },
       holder: { type: 'string' },
       'operator-key': { type: 'string' },
+      proof: { type: 'string' },
     });
     const key = keyArg(need(values, 'key'));
     const holder = values.holder ? keyArg(values.holder as string) : undefined;
+    const proofFile = values.proof as string | undefined;
+    if (proofFile && existsSync(proofFile)) throw new UsageError(`${proofFile} exists; not overwriting a proof`);
     const client = new AnxinClient({ baseUrl: need(values, 'url'), suite: nodeSuite, key });
     const anchor = values['operator-key'] ? publicKeyArg(values['operator-key'] as string) : undefined;
     const input = await stdinJson();
@@ -212,6 +218,22 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
       return 1;
     }
     console.error(`anxin post: entry ${receipt.index} appended; inclusion proof verified against checkpoint ${receipt.checkpoint.size}`);
+    if (proofFile) {
+      // The proof is against the newest cosigned checkpoint, which may take the witnesses a moment to reach the entry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          writeFileSync(proofFile, await client.entryProof(receipt.index), { flag: 'wx' });
+          console.error(`anxin post: its tlog-proof is in ${proofFile} (check it with anxin verify-proof)`);
+          break;
+        } catch (e) {
+          if (!(e instanceof ProblemError && e.status === 404) || attempt >= 30) {
+            console.error(`anxin post: the proof could not be stored: ${(e as Error).message}`);
+            return 1;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
     return 0;
   },
 
@@ -265,6 +287,38 @@ commands.witness = async (argv) => {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  return 0;
+};
+
+commands['verify-proof'] = async (argv) => {
+  const { values, positionals } = args(argv, { policy: { type: 'string' } }, 1);
+  if (!positionals[0]) throw new UsageError('give the proof file');
+  const readText = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read ${what} ${path}`);
+    }
+  };
+  let policy;
+  try {
+    policy = parsePolicy(nodeSuite, readText(need(values, 'policy'), 'the policy'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--policy: ${(e as Error).message}`);
+  }
+  const checked = checkEntryProof(nodeSuite, policy, readText(positionals[0], 'the proof'));
+  if (typeof checked === 'string') {
+    console.log(JSON.stringify({ ok: false, reason: checked }, null, 2));
+    console.error(`anxin verify-proof: FAILED — ${checked}`);
+    return 1;
+  }
+  console.log(JSON.stringify({ ok: true, ...checked }, null, 2));
+  const witnesses = Object.keys(checked.cosignedBy);
+  console.error(
+    `anxin verify-proof: ok — entry ${checked.index} of ${checked.origin} is in its tree of size ${checked.size}` +
+      (witnesses.length ? `, cosigned by ${witnesses.join(', ')}` : ''),
+  );
   return 0;
 };
 

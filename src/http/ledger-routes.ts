@@ -1,5 +1,6 @@
 /** The ledger's own reads (SPEC §8): trust anchor, checkpoint, proofs, entries. */
 import { Router } from 'express';
+import { canonicalEntry, formatProof, fromHex, utf8 } from '../../ledger/index.js';
 import { z } from 'zod';
 import type { Services } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
@@ -51,6 +52,21 @@ export const ledgerRoutes = (services: Services, tlog: TlogService): Router => {
     const checkpoint = size > index ? ledger.checkpointAt(size) : undefined;
     if (!checkpoint) throw new ApiError('not_found', `no signed checkpoint at size ${size} covering entry ${index}`);
     res.json({ entry, proof: { size, path: await ledger.proveInclusion(index, size) }, checkpoint });
+  });
+
+  // SPEC §12: a C2SP tlog-proof of the entry against the newest cosigned checkpoint (the newest signed
+  // one without a witness policy), the canonical entry in its extra line. Same access as the entry.
+  r.get('/entries/:index/proof', signed, async (req, res) => {
+    const { index } = parseInput(z.object({ index: queryInt }), req.params, 'path');
+    const entry = ledger.entry(index);
+    if (!entry) throw new ApiError('not_found', `no entry ${index}; the ledger has ${ledger.size}`);
+    allow(res, ['regulator', 'auditor'], (p) => p.id === entry.event.actor);
+    const cp = tlog.witnessing ? tlog.cosigned() : { size: ledger.checkpoint.size, note: ledger.checkpoint.note };
+    if (!cp || cp.size <= index)
+      throw new ApiError('not_found', `entry ${index} is not yet covered by a checkpoint that meets the witness quorum; retry shortly`);
+    const path = (await ledger.proveInclusion(index, cp.size)).map((h) => fromHex(h)!);
+    const extra = utf8(canonicalEntry(entry.index, entry.at, entry.event));
+    res.type('text/plain; charset=utf-8').send(formatProof({ extra, index, path, checkpoint: cp.note }));
   });
 
   return r;
