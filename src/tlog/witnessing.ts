@@ -196,7 +196,8 @@ export class WitnessSubmitter implements Witnessing {
           method: 'POST',
           body,
           headers: { 'content-type': 'text/plain; charset=utf-8' },
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          // A rule-replaying witness may take a while to catch up with a big log; it keeps its progress across retries.
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
         text = await res.text();
       } catch (e) {
