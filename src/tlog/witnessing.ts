@@ -72,12 +72,18 @@ export const loadWitnessPolicy = (path: string, vkey: string): Policy => {
   return policy;
 };
 
+/** Running submitters: the lag gauge is computed from them when scraped, so it is never stale. */
+const live = new Set<WitnessSubmitter>();
+
 const lagGauge = (): client.Gauge<'witness'> =>
   (client.register.getSingleMetric('anxin_witness_lag_entries') as client.Gauge<'witness'> | undefined) ??
   new client.Gauge({
     name: 'anxin_witness_lag_entries',
     help: 'Entries between the newest signed checkpoint and the newest one each policy witness cosigned',
     labelNames: ['witness'],
+    collect() {
+      for (const submitter of live) for (const { witness, lag } of submitter.lags()) this.set({ witness }, lag);
+    },
   });
 
 interface WitnessState {
@@ -116,7 +122,6 @@ export class WitnessSubmitter implements Witnessing {
   private readonly collecting = new Map<number, Collecting>();
   private best: Cosigned | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly gauge = lagGauge();
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private stopped = false;
@@ -131,8 +136,16 @@ export class WitnessSubmitter implements Witnessing {
     this.witnesses = policy.witnesses.map((w) => ({ w, size: 0, busy: false, failures: 0, retryAt: 0 }));
   }
 
+  /** Entries each witness is behind the newest signed checkpoint. */
+  lags(): Array<{ witness: string; lag: number }> {
+    const size = this.ledger.checkpoint.size;
+    return this.witnesses.map((s) => ({ witness: s.w.name, lag: Math.max(0, size - s.size) }));
+  }
+
   /** Starts polling the ledger for new checkpoints. */
   start(): this {
+    lagGauge(); // registered once per process, on prom-client's default registry
+    live.add(this);
     this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 250);
     this.timer.unref();
     this.kick();
@@ -141,6 +154,7 @@ export class WitnessSubmitter implements Witnessing {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    live.delete(this);
     clearInterval(this.timer);
     while (this.witnesses.some((s) => s.busy)) await new Promise((r) => setTimeout(r, 10));
   }
@@ -159,7 +173,6 @@ export class WitnessSubmitter implements Witnessing {
     if (this.stopped) return;
     const cp = this.ledger.checkpoint;
     for (const s of this.witnesses) {
-      this.gauge.set({ witness: s.w.name }, Math.max(0, cp.size - s.size));
       if (s.busy || this.now() < s.retryAt || s.size === cp.size) continue;
       s.busy = true;
       void this.submit(s, cp).finally(() => {
@@ -230,7 +243,6 @@ export class WitnessSubmitter implements Witnessing {
     s.size = cp.size;
     s.failures = 0;
     s.lastError = undefined;
-    this.gauge.set({ witness: s.w.name }, Math.max(0, this.ledger.checkpoint.size - cp.size));
     let c = this.collecting.get(cp.size);
     if (!c) {
       c = { size: cp.size, text: parsed.note.text, logLine: parsed.note.signatures[0].line, lines: new Map() };
