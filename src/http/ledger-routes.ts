@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { canonicalEntry, formatProof, fromHex, utf8 } from '../../ledger/index.js';
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from './auth.js';
 import { parseInput, queryInt } from './params.js';

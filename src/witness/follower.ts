@@ -21,7 +21,7 @@ import {
 import { nodeSuite } from '../../ledger/index.js';
 import { Catalogue } from '../domain/catalogue.js';
 import { domainReplay } from '../domain/replay.js';
-import { PLUGINS } from '../plugins.js';
+import { DOMAINS } from '../plugins.js';
 
 export interface Verdict {
   ok: boolean;
@@ -50,7 +50,7 @@ export class RuleFollower {
     this.verifier = new LogVerifier({
       origin,
       operatorKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS }),
       threads: 1,
       maxErrors: 1,
     });

@@ -8,16 +8,17 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { z } from 'zod';
-import type { Plugin } from '../../src/domain/plugin.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { createHttpServer } from '../../src/server.js';
 import request from 'supertest';
 import { signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
 import type { Express } from 'express';
 
 export const notePlugin: Plugin = {
-  name: 'test-note',
-  events: [{ type: 'test.note', body: z.strictObject({ text: z.string() }), roles: 'any', apply: () => undefined }],
+  domain: {
+    name: 'test-note',
+    events: [{ type: 'test.note', body: z.strictObject({ text: z.string() }), roles: 'any', apply: () => undefined }],
+  },
 };
 
 export const startNoteFixture = (): Promise<Fixture> => startFixture({ plugins: [...PLUGINS, notePlugin] });

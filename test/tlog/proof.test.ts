@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { COSIGNATURE_TYPE, formatVkey, nodeSuite, parsePolicy, toBase64, toBase64Url, type SigningKey } from '../../ledger/index.js';
 import { buildApp } from '../../src/app.js';
-import { signRequest } from '../../src/http/message-signatures.js';
+import { signRequest } from '../../ledger/index.js';
 import { PLUGINS } from '../../src/plugins.js';
 import { logVkey } from '../../src/tlog/service.js';
 import { checkEntryProof } from '../../src/tlog/proof.js';
