@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
 import {
   Ledger,
   cosignEnvelope,
@@ -18,7 +17,7 @@ import {
   type Envelope,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Config } from '../../src/config.js';
 import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
@@ -64,7 +63,7 @@ export const signEvent = (key: SigningKey, type: string, body: unknown, clock: C
 export interface Fixture {
   dir: string;
   ledger: Ledger;
-  app: Express;
+  app: App;
   config: Config;
   clock: Clock;
   operator: SigningKey;
@@ -111,7 +110,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const app = buildApp({ ledger, config, now: clock.now, plugins });
   const f: Fixture = {
     dir,
     ledger,

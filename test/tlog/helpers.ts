@@ -9,10 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import { PLUGINS, type Plugin } from '../../src/plugins.js';
-import { createHttpServer } from '../../src/server.js';
 import request from 'supertest';
 import { signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import type { Express } from 'express';
+import type { App } from '../../src/app.js';
 
 export const notePlugin: Plugin = {
   domain: {
@@ -37,9 +36,9 @@ export const appendNotes = async (f: Fixture, n: number, per = 50): Promise<numb
   return sizes;
 };
 
-export const listen = async (app: Express): Promise<{ server: Server; url: string; close(): Promise<void> }> => {
-  const server = createHttpServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+export const listen = async (app: App): Promise<{ server: Server; url: string; close(): Promise<void> }> => {
+  let server!: Server;
+  await new Promise<void>((resolve) => (server = app.listen(0, '127.0.0.1', () => resolve())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     server,
