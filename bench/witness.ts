@@ -30,6 +30,8 @@ export const witnessBench = async (ctx: BenchContext, newEntries = NEW_ENTRIES) 
     const { ledger } = opened;
     const vkey = logVkey(ledger.origin, ledger.operatorKey);
     // The log's /tlog, served from the open ledger.
+    // Assigned once below, but read earlier by the tlog service's closure.
+    // eslint-disable-next-line prefer-const
     let submitter: WitnessSubmitter | undefined;
     const tlog = tlogService(ledger, { cosigned: () => submitter?.cosigned() });
     const server = createServer((req, res) => {

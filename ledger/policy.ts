@@ -51,6 +51,7 @@ export const parsePolicy = (suite: Suite, text: string): Policy => {
   if (lines.length > 4 * MAX_ITEMS) throw new PolicyError(MAX_ITEMS, 'the policy is too long');
   lines.forEach((raw, i) => {
     const n = i + 1;
+    // eslint-disable-next-line no-control-regex -- tlog-policy lines may not contain control characters
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(raw.replace(/\r$/, ''))) throw new PolicyError(n, 'control characters other than tab');
     const words = raw
       .replace(/\r$/, '')
