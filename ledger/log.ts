@@ -18,7 +18,7 @@ import { makeEntry, type Entry, type Receipt } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { Envelope } from './event.js';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
-import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeReader } from './merkle.js';
+import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeId, type NodeReader } from './merkle.js';
 import type { SigningKey } from './keys.js';
 import { nodeSuite as suite } from './suite-node.js';
 import {
@@ -41,24 +41,20 @@ import {
 } from './store.js';
 import { BoundedCache } from './cache.js';
 import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
+import type { State, StateView } from './state.js';
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
 
 export type { Receipt } from './entry.js';
 
-/** Read access to domain state: parsed JSON values, undefined when absent. */
-export interface StateView {
-  get<T = unknown>(key: string): T | undefined;
-}
+export type { StateView } from './state.js';
 
-/** The handle a transaction function receives. */
-export interface Tx extends StateView {
+/** The handle a transaction function receives: the domain State, plus appending. */
+export interface Tx extends State {
   /** Server receive time of every entry this transaction appends. */
   readonly at: string;
   /** Index the next `append` will get. */
   readonly nextIndex: number;
-  put(key: string, value: unknown): void;
-  del(key: string): void;
   /** Index of the entry (durable, pending or in this transaction) holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined;
   /** The event at an index returned by findEvent (durable, pending or in this transaction). */
@@ -350,6 +346,18 @@ export class Ledger {
       return n;
     });
   };
+
+  /**
+   * Stored perfect-subtree hashes (merkle.ts NodeId), in the order asked; every
+   * node must be complete within the durable size (RangeError otherwise). Tiles
+   * (tiles.ts) are read through this: they are these nodes, not a second copy.
+   */
+  async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    for (const id of ids)
+      if (!((id.index + 1) * 2 ** id.level <= this.committedSize))
+        throw new RangeError(`node ${id.level}/${id.index} is not complete at size ${this.committedSize}`);
+    return ids.length ? this.readTree(ids) : [];
+  }
 
   private checkSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.committedSize))

@@ -10,6 +10,7 @@ import {
   fromBase64Url,
   fromHex,
   signEnvelope,
+  signRequest,
   toHex,
   verifyCheckpoint,
   verifyConsistency,
@@ -21,7 +22,6 @@ import {
   type Suite,
   type UnsignedEnvelope,
 } from '../../ledger/portable.js';
-import { signRequest } from '../http/message-signatures.js';
 import { ulid } from './ids.js';
 
 export type { Receipt };
@@ -106,6 +106,13 @@ export class AnxinClient {
   /** GET a path (with query), signed with RFC 9421 when `signed`. */
   async get<T = any>(target: string, signed = true): Promise<T> {
     return (await this.request('GET', target, undefined, signed)).json as T;
+  }
+
+  /** The C2SP tlog-proof of entry `index` (text), against the newest cosigned checkpoint; signed read. */
+  async entryProof(index: number): Promise<string> {
+    const { json } = await this.request('GET', `/v1/entries/${index}/proof`, undefined, true);
+    if (typeof json !== 'string') throw new TypeError('the proof is not text');
+    return json;
   }
 
   async post(event: Envelope): Promise<Receipt> {

@@ -14,7 +14,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Entry, StateView } from '../../ledger/index.js';
 import { ApiError } from '../errors.js';
-import { EPCIS_CONTEXT, epcisEventMapper } from '../regulator/exports/epcis.js';
+import { EPCIS_CONTEXT, epcisEventMapper } from '../regulator/index.js';
 import { getLot, lotEntries } from '../trace/index.js';
 import { arrayList, lowerBound, pagedList, type IndexList } from './event-index.js';
 

@@ -4,9 +4,10 @@
  * over query.ts. Parameters other than the ones supported are refused
  * (400 invalid_request), as EPCIS refuses them with a QueryParameterException.
  */
-import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import { epcisDocs } from '../../schemas/epcis.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
+import { type Route } from '../http/route.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput, queryInt } from '../http/params.js';
@@ -41,41 +42,52 @@ export const epcisQuery = z.strictObject({
 
 const STEPS = new Set(Object.values(BIZ_STEP));
 
-export const epcisRoutes = (services: Services): Router => {
+export const epcisRoutes = (services: Services): Route[] => {
   const { ledger } = services;
   const tokens = new PageTokens();
-  const r = Router();
-
-  r.get('/epcis/events', services.signed, (req: Request, res) => {
-    allow(res, ['regulator', 'auditor']);
-    const p = parseInput(epcisQuery, req.query, 'query');
-    const steps = p.EQ_bizStep?.map((v) => {
-      const name = bizStepName(v);
-      if (!name) throw new ApiError('invalid_request', `EQ_bizStep: ${v.slice(0, 80)} is not a CBV business step`);
-      return name;
-    });
-    const epcs = [...(p.MATCH_anyEPC ?? []), ...(p.MATCH_anyEPCClass ?? [])];
-    const q: EventQuery = {
-      perPage: p.perPage ?? DEFAULT_PER_PAGE,
-      ...(steps && { bizSteps: steps }),
-      ...(epcs.length && { epcs, lots: epcs.map((e) => lotCodeOf(ledger.origin, e)).filter((c): c is string => c !== undefined) }),
-      ...(p.GE_eventTime !== undefined && { geMs: p.GE_eventTime }),
-      ...(p.LT_eventTime !== undefined && { ltMs: p.LT_eventTime }),
-    };
-    // A step anxin never produces matches nothing; so does an identifier of no lot of this ledger.
-    const none = (steps && !steps.some((s) => STEPS.has(s))) || (q.lots && !q.lots.length);
-    const canonical = JSON.stringify([q.bizSteps ?? null, q.epcs ?? null, q.geMs ?? null, q.ltMs ?? null]);
-    if (p.nextPageToken !== undefined) q.from = tokens.decode(canonical, p.nextPageToken);
-    const page = none ? { events: [] } : queryEvents(ledger, q, services.config.maxSkewS * 1000);
-    if ('next' in page && page.next !== undefined) {
-      const params = new URLSearchParams(req.query as Record<string, string>);
-      params.set('nextPageToken', tokens.encode(canonical, page.next));
-      res.set('Link', `</epcis/events?${params.toString()}>; rel="next"`);
-    }
-    res
-      .set({ 'Content-Type': 'application/ld+json; charset=utf-8', 'GS1-EPCIS-Version': '2.0.0', 'GS1-CBV-Version': '2.0.0' })
-      .send(JSON.stringify(queryDocument(page.events, services.now(), ledger.origin)));
-  });
-
-  return r;
+  return [
+    {
+      method: 'GET',
+      path: '/epcis/events',
+      auth: 'required',
+      rate: 'expensive',
+      handle: (req) => {
+        allow(req.principal, ['regulator', 'auditor']);
+        const p = parseInput(epcisQuery, req.query, 'query');
+        const steps = p.EQ_bizStep?.map((v) => {
+          const name = bizStepName(v);
+          if (!name) throw new ApiError('invalid_request', `EQ_bizStep: ${v.slice(0, 80)} is not a CBV business step`);
+          return name;
+        });
+        const epcs = [...(p.MATCH_anyEPC ?? []), ...(p.MATCH_anyEPCClass ?? [])];
+        const q: EventQuery = {
+          perPage: p.perPage ?? DEFAULT_PER_PAGE,
+          ...(steps && { bizSteps: steps }),
+          ...(epcs.length && { epcs, lots: epcs.map((e) => lotCodeOf(ledger.origin, e)).filter((c): c is string => c !== undefined) }),
+          ...(p.GE_eventTime !== undefined && { geMs: p.GE_eventTime }),
+          ...(p.LT_eventTime !== undefined && { ltMs: p.LT_eventTime }),
+        };
+        // A step anxin never produces matches nothing; so does an identifier of no lot of this ledger.
+        const none = (steps && !steps.some((s) => STEPS.has(s))) || (q.lots && !q.lots.length);
+        const canonical = JSON.stringify([q.bizSteps ?? null, q.epcs ?? null, q.geMs ?? null, q.ltMs ?? null]);
+        if (p.nextPageToken !== undefined) q.from = tokens.decode(canonical, p.nextPageToken);
+        const page = none ? { events: [] } : queryEvents(ledger, q, services.config.maxSkewS * 1000);
+        const headers: Record<string, string> = {
+          'content-type': 'application/ld+json; charset=utf-8',
+          'GS1-EPCIS-Version': '2.0.0',
+          'GS1-CBV-Version': '2.0.0',
+        };
+        if ('next' in page && page.next !== undefined) {
+          const params = new URLSearchParams();
+          for (const [k, v] of Object.entries(req.query)) for (const one of Array.isArray(v) ? v : [v ?? '']) params.append(k, one);
+          params.set('nextPageToken', tokens.encode(canonical, page.next));
+          headers.link = `</epcis/events?${params.toString()}>; rel="next"`;
+        }
+        return { status: 200, headers, body: JSON.stringify(queryDocument(page.events, services.now(), ledger.origin)) };
+      },
+    },
+  ];
 };
+
+/** The EPCIS query's HTTP half. */
+export const epcisHttp: PluginHttp = { routes: epcisRoutes, docs: epcisDocs };

@@ -5,14 +5,13 @@
  * regulator needs to execute a recall. It answers before any recall too.
  */
 import type { StateView } from '../../ledger/index.js';
-import type { z } from 'zod';
-import type { recallView } from '../../schemas/trace.js';
+import type { RecallView } from '../../schemas/trace.js';
 import { descendants } from './lineage.js';
 import { getLot, getShipment, lotStatus, type LotRecord, type Recall } from './state.js';
 import { latestRecalls, recallDeadline, remainingOf, type RecallRecord } from './recall-progress.js';
-import type { recallProgressView } from '../../schemas/trace.js';
+import type { RecallProgressView } from '../../schemas/trace.js';
 
-export type RecallProgressView = z.infer<typeof recallProgressView>;
+export type { RecallProgressView };
 
 const point = (ms: number, remaining: Record<string, number>) => ({ at: new Date(ms).toISOString(), remaining });
 
@@ -36,7 +35,7 @@ export const buildRecallProgress = (state: Pick<StateView, 'get'>, limit: number
   recalls: latestRecalls(state, limit).map((r) => progressLine(r, nowMs)),
 });
 
-export type RecallView = z.infer<typeof recallView>;
+export type { RecallView };
 
 const lotLine = (state: Pick<StateView, 'get'>, lot: LotRecord, depth: number, nowMs: number): RecallView['lots'][number] => ({
   code: lot.code,

@@ -13,7 +13,7 @@
  * and so sent, with the next entry. Pure over the entry and a state reader.
  */
 import type { Entry, StateView } from '../../ledger/index.js';
-import { anomalyChangesKey, type AnomalyChanges } from '../regulator/anomalies/index.js';
+import { anomalyChangesKey, type AnomalyChanges } from '../regulator/index.js';
 import { descendants, getLot, recallDeadline } from '../trace/index.js';
 import type { Subscription } from './store.js';
 

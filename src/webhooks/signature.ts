@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { fromBase64, toBase64, utf8, type Suite } from '../../ledger/portable.js';
-import { LABEL } from '../http/message-signatures.js';
+import { SIGNATURE_LABEL as LABEL } from '../../ledger/portable.js';
 
 /** RFC 9530 Content-Digest of a body: `sha-256=:<base64>:`. */
 export const contentDigest = (body: Uint8Array | string): string => `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;

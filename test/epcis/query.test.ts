@@ -6,7 +6,8 @@
  */
 import type { Entry, SigningKey } from '../../ledger/index.js';
 import { EPCIS_CONTEXT, epcisProblems } from '../regulator/epcis-structure.js';
-import { accepted, HOUR, startChain, type Chain } from '../trace/helpers.js';
+import { HOUR, startChain, type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FARM_LOT, FIL_A, farmToShelf } from '../trace/journey.js';
 import { ORIGIN } from '../helpers/fixture.js';
 import { queryDocumentProblems } from './query-schema.js';

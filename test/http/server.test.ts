@@ -8,12 +8,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fromBase64Url, nodeSuite, readKeyFile, verifyCheckpoint, verifyDataDir, type SigningKey } from '../../ledger/index.js';
+import {
+  fromBase64Url,
+  nodeSuite,
+  readKeyFile,
+  verifyCheckpoint,
+  verifyDataDir,
+  type SigningKey,
+  signRequest,
+} from '../../ledger/index.js';
 import { AnxinClient } from '../../src/client/client.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
+import { logVkey } from '../../src/tlog/service.js';
 import { newKey } from '../helpers/fixture.js';
 
 const SERVER = resolve(process.cwd(), 'dist/src/server.js');
@@ -111,7 +119,11 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     async () => {
       const ledger = await getJson(`${first.url}/v1/ledger`);
       anchor = ledger.body;
-      expect(anchor).toEqual({ origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey });
+      expect(anchor).toEqual({
+        origin: DEFAULT_ORIGIN,
+        operatorKey: operator.publicKey,
+        vkey: logVkey(DEFAULT_ORIGIN, operator.publicKey),
+      });
       const cp = await getJson(`${first.url}/v1/checkpoint`);
       expect(cp.body.size).toBe(1);
       expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();
@@ -202,7 +214,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
         const report = await verifyDataDir(data, {
           origin: DEFAULT_ORIGIN,
           operatorKey: operator.publicKey,
-          hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+          hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
           threads: 1,
         });
         expect(report.errors).toEqual([]);

@@ -5,7 +5,8 @@
  * ledger entry; ?code= keeps answering one lot's lineage.
  */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, CROAKER, createBody, DAY, MIN, output, startChain, type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
+import { CROAKER, createBody, DAY, MIN, output, startChain, type Chain } from '../trace/helpers.js';
 import { parseCsv } from './csv.js';
 
 let c: Chain;
@@ -36,7 +37,9 @@ beforeAll(async () => {
   await accepted(f.post(processor, 'lot.ship', { shipment: 'S-F', code: 'F-1', amount: 40, to: market.id }));
   f.clock.advance(DAY);
   // Day 3: lot B shipped, signed with a time 5 minutes earlier than the entry (an actor's own clock).
-  await accepted(f.post(farm, 'lot.ship', { shipment: 'S-B', code: 'B-1', amount: 50, to: processor.id }, { at: at(f.clock.ms - 5 * MIN) }));
+  await accepted(
+    f.post(farm, 'lot.ship', { shipment: 'S-B', code: 'B-1', amount: 50, to: processor.id }, { at: at(f.clock.ms - 5 * MIN) }),
+  );
 });
 afterAll(() => c.f.close());
 

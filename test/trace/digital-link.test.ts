@@ -7,7 +7,8 @@
 import request from 'supertest';
 import { digitalLinkAnswer, digitalLinkUri } from '../../src/trace/digital-link.js';
 import { gtinCheckDigitOk } from '../../schemas/gtin.js';
-import { accepted, CROAKER, createBody, output, rejected, startChain, type Chain } from './helpers.js';
+import { CROAKER, createBody, output, startChain, type Chain } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let c: Chain;
 beforeEach(async () => {

@@ -6,7 +6,8 @@
  * the deadline, and clears once the last of it is disposed of.
  */
 import request from 'supertest';
-import { accepted, DAY, HOUR, startChain, type Chain } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
+import { DAY, HOUR, startChain, type Chain } from './helpers.js';
 import { FARM_LOT, FIL_A, FIL_B, farmToShelf } from './journey.js';
 
 let c: Chain;

@@ -7,9 +7,8 @@
  */
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
-import { nodeSuite, type SigningKey } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { nodeSuite, signRequest, type SigningKey } from '../../ledger/index.js';
+import { buildApp, type App } from '../../src/app.js';
 import { openWebhooks, signBodyRequest, type Webhooks } from '../../src/webhooks/index.js';
 import type { Resolver } from '../../src/webhooks/allow.js';
 import { ORIGIN, startFixture, type Fixture } from '../helpers/fixture.js';
@@ -18,7 +17,7 @@ import { Receiver, waitFor } from './receiver.js';
 
 let f: Fixture;
 let hooks: Webhooks;
-let app: Express;
+let app: App;
 let rx: Receiver;
 let farm: SigningKey;
 let auditor: SigningKey;
@@ -41,7 +40,7 @@ const open = async () => {
     pollMs: 10,
     timeoutMs: 2_000,
   });
-  app = buildApp({ ledger: f.ledger, config: f.config, now: f.clock.now, webhooks: hooks, log: () => undefined });
+  app = buildApp({ ledger: f.ledger, config: f.config, now: f.clock.now, webhooks: hooks });
 };
 
 beforeEach(async () => {
@@ -70,7 +69,6 @@ const subscribe = (body: unknown, key: SigningKey = f.regulator, tamper?: (text:
 
 /** A GET or DELETE on the webhook app, signed like every read. */
 const read = async (method: 'get' | 'delete', path: string, key: SigningKey = f.regulator) => {
-  const { signRequest } = await import('../../src/http/message-signatures.js');
   const h = signRequest(nodeSuite, key, { method: method.toUpperCase(), target: path }, Math.floor(f.clock.ms / 1000));
   return request(app)[method](path).set('Signature-Input', h['Signature-Input']).set('Signature', h.Signature);
 };
@@ -192,7 +190,6 @@ describe('POST /v1/subscriptions and deliveries', () => {
 describe('who may subscribe, and to what', () => {
   test('when the body was changed after signing, or the signature does not cover content-digest, then 401 unauthenticated', async () => {
     const tampered = await subscribe({ url: rx.url, topics: ['entry'] }, f.regulator, (t) => t.replace('entry', 'recall'));
-    const { signRequest } = await import('../../src/http/message-signatures.js');
     const h = signRequest(nodeSuite, f.regulator, { method: 'POST', target: '/v1/subscriptions' }, Math.floor(f.clock.ms / 1000));
     const readStyle = await request(app)
       .post('/v1/subscriptions')

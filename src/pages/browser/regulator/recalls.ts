@@ -11,7 +11,7 @@ import { fill, h, type Child } from '../dom.js';
 import { formatNumber, formatTime } from '../format.js';
 import { fmt, lookup, type Messages } from '../messages.js';
 import { failureCode } from '../session.js';
-import type { RecallProgressView } from '../../../trace/recall-view.js';
+import type { RecallProgressView } from '../../../../schemas/trace.js';
 import { errorLine, type Dash } from './shared.js';
 
 type Recall = RecallProgressView['recalls'][number];
