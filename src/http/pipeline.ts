@@ -130,7 +130,7 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
     capQuery(query);
     if (limits) await limits.take(route.rate ?? (route.method === 'POST' ? 'write' : 'read'), req.socket.remoteAddress ?? '');
     const principal =
-      route.auth === 'none'
+      route.auth === 'none' || route.auth === 'body'
         ? undefined
         : authenticate(
             {

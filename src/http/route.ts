@@ -41,8 +41,12 @@ import type { Principal } from '../domain/plugin.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 
-/** 'required': an RFC 9421 signature must verify (else 401); 'optional': verified when sent; 'none': never looked at. */
-export type AuthMode = 'none' | 'optional' | 'required';
+/**
+ * 'required': an RFC 9421 signature must verify (else 401); 'optional': verified when sent; 'none': never looked at;
+ * 'body': signed over the body's Content-Digest (RFC 9530), which the handler checks against `rawBody`
+ * (POST /v1/subscriptions) — the pipeline verifies nothing itself, as for 'none'.
+ */
+export type AuthMode = 'none' | 'optional' | 'required' | 'body';
 
 /**
  * The per-client rate limit a route counts against (config.ts ANXIN_RATE_*):

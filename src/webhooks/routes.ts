@@ -79,7 +79,7 @@ export const webhookRoutes = (services: Services, hooks: Webhooks | undefined): 
       method: 'POST',
       path: '/v1/subscriptions',
       // Signed over the body (Content-Digest), not like a read: checked here, on the bytes as read.
-      auth: 'none',
+      auth: 'body',
       body: { limit: MAX_BODY },
       handle: async (req) => {
         const principal = verifyBodySignature(services, req, req.rawBody ?? new Uint8Array(0));
