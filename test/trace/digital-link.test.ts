@@ -30,6 +30,19 @@ describe('GET /01/{gtin}/10/{code}', () => {
     expect(res.headers.link).toBe('<http://anxin.test/v1/trace/DC-001>; rel="https://gs1.org/voc/traceability"; type="application/json"');
   });
 
+  test('when it is asked, then the one pipeline answers it (X-Request-Id echoed, problem+json for a miss); a path that only begins like it is not the resolver', async () => {
+    const hit = await link(GTIN, 'DC-001').set('X-Request-Id', 'dl-test-1');
+    expect({ status: hit.status, id: hit.headers['x-request-id'] }).toEqual({ status: 302, id: 'dl-test-1' });
+    const miss = await link(GTIN, 'NO-SUCH-LOT').set('X-Request-Id', 'dl-test-2');
+    expect({ status: miss.status, code: miss.body.code, id: miss.headers['x-request-id'] }).toEqual({
+      status: 404,
+      code: 'lot_not_found',
+      id: 'dl-test-2',
+    });
+    const lookalike = await request(c.f.app).get(`/012/${GTIN}/10/DC-001`);
+    expect({ status: lookalike.status, code: lookalike.body.code }).toEqual({ status: 404, code: 'not_found' });
+  });
+
   test('when the GTIN is written as a GTIN-13 (no leading zero), then it names the same trade item', async () => {
     const res = await link(GTIN.slice(1), 'DC-001');
     expect(res.status).toBe(302);

@@ -205,6 +205,22 @@ describe('who may subscribe, and to what', () => {
     ]);
   });
 
+  test('when the signed body is larger than 16 KiB, then 413 payload_too_large before it is parsed or checked', async () => {
+    const res = await subscribe({ url: rx.url, topics: ['entry'], pad: 'x'.repeat(17 * 1024) });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 413, code: 'payload_too_large' });
+  });
+
+  test('when the Content-Digest is of other bytes than those sent (the same JSON, re-spaced), then 401 unauthenticated', async () => {
+    const res = await subscribe({ url: rx.url, topics: ['entry'] }, f.regulator, (t) => JSON.stringify(JSON.parse(t), null, 1));
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 401, code: 'unauthenticated' });
+  });
+
+  test('when a signed DELETE names a subscription that does not exist, then 404 not_found, and an unsigned one 401 unauthenticated', async () => {
+    const missing = await read('delete', '/v1/subscriptions/sub-000000000000000000000000');
+    const unsigned = await request(app).delete('/v1/subscriptions/sub-000000000000000000000000');
+    expect([missing.status, missing.body.code, unsigned.status, unsigned.body.code]).toEqual([404, 'not_found', 401, 'unauthenticated']);
+  });
+
   test('when a producer subscribes, then 403 forbidden', async () => {
     const res = await subscribe({ url: rx.url, topics: ['entry'] }, farm);
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'forbidden' });
