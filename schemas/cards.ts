@@ -41,19 +41,57 @@ export const cardIssue = z
     payment,
     purchaser,
   })
-  .superRefine((b, ctx) => {
-    // Named cards are tied to an identity (by reference); anonymous cards must not be.
-    if (b.kind === 'named' && b.holderRef === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['holderRef'],
-        message: 'is required for a named card (hex SHA-256 of the salted identity, kept off the ledger)',
-      });
-    if (b.kind === 'anonymous' && b.holderRef !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['holderRef'], message: 'must be absent for an anonymous card; issue a named card instead' });
-  })
-  .meta({ id: 'CardIssueBody' });
+  // Named cards are tied to an identity (by reference); anonymous cards must not be.
+  .superRefine((b, ctx) => namedNeedsRef(b, ctx))
+  .meta({ id: 'CardIssueBody', description: 'With a holderKey, cosig.holder is required: the holder proves the key at issue.' });
 export type CardIssueBody = z.infer<typeof cardIssue>;
+
+/** Named cards carry a holderRef; anonymous cards must not (docs/CARDS.md, decision 5). */
+const namedNeedsRef = (b: { kind: CardKind; holderRef?: string }, ctx: z.RefinementCtx) => {
+  if (b.kind === 'named' && b.holderRef === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['holderRef'],
+      message: 'is required for a named card (hex SHA-256 of the salted identity, kept off the ledger)',
+    });
+  if (b.kind === 'anonymous' && b.holderRef !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['holderRef'], message: 'must be absent for an anonymous card; issue a named card instead' });
+};
+
+export const cardImport = z
+  .strictObject({
+    card: id,
+    kind: cardKind,
+    balance: money.meta({ description: 'the balance the card brings onto the platform (fen)' }),
+    issuedAt: timestamp.meta({ description: 'when the merchant first sold the card, in the past; cooling-off counts from it' }),
+    holderKey: publicKey.optional().meta({ description: "the holder's Ed25519 key; the import must then carry cosig.holder" }),
+    holderRef: hash.optional(),
+    payment,
+    purchaser,
+  })
+  .superRefine(namedNeedsRef)
+  .meta({
+    id: 'CardImportBody',
+    description: "A card sold before the merchant joined, brought within 30 days of the merchant's registration (SPEC §14).",
+  });
+export type CardImportBody = z.infer<typeof cardImport>;
+
+export const cardTransfer = z
+  .strictObject({
+    card: id,
+    newHolderKey: publicKey,
+    newHolderRef: hash
+      .optional()
+      .meta({ description: "the new holder's salted identity hash (named cards); the old one is kept when absent" }),
+  })
+  .meta({ id: 'CardTransferBody', description: 'Posted by the holder (card:<id>) and co-signed by the new key as cosig.newHolder.' });
+export type CardTransferBody = z.infer<typeof cardTransfer>;
+
+export const cardRekey = z.strictObject({ card: id, newHolderKey: publicKey, reason }).meta({
+  id: 'CardRekeyBody',
+  description: 'A new holder key for a holder who lost theirs; by the issuing merchant or a regulator, co-signed as cosig.newHolder.',
+});
+export type CardRekeyBody = z.infer<typeof cardRekey>;
 
 export const cardTopup = z.strictObject({ card: id, amount: money, payment }).meta({ id: 'CardTopupBody' });
 export type CardTopupBody = z.infer<typeof cardTopup>;
@@ -75,7 +113,11 @@ export const cardRefund = z
     amount: money,
     request: eventId.optional().meta({ description: 'the event id of the refund request it answers' }),
   })
-  .meta({ id: 'CardRefundBody' });
+  .meta({
+    id: 'CardRefundBody',
+    description:
+      'On a card with a holderKey: cosig.holder, or `request` naming a refund request of the card with at least this amount left.',
+  });
 export type CardRefundBody = z.infer<typeof cardRefund>;
 
 export const custodyDeposit = z.strictObject({ merchant: actorId, amount: money, ref: reference }).meta({ id: 'CustodyDepositBody' });
@@ -95,9 +137,19 @@ export const complaintFile = z
     card: id.optional(),
     category: z.enum(COMPLAINT_CATEGORIES),
     summary: z.string().min(1).max(500),
+    ref12315: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,40}$/, 'must be the 12315 complaint number (letters, digits, -)')
+      .optional()
+      .meta({ description: 'the national 12315 complaint number, when the complaint came that way' }),
   })
   .meta({ id: 'ComplaintFileBody', description: 'No personal data in summary: the log is public to regulators forever.' });
 export type ComplaintFileBody = z.infer<typeof complaintFile>;
+
+export const complaintRespond = z
+  .strictObject({ complaint: id, response: z.string().min(1).max(500) })
+  .meta({ id: 'ComplaintRespondBody', description: "The merchant's answer to an open complaint about it. No personal data." });
+export type ComplaintRespondBody = z.infer<typeof complaintRespond>;
 
 export const complaintResolve = z
   .strictObject({
@@ -116,9 +168,33 @@ export type MerchantDisposeBody = z.infer<typeof merchantDispose>;
 export const insuranceCompensate = z.strictObject({ merchant: actorId, card: id, amount: money }).meta({ id: 'InsuranceCompensateBody' });
 export type InsuranceCompensateBody = z.infer<typeof insuranceCompensate>;
 
+export const custodyPayout = z
+  .strictObject({ merchant: actorId, card: id, amount: money, ref: reference })
+  .meta({ id: 'CustodyPayoutBody', description: "The custodian pays a closed merchant's card holder out of custody (SPEC §14)." });
+export type CustodyPayoutBody = z.infer<typeof custodyPayout>;
+
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const ratingPublish = z
+  .strictObject({
+    period: z.string().regex(PERIOD_PATTERN, 'must be a month, YYYY-MM'),
+    ratings: z
+      .array(z.strictObject({ merchant: actorId, score: z.number().int().min(0).max(100), stars: z.number().int().min(1).max(5) }))
+      .min(1)
+      .max(500),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.ratings.forEach((r, i) => {
+      if (seen.has(r.merchant)) ctx.addIssue({ code: 'custom', path: ['ratings', i, 'merchant'], message: `${r.merchant} is rated twice` });
+      seen.add(r.merchant);
+    });
+  })
+  .meta({ id: 'RatingPublishBody', description: "A regulator's signed, dated rating of merchants for a month (at most 500 per event)." });
+export type RatingPublishBody = z.infer<typeof ratingPublish>;
+
 // ---- State --------------------------------------------------------------------------------
 
-/** `card/<id>`. Invariant: balance = issued + toppedUp − consumed − refunded − compensated ≥ 0. */
+/** `card/<id>`. Invariant: balance = issued + toppedUp − consumed − refunded − compensated − paidOut ≥ 0. */
 export const cardRecord = z
   .object({
     card: id,
@@ -133,6 +209,9 @@ export const cardRecord = z
     consumed: fen,
     refunded: fen,
     compensated: fen,
+    paidOut: fen.meta({ description: "paid to the holder out of custody after the merchant's closure (custody.payout)" }),
+    closureRefunds: fen.optional().meta({ description: "refunded after the merchant's closure (part of the closure claim's payment)" }),
+    imported: z.boolean().optional().meta({ description: 'true when the card came onto the platform by card.import' }),
     status: z.enum(['active', 'empty']).meta({ description: 'empty while the balance is 0 (a top-up makes it active again)' }),
     issuedAt: timestamp,
     issuedIndex: count,
@@ -143,8 +222,8 @@ export type CardRecord = z.infer<typeof cardRecord>;
 
 /**
  * `merchant/<id>`: the SPEC §6 figures plus the running totals they come from.
- * Invariants: outstanding = Σ card balances = issued + toppedUp − consumed − refunded − compensated;
- * custody = deposited − releasedConsumption − releasedRefund; consumedUnreleased = consumed − releasedConsumption;
+ * Invariants: outstanding = Σ card balances = issued + toppedUp − consumed − refunded − compensated − paidOut;
+ * custody = deposited − releasedConsumption − releasedRefund − paidOut; consumedUnreleased = consumed − releasedConsumption;
  * refundedUnreleased = refunded − releasedRefund; required = ceil(pct(tier) × outstanding / 100).
  */
 export const merchantRecord = z.object({
@@ -166,7 +245,12 @@ export const merchantRecord = z.object({
   deposited: fen,
   releasedConsumption: fen,
   releasedRefund: fen,
+  paidOut: fen,
+  /** Cards whose balance is above 0. */
+  cardsWithBalance: count,
   warnings: count,
+  /** Set by merchant.dispose close: the closure claims are the balances at that entry (SPEC §14). */
+  closure: z.object({ index: count, at: timestamp, cards: count, claim: fen, refundedBefore: fen }).optional(),
   lastDisposal: z.object({ action: z.enum(DISPOSAL_ACTIONS), reason: z.string(), index: count, at: timestamp }).optional(),
 });
 export type MerchantRecord = z.infer<typeof merchantRecord>;

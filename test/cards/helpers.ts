@@ -58,8 +58,9 @@ export const issueBody = (card: string, amount: number, o: IssueOptions = {}): R
   };
 };
 
+/** Posts a card.issue; a holder key given is put on the card and co-signs the issue (holder consent, SPEC §14). */
 export const issue = (f: Fixture, merchant: SigningKey, card: string, amount: number, o: IssueOptions = {}): request.Test =>
-  f.post(merchant, 'card.issue', issueBody(card, amount, o));
+  f.post(merchant, 'card.issue', issueBody(card, amount, o), o.holder ? { holder: o.holder } : {});
 
 /** Posts as the holder of `card` (actor card:<id>, signed with its holder key). */
 export const asHolder = (f: Fixture, holder: SigningKey, card: string, type: string, body: unknown, o: SignOptions = {}): request.Test =>

@@ -19,6 +19,7 @@ import { checkCustody } from './custody.js';
 import { observeInspection, observeTransformLots, recheckQuantity } from './failed-descendant.js';
 import { observeCreate, observeTransform } from './lots.js';
 import { recordRefund, recordRequest, refundOverdue } from './refunds.js';
+import { holderRekey, recordRekey } from './rekeys.js';
 import { TIMED_RULES } from './registry.js';
 import { recordSale, salesSpike } from './sales.js';
 import { takeDue } from './schedule.js';
@@ -40,6 +41,13 @@ const HANDLERS: Record<string, Handler> = {
   'card.issue': sale,
   'card.topup': sale,
   'card.consume': (state, e, ctx) => checkCustody(state, e.actor, ctx),
+  // An import adds to outstanding (custody-short) but is no sale (sales-spike does not see it, SPEC §14).
+  'card.import': (state, e, ctx) => checkCustody(state, e.actor, ctx),
+  'card.rekey': (state, e, ctx) => {
+    if (ctx.principal.role !== 'merchant') return;
+    refresh(state, holderRekey, e.actor, ctx.atMs, recordRekey(state, e.actor, (e.body as Body).card, ctx));
+  },
+  'custody.payout': (state, e, ctx) => checkCustody(state, (e.body as Body).merchant, ctx),
   'card.refundRequest': (state, e, ctx) => {
     const b = e.body as Body;
     const card = getCard(state, b.card);
