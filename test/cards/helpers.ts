@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type request from 'supertest';
-import type { SigningKey } from '../../ledger/index.js';
+import { cosignEnvelope, nodeSuite, type Envelope, type SigningKey } from '../../ledger/index.js';
 import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
-import { newKey, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
+import { newKey, signEvent, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
@@ -84,3 +84,17 @@ export const rejected = async (f: Fixture, req: request.Test, status: number, co
   expect(f.state()).toEqual(before);
   return res;
 };
+
+/** Signs an event and adds cosig.newHolder by `newHolder` (card.transfer, card.rekey). */
+export const withNewHolder = (
+  f: Fixture,
+  key: SigningKey,
+  type: string,
+  body: unknown,
+  newHolder: SigningKey,
+  o: SignOptions = {},
+): Envelope => cosignEnvelope(nodeSuite, newHolder.seed, signEvent(key, type, body, f.clock, o), 'newHolder');
+
+/** The holder of `card` gives it to `to`: card.transfer co-signed by the new key. */
+export const transferCard = (f: Fixture, from: SigningKey, card: string, to: SigningKey, extra: Record<string, unknown> = {}) =>
+  f.postEnvelope(withNewHolder(f, from, 'card.transfer', { card, newHolderKey: to.publicKey, ...extra }, to, { actor: `card:${card}` }));
