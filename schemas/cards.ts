@@ -3,8 +3,8 @@
  * merchant, the read views and their route descriptions. Money is integer fen.
  */
 import { z } from 'zod';
-import { actorId, eventId, hash, id, money, publicKey, timestamp } from './common.js';
-import { checkpoint, entry } from './envelope.js';
+import { actorId, actorRef, eventId, hash, id, money, publicKey, timestamp } from './common.js';
+import { checkpoint, entry, receipt } from './envelope.js';
 import { tier } from './actors.js';
 
 export type Tier = z.infer<typeof tier>;
@@ -291,6 +291,86 @@ export const merchantFull = merchantPublic
   .meta({ id: 'Merchant' });
 export type MerchantFull = z.infer<typeof merchantFull>;
 
+const paid = z
+  .object({ custody: fen, insurance: fen, refund: fen })
+  .meta({ description: 'paid on the claim since the closure: custody payouts, insurer compensation, refunds' });
+export const claimsViewSchema = z
+  .object({
+    merchant: id,
+    closedIndex: count.nullable().meta({ description: 'the index of the close entry; null while the merchant is not closed' }),
+    claims: z
+      .array(z.object({ card: id, claim: fen, paid, outstanding: fen }))
+      .optional()
+      .meta({ description: 'regulators, the custodian and the insurer: every claim (paged); a holder: its own card; others: absent' }),
+    totals: z.object({ cards: count, claim: fen, paid, outstanding: fen }).meta({ description: 'claim = paid (all three) + outstanding' }),
+    next: z.string().nullable().optional(),
+  })
+  .meta({ id: 'Claims' });
+
+const score = z.object({ score: z.number().int().min(0).max(100), stars: z.number().int().min(1).max(5) });
+export const ratingViewSchema = z
+  .object({
+    merchant: id,
+    live: score.meta({ description: 'the score computed now (RATING.md)' }),
+    published: score
+      .extend({
+        period: z.string(),
+        by: id,
+        at: timestamp,
+        index: count,
+        entry,
+        proof: z.object({ size: count, path: z.array(hash) }),
+        checkpoint,
+      })
+      .nullable()
+      .meta({ description: 'the last rating.publish that rated the merchant, its entry and an inclusion proof against checkpoint' }),
+  })
+  .meta({ id: 'PublishedRatingView' });
+
+export const custodianMerchantsSchema = z
+  .object({
+    custodian: id,
+    merchants: z.array(
+      merchantFull.extend({
+        releasable: z
+          .object({ consumption: fen, refund: fen })
+          .meta({ description: 'what one custody.release of each purpose may take now: backed, and leaving custody ≥ required' }),
+      }),
+    ),
+  })
+  .meta({ id: 'CustodianMerchants' });
+
+export const complaintListSchema = z
+  .object({
+    complaints: z.array(
+      z.object({
+        complaint: id,
+        merchant: id,
+        card: id.optional(),
+        category: z.enum(COMPLAINT_CATEGORIES),
+        ref12315: z.string().optional(),
+        summary: z.string().optional(),
+        status: z.enum(['open', 'resolved']),
+        filedBy: actorRef,
+        filedAt: timestamp,
+        filedIndex: count,
+        outcome: z.string().optional(),
+        refund: fen.optional(),
+        resolvedBy: id.optional(),
+        resolvedAt: timestamp.optional(),
+        resolvedIndex: count.optional(),
+        response: z
+          .object({ text: z.string(), at: timestamp, index: count })
+          .optional()
+          .meta({ description: "the merchant's latest response" }),
+        responses: count,
+        overdue: z.boolean().meta({ description: 'open for more than 7 × 24 h now' }),
+      }),
+    ),
+    next: z.string().nullable(),
+  })
+  .meta({ id: 'ComplaintList' });
+
 export const cardDocs: RouteDoc[] = [
   {
     method: 'get',
@@ -317,5 +397,70 @@ export const cardDocs: RouteDoc[] = [
     params: z.object({ id }),
     responses: { 200: { description: 'The merchant (public or full view)', schema: z.union([merchantFull, merchantPublic]) } },
     errors: ['invalid_request', 'unauthenticated', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/merchants/{id}/claims',
+    tag: 'cards',
+    summary: "A closed merchant's closure claims and how far they are paid (SPEC §14)",
+    description:
+      'Totals for anyone; the list for regulators, the custodian and the insurer (paged by `after` = the last card id, ' +
+      '`limit` ≤ 1000); a holder (keyid="card:<id>") sees its own card.',
+    auth: 'optional',
+    params: z.object({ id }),
+    query: z.object({ after: id.optional(), limit: z.string().optional() }),
+    responses: { 200: { description: 'The claims', schema: claimsViewSchema } },
+    errors: ['invalid_request', 'unauthenticated', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/merchants/{id}/rating',
+    tag: 'cards',
+    summary: 'The last published rating of a merchant with its ledger proof, beside the live score',
+    auth: 'public',
+    params: z.object({ id }),
+    responses: { 200: { description: 'The rating', schema: ratingViewSchema } },
+    errors: ['invalid_request', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/custodians/{id}/merchants',
+    tag: 'cards',
+    summary: "A custodian bank's merchants: full views with what it may release now",
+    description: 'For the custodian itself and regulators.',
+    auth: 'signed',
+    params: z.object({ id }),
+    responses: { 200: { description: 'The merchants', schema: custodianMerchantsSchema } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/complaints',
+    tag: 'cards',
+    summary: 'Complaints, newest first, with the merchant response, the 12315 number and overdue marks',
+    description:
+      "Regulators list all; a merchant only its own (another `merchant` is 403); a holder only its card's (another `card` is 403). " +
+      '`next` pages on (`before` = the cursor, `limit` ≤ 1000).',
+    auth: 'signed',
+    query: z.object({
+      merchant: id.optional(),
+      card: id.optional(),
+      status: z.enum(['open', 'resolved']).optional(),
+      before: z.string().optional(),
+      limit: z.string().optional(),
+    }),
+    responses: { 200: { description: 'The complaints', schema: complaintListSchema } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden'],
+  },
+  {
+    method: 'get',
+    path: '/v1/events/{actor}/{id}',
+    tag: 'cards',
+    summary: 'The receipt of an event, by its actor and id',
+    description: "For the event's actor, the holder of the card the event is about, and regulators.",
+    auth: 'signed',
+    params: z.object({ actor: actorRef, id: eventId }),
+    responses: { 200: { description: 'The receipt', schema: receipt } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
   },
 ];
