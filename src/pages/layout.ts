@@ -17,6 +17,8 @@ const IMPORT_MAP = JSON.stringify({
   imports: { '@noble/ed25519': '/vendor/@noble/ed25519/index.js', '@noble/hashes/': '/vendor/@noble/hashes/' },
 });
 const IMPORT_MAP_HASH = createHash('sha256').update(IMPORT_MAP).digest('base64');
+/** One string, so that no formatter can add whitespace inside the script and break its CSP hash. */
+const IMPORT_MAP_TAG = trusted(`<script type="importmap">${IMPORT_MAP}</script>`);
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -30,7 +32,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** The browser modules under /js/src/pages/browser/. */
-export type PageScript = 'trace-page' | 'regulator-page';
+export type PageScript = 'trace-page' | 'regulator-page' | 'wallet-page' | 'pos-page';
 
 export interface PageOptions {
   title: string;
@@ -61,9 +63,7 @@ export const renderPage = (ctx: PageContext, o: PageOptions): string => {
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         ${
           o.script
-            ? html`<script type="importmap">
-                  ${trusted(IMPORT_MAP)}
-                </script>
+            ? html`${IMPORT_MAP_TAG}
                 <script type="module" src="/js/src/pages/browser/${o.script}.js"></script> `
             : ''
         }
