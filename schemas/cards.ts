@@ -192,6 +192,27 @@ export const ratingPublish = z
   .meta({ id: 'RatingPublishBody', description: "A regulator's signed, dated rating of merchants for a month (at most 500 per event)." });
 export type RatingPublishBody = z.infer<typeof ratingPublish>;
 
+/** Every card event type's body schema by type name: the rules register exactly these (a test checks), and the anomaly observer's event union is inferred from them. */
+export const CARD_EVENT_BODIES = {
+  'card.issue': cardIssue,
+  'card.import': cardImport,
+  'card.topup': cardTopup,
+  'card.consume': cardConsume,
+  'card.refundRequest': cardRefundRequest,
+  'card.refund': cardRefund,
+  'card.transfer': cardTransfer,
+  'card.rekey': cardRekey,
+  'custody.deposit': custodyDeposit,
+  'custody.release': custodyRelease,
+  'custody.payout': custodyPayout,
+  'complaint.file': complaintFile,
+  'complaint.respond': complaintRespond,
+  'complaint.resolve': complaintResolve,
+  'merchant.dispose': merchantDispose,
+  'insurance.compensate': insuranceCompensate,
+  'rating.publish': ratingPublish,
+} as const;
+
 // ---- State --------------------------------------------------------------------------------
 
 /** `card/<id>`. Invariant: balance = issued + toppedUp − consumed − refunded − compensated − paidOut ≥ 0. */

@@ -6,54 +6,66 @@
  *                            its custodian and its insurer
  * and the other parties' reads of SPEC §14 (party-routes.ts).
  */
-import { Router } from 'express';
 import { z } from 'zod';
 import { id } from '../../schemas/common.js';
-import type { Services, State } from '../domain/plugin.js';
+import { cardDocs } from '../../schemas/cards.js';
+import type { State } from '../domain/plugin.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
-import { allow, principalOf } from '../http/auth.js';
+import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
-import { readsCard, readsFullMerchant } from './party-views.js';
+import { json, type Route } from '../http/route.js';
 import { partyRoutes } from './party-routes.js';
+import { readsCard, readsFullMerchant } from './party-views.js';
 import { cardEntryIndexes, findMerchant, getCard } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
-import { merchantStars } from '../regulator/merchant-rating.js';
+import { merchantStars } from '../regulator/index.js';
 
-export const cardRoutes = (services: Services): Router => {
+export const cardRoutes = (services: Services): Route[] => {
   const { ledger } = services;
   const view: Pick<State, 'get'> = { get: (k) => ledger.get(k) };
-  const r = Router();
-
-  r.get('/cards/:card', services.signed, async (req, res) => {
-    const { card: cardId } = parseInput(z.object({ card: id }), req.params, 'path');
-    // Roles that can never read a card learn nothing about which cards exist.
-    const p = allow(res, ['regulator', 'merchant', 'holder', 'insurer']);
-    const card = getCard(view, cardId);
-    if (!card) throw new ApiError('card_not_found', `no card ${cardId} has been issued`);
-    if (!readsCard(p, card, findMerchant(view, card.merchant)))
-      throw new ApiError(
-        'forbidden',
-        `only the holder, the issuing merchant, regulators and (after a closure) the insurer may read card ${cardId}`,
-      );
-    // Committed state and the latest checkpoint are read in one synchronous step, so the
-    // checkpoint covers every entry the state names; the proofs are then computed against it.
-    const checkpoint = ledger.checkpoint;
-    const indexes = cardEntryIndexes(view, card);
-    const entries = indexes.map((i) => ledger.entry(i)!);
-    const proofs: Record<string, string[]> = {};
-    for (const i of indexes) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
-    res.json({ card, entries, checkpoint, proofs });
-  });
-
-  r.get('/merchants/:id', services.maybeSigned, (req, res) => {
-    const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
-    const merchant = findMerchant(view, merchantId);
-    if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
-    const full = readsFullMerchant(principalOf(res), merchant);
-    const stars = merchantStars(view, merchant, services.now());
-    res.json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
-  });
-
-  r.use(partyRoutes(services));
-  return r;
+  return [
+    {
+      method: 'GET',
+      path: '/v1/cards/{card}',
+      auth: 'required',
+      handle: async (req) => {
+        const { card: cardId } = parseInput(z.object({ card: id }), req.params, 'path');
+        // Roles that can never read a card learn nothing about which cards exist.
+        const p = allow(req.principal, ['regulator', 'merchant', 'holder', 'insurer']);
+        const card = getCard(view, cardId);
+        if (!card) throw new ApiError('card_not_found', `no card ${cardId} has been issued`);
+        if (!readsCard(p, card, findMerchant(view, card.merchant)))
+          throw new ApiError(
+            'forbidden',
+            `only the holder, the issuing merchant, regulators and (after a closure) the insurer may read card ${cardId}`,
+          );
+        // Committed state and the latest checkpoint are read in one synchronous step, so the
+        // checkpoint covers every entry the state names; the proofs are then computed against it.
+        const checkpoint = ledger.checkpoint;
+        const indexes = cardEntryIndexes(view, card);
+        const entries = indexes.map((i) => ledger.entry(i)!);
+        const proofs: Record<string, string[]> = {};
+        for (const i of indexes) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
+        return json({ card, entries, checkpoint, proofs });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/merchants/{id}',
+      auth: 'optional',
+      handle: (req) => {
+        const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
+        const merchant = findMerchant(view, merchantId);
+        if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
+        const full = readsFullMerchant(req.principal, merchant);
+        const stars = merchantStars(view, merchant, services.now());
+        return json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
+      },
+    },
+    ...partyRoutes(services),
+  ];
 };
+
+/** The card plug-in's HTTP half. */
+export const cardsHttp: PluginHttp = { routes: cardRoutes, docs: cardDocs };

@@ -8,7 +8,7 @@
 import { fromBase64Url, fromHex, nodeSuite, verifyCheckpoint, verifyInclusion, verifyLog, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, type Fixture } from '../helpers/fixture.js';
 import { accepted, cardState, holderKey, issue, merchantState, rejected, startWorld } from './helpers.js';
 
@@ -119,7 +119,7 @@ describe('a spa closes with 5,500 yuan on three cards and 1,200 yuan in custody'
     const report = await verifyLog(entries, {
       origin: ORIGIN,
       operatorKey: f.operator.publicKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
       threads: 1,
     });
     expect(report.errors).toEqual([]);

@@ -18,7 +18,7 @@ import { CARD_CAP, COOLING_OFF_MS, requiredCustody } from '../../src/cards/polic
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { ERROR_STATUS, type ErrorCode } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN } from '../helpers/fixture.js';
 import { cardClaim, claimTotals } from '../../src/cards/claims.js';
 import { cardState, HOUR, holderKey, issueBody, merchantState, startWorld, type World } from './helpers.js';
@@ -354,12 +354,22 @@ const run = async (randomOps: Op[]): Promise<void> => {
       if (o.t === 'issue') {
         cards.set(o.c, { merchant: o.m, kind: o.kind, keyed: o.keyed, company: o.company, balance: o.amount, issuedAtMs: f.clock.ms });
         t(o.m).issued += o.amount;
-      } else if (o.t === 'topup') ((c!.balance += o.amount), (t(c!.merchant).toppedUp += o.amount));
-      else if (o.t === 'consume') ((c!.balance -= o.amount), (t(c!.merchant).consumed += o.amount));
-      else if (o.t === 'refund') ((c!.balance -= o.amount), (t(c!.merchant).refunded += o.amount));
-      else if (o.t === 'compensate') ((c!.balance -= o.amount), (t(c!.merchant).compensated += o.amount));
-      else if (o.t === 'payout') ((c!.balance -= o.amount), (t(c!.merchant).paidOut += o.amount));
-      else if (o.t === 'deposit') t(o.m).deposited += o.amount;
+      } else if (o.t === 'topup') {
+        c!.balance += o.amount;
+        t(c!.merchant).toppedUp += o.amount;
+      } else if (o.t === 'consume') {
+        c!.balance -= o.amount;
+        t(c!.merchant).consumed += o.amount;
+      } else if (o.t === 'refund') {
+        c!.balance -= o.amount;
+        t(c!.merchant).refunded += o.amount;
+      } else if (o.t === 'compensate') {
+        c!.balance -= o.amount;
+        t(c!.merchant).compensated += o.amount;
+      } else if (o.t === 'payout') {
+        c!.balance -= o.amount;
+        t(c!.merchant).paidOut += o.amount;
+      } else if (o.t === 'deposit') t(o.m).deposited += o.amount;
       else if (o.t === 'release') t(o.m)[o.purpose === 'consumption' ? 'releasedConsumption' : 'releasedRefund'] += o.amount;
       else if (o.t === 'dispose' && o.action !== 'warn') {
         ms[o.m].status = o.action === 'close' ? 'closed' : o.action === 'reinstate' ? 'active' : 'suspendedIssuing';
@@ -376,7 +386,7 @@ const run = async (randomOps: Op[]): Promise<void> => {
     const report = await verifyLog(entries, {
       origin: ORIGIN,
       operatorKey: f.operator.publicKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
       threads: 1,
     });
     expect(report.errors).toEqual([]);

@@ -1,6 +1,7 @@
 /** custody.deposit and custody.release: permissions, backing and the custody ratio (SPEC §6). */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, holderKey, issue, merchantState, rejected, startWorld, type World } from './helpers.js';
+import { holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 beforeEach(async () => {

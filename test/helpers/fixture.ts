@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
 import {
   Ledger,
   cosignEnvelope,
@@ -14,15 +13,14 @@ import {
   nodeSuite,
   parseKeyFile,
   signEnvelope,
+  signRequest,
   type Envelope,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
-import { PLUGINS } from '../../src/plugins.js';
-import { signRequest } from '../../src/http/message-signatures.js';
+import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
 
 export const T0 = Date.parse('2026-11-22T08:00:00.000Z');
 
@@ -65,7 +63,7 @@ export const signEvent = (key: SigningKey, type: string, body: unknown, clock: C
 export interface Fixture {
   dir: string;
   ledger: Ledger;
-  app: Express;
+  app: App;
   config: Config;
   clock: Clock;
   operator: SigningKey;
@@ -91,7 +89,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
   const operator = newKey('operator');
   const regulator = newKey('regulator');
   const plugins = options.plugins ?? PLUGINS;
-  const catalogue = new Catalogue(plugins);
+  const catalogue = new Catalogue(domainsOf(plugins));
   const ledger = await Ledger.open({
     path: dir,
     origin: ORIGIN,
@@ -112,7 +110,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const app = buildApp({ ledger, config, now: clock.now, plugins });
   const f: Fixture = {
     dir,
     ledger,

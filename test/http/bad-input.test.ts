@@ -4,25 +4,25 @@
  */
 import request from 'supertest';
 import { z } from 'zod';
-import { nodeSuite, toBase64, type Envelope, type SigningKey } from '../../ledger/index.js';
+import { nodeSuite, toBase64, type Envelope, type SigningKey, signRequest } from '../../ledger/index.js';
 import { money } from '../../schemas/common.js';
-import type { Plugin } from '../../src/domain/plugin.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import { rejects } from './support.js';
+import { rejects } from '../helpers/outcomes.js';
 
 /** A plug-in with an integer field, to test number handling through the real admission path. */
 const counter: Plugin = {
-  name: 'counter',
-  events: [
-    {
-      type: 'counter.add',
-      body: z.strictObject({ fen: money }),
-      roles: ['auditor'],
-      apply: (state, event) => state.put('counter', (state.get<number>('counter') ?? 0) + (event.body as { fen: number }).fen),
-    },
-  ],
+  domain: {
+    name: 'counter',
+    events: [
+      {
+        type: 'counter.add',
+        body: z.strictObject({ fen: money }),
+        roles: ['auditor'],
+        apply: (state, event) => state.put('counter', (state.get<number>('counter') ?? 0) + (event.body as { fen: number }).fen),
+      },
+    ],
+  },
 };
 
 let f: Fixture;
@@ -60,8 +60,11 @@ describe('malformed JSON', () => {
     await rejects(f, () => json(body), 'invalid_json');
   });
 
-  test('when the body holds invalid UTF-8, then the bytes never reach the ledger (400 invalid_event)', async () => {
-    await rejects(f, () => json(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), 'invalid_event');
+  test('when the body holds invalid UTF-8, then the bytes never reach the ledger (400 invalid_json)', async () => {
+    // serialize: superagent would JSON-encode a Buffer sent as application/json; these are the raw bytes.
+    const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
+    const res = await rejects(f, () => json(bytes).serialize(() => bytes as unknown as string), 'invalid_json');
+    expect(res.body.detail).toContain('UTF-8');
   });
 
   test('when there is no body, then 400 invalid_json', async () => {

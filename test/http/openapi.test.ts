@@ -4,21 +4,19 @@
  * real app, or when it documents a route the app does not have.
  */
 import { readFileSync } from 'node:fs';
-import type { Express } from 'express';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { buildOpenApi, eventTypes, OPENAPI_FILE, renderOpenApi, routeDocs } from '../../scripts/openapi.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import { ERROR_CODES, ERROR_STATUS } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
-import type { FastRoute } from '../../src/http/fast-routes.js';
+import type { App } from '../../src/app.js';
 
 type Json = Record<string, any>;
 
-/** Every (METHOD, OpenAPI path) the Express app routes, found by walking its router stack. */
-const registeredRoutes = (app: Express): string[] => {
+/** Every (METHOD, OpenAPI path) the app routes: the pipeline's routes, and Express's found by walking its router stack. */
+const registeredRoutes = (app: App): string[] => {
   interface Layer {
     rawPath?: string | string[];
     route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -37,9 +35,8 @@ const registeredRoutes = (app: Express): string[] => {
       }
     }
   };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  // The hot routes are served by one middleware (src/http/fast-routes.ts) that lists them.
-  for (const r of app.locals.fastRoutes as FastRoute[]) out.push(`${r.method} ${r.path}`);
+  walk((app.web as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  for (const r of app.routes) out.push(`${r.method} ${r.path}`);
   return [...new Set(out)].sort();
 };
 
@@ -173,6 +170,18 @@ describe('openapi.yaml', () => {
     expect(registered.filter((r) => / \/v1\//.test(r) && !documented.includes(r))).toEqual([]);
   });
 
+  test("every pipeline route's auth mode is the one its documentation states", () => {
+    const docs = new Map(routeDocs(PLUGINS).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.auth]));
+    for (const route of f.app.routes) {
+      const documented = docs.get(`${route.method} ${route.path}`);
+      const expected = documented === 'signed' ? 'required' : documented === 'optional' ? 'optional' : 'none';
+      expect({ route: `${route.method} ${route.path}`, auth: route.auth }).toEqual({
+        route: `${route.method} ${route.path}`,
+        auth: expected,
+      });
+    }
+  });
+
   test('the routes the document leaves out are pages, not JSON API: none of them answers application/json', async () => {
     const documented = documentedRoutes(doc);
     for (const route of registeredRoutes(f.app).filter((r) => !documented.includes(r))) {
@@ -221,20 +230,24 @@ describe('openapi.yaml', () => {
 describe('the generator (scripts/openapi.ts)', () => {
   const lineage: z.ZodType<{ code: string; inputs: unknown[] }> = z.lazy(() => z.object({ code: z.string(), inputs: z.array(lineage) }));
   const extra: Plugin = {
-    name: 'extra',
-    events: [{ type: 'extra.thing', body: z.strictObject({ n: z.number().int() }), roles: ['auditor'], apply: () => undefined }],
-    docs: [
-      {
-        method: 'get',
-        path: '/v1/extra/{code}',
-        tag: 'extra',
-        summary: 'A route with an unnamed recursive response',
-        auth: 'optional',
-        params: z.object({ code: z.string() }),
-        responses: { 200: { description: 'ok', schema: z.object({ lineage }) } },
-        errors: ['not_found'],
-      },
-    ],
+    domain: {
+      name: 'extra',
+      events: [{ type: 'extra.thing', body: z.strictObject({ n: z.number().int() }), roles: ['auditor'], apply: () => undefined }],
+    },
+    http: {
+      docs: [
+        {
+          method: 'get',
+          path: '/v1/extra/{code}',
+          tag: 'extra',
+          summary: 'A route with an unnamed recursive response',
+          auth: 'optional',
+          params: z.object({ code: z.string() }),
+          responses: { 200: { description: 'ok', schema: z.object({ lineage }) } },
+          errors: ['not_found'],
+        },
+      ],
+    },
   };
 
   test('when a plug-in adds an event type with an unnamed body, then the body becomes a component named after the type', () => {
@@ -259,7 +272,7 @@ describe('the generator (scripts/openapi.ts)', () => {
   });
 
   test('when two plug-ins document the same route, then generation fails naming it', () => {
-    expect(() => buildOpenApi([...PLUGINS, extra, { name: 'again', docs: extra.docs }])).toThrow(
+    expect(() => buildOpenApi([...PLUGINS, extra, { domain: { name: 'again' }, http: { docs: extra.http?.docs } }])).toThrow(
       'GET /v1/extra/{code} is documented twice',
     );
   });

@@ -23,7 +23,7 @@ import {
   type SigningKey,
 } from '../../../ledger/portable.js';
 import { nobleSuite } from '../../../ledger/suite-noble.js';
-import { signRequest } from '../../http/message-signatures.js';
+import { signRequest } from '../../../ledger/portable.js';
 import { fill, h, meta, one } from './dom.js';
 import { checkCard, type CardViewShape } from './verify-card.js';
 import { walletMessages } from './wallet-messages.js';
