@@ -22,9 +22,9 @@ const PLUGINS = ['actors', 'cards', 'trace', 'regulator'];
 /** The pure halves (rules, state, observers, views over state): everything of a plug-in but its HTTP half. */
 const PURE = [
   'src/domain/**',
-  'src/actors/!(routes).ts',
-  'src/cards/!(routes).ts',
-  'src/trace/!(routes|view-cache).ts',
+  'src/actors/!(*routes).ts',
+  'src/cards/!(*routes).ts',
+  'src/trace/!(*routes|view-cache).ts',
   'src/trace/rules/**',
   'src/regulator/anomalies/**',
   'src/regulator/{index,rating,merchant-rating}.ts',

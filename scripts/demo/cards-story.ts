@@ -186,7 +186,10 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
       await p.at(19, 16);
       p.post(gym, 'complaint.resolve', { complaint: 'CMP-GYM-0001', outcome: 'mediated' });
     }
-    if (week === 0) (await spaUse(), await gymTransfer());
+    if (week === 0) {
+      await spaUse();
+      await gymTransfer();
+    }
     if (week === 1) await spaClose();
     if (week === 2) await spaInsure();
   }

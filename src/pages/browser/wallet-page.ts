@@ -205,7 +205,10 @@ const confirmFlow = async (accept: boolean) => {
   const out = one('[data-result]');
   const body = (env?.body ?? {}) as { card?: string; amount?: number };
   const card = body.card ?? '';
-  if (accept) (fill(one('[data-confirm-title]'), w.acceptTitle), fill(button, w.acceptButton));
+  if (accept) {
+    fill(one('[data-confirm-title]'), w.acceptTitle);
+    fill(button, w.acceptButton);
+  }
   fill(one('[data-confirm-merchant]'), env?.actor ?? '');
   fill(one('[data-confirm-card]'), card);
   fill(one('[data-confirm-amount]'), body.amount !== undefined ? yuan(body.amount) : '');
