@@ -5,7 +5,9 @@ export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger } from './log.js';
-export type { StateView, Tx, LedgerOptions, GenesisOptions, GenesisRegulator } from './log.js';
+export type { StateView, Tx, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange } from './log.js';
+export type { LogStore, CommitGroup, StateScan, Sequencing } from './store.js';
+export { openStore, isDatabaseUrl } from './open-store.js';
 export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';
 export type { GenesisBody } from './genesis.js';
 export { verifyLog, LogVerifier } from './verify.js';
@@ -20,7 +22,7 @@ export type {
   ReplayContext,
   Fault,
 } from './verify.js';
-export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
+export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDatabase, verifyStore, withStore } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
 export { SigPool } from './sigpool.js';
