@@ -44,6 +44,8 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
   return { server, config, close };
 };
 
+const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   startServer()
@@ -64,7 +66,7 @@ if (isMain) {
       process.once('SIGINT', () => stop('SIGINT'));
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
-      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`);
+      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`);
     })
     .catch((e) => {
       console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);

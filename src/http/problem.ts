@@ -8,6 +8,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
 
+/** Seconds a client should wait before retrying a write that another process must sequence (its lease's lifetime at most). */
+const RETRY_AFTER_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_TTL_MS ?? 5000) / 1000) || 5);
+
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
   if (err instanceof ApiError) return err;
@@ -21,7 +24,17 @@ export const toApiError = (err: unknown): ApiError => {
   // The body parser could not read the body (a corrupt Content-Encoding stream, a wrong Content-Length).
   if (e?.status === 400) return new ApiError('invalid_json', 'the body could not be read; check its Content-Encoding and Content-Length');
   if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
-    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
+    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later', { retryAfter: 1 });
+  if (err instanceof LedgerError && err.code === 'LEDGER_UNAVAILABLE')
+    return new ApiError(
+      'unavailable',
+      'the database is unreachable; the write may not have landed: retry the same event (an identical retry is answered with its receipt)',
+      { retryAfter: 1 },
+    );
+  if (err instanceof LedgerError && err.code === 'LEDGER_NOT_SEQUENCER')
+    return new ApiError('not_sequencer', 'another service process sequences this log; retry later (or at that process)', {
+      retryAfter: RETRY_AFTER_S,
+    });
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
 
@@ -37,7 +50,12 @@ export const problemBody = (e: ApiError) => ({
 /** Writes a problem+json answer on any Node response (Express's included). */
 export const writeProblem = (res: ServerResponse, e: ApiError): void => {
   const body = JSON.stringify(problemBody(e));
-  res.writeHead(e.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  };
+  if (typeof e.extra?.retryAfter === 'number') headers['retry-after'] = e.extra.retryAfter;
+  res.writeHead(e.status, headers);
   res.end(body);
 };
 
