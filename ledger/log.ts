@@ -209,7 +209,9 @@ export class Ledger {
     if (this.failure) return this.failure;
     const seq = this.store.sequencing;
     if (seq && !seq.isSequencer)
-      return new LedgerError('LEDGER_NOT_SEQUENCER', `another process sequences this log; retry in ${seq.retryAfterS} s`);
+      return seq.reachable
+        ? new LedgerError('LEDGER_NOT_SEQUENCER', `another process sequences this log; retry in ${seq.retryAfterS} s`)
+        : new LedgerError('LEDGER_UNAVAILABLE', 'the database is unreachable');
     return undefined;
   }
 

@@ -57,6 +57,8 @@ export interface StateScan {
 export interface Sequencing {
   /** True while this process holds the lease and has caught up with the log. */
   readonly isSequencer: boolean;
+  /** False while the database cannot be reached (then nobody here can tell who sequences). */
+  readonly reachable: boolean;
   /** Seconds a client should wait before retrying a write refused because another process sequences. */
   readonly retryAfterS: number;
 }

@@ -107,6 +107,7 @@ export class PgStore implements LogStore, Sequencing {
 
   private epoch: number | undefined;
   private sequencer = false;
+  private available = true;
   private lockClient: pg.Client | undefined;
   private closed = false;
   private loop: Promise<void> | undefined;
@@ -156,6 +157,10 @@ export class PgStore implements LogStore, Sequencing {
     return this.sequencer;
   }
 
+  get reachable(): boolean {
+    return this.available;
+  }
+
   get retryAfterS(): number {
     return Math.max(1, Math.ceil(this.ttlMs / 1000));
   }
@@ -185,7 +190,8 @@ export class PgStore implements LogStore, Sequencing {
     if (this.sequencer) {
       try {
         await this.lockClient!.query('SELECT 1');
-      } catch {
+      } catch (e) {
+        this.available = !isConnectionError(e);
         this.loseLease();
       }
       return;
@@ -193,15 +199,17 @@ export class PgStore implements LogStore, Sequencing {
     try {
       if (!this.lockClient) {
         const c = new pg.Client({ connectionString: this.url, application_name: 'anxin-sequencer-lease' });
-        c.on('error', () => this.loseLease(c));
+        c.on('error', (e) => this.loseLease(c, e));
         await c.connect();
         // The server ends this session, and so releases the lock, when we stop answering.
         await c.query(`SET idle_session_timeout = ${Math.round(this.ttlMs)}`);
         this.lockClient = c;
       }
       const { rows } = await this.lockClient.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SEQUENCER_LOCK]);
+      this.available = true;
       if (rows[0].ok) return await this.takeOver();
-    } catch {
+    } catch (e) {
+      this.available = !isConnectionError(e) && this.available;
       this.loseLease();
     }
     await this.follow();
@@ -216,13 +224,15 @@ export class PgStore implements LogStore, Sequencing {
       this.epoch = Number(rows[0].epoch);
       if (await this.catchUp(false)) for (const l of this.listeners) await l();
       this.sequencer = true;
-    } catch {
+    } catch (e) {
+      if (isConnectionError(e) || (e instanceof LedgerError && e.code === 'LEDGER_UNAVAILABLE')) this.available = false;
       this.loseLease();
     }
   }
 
-  private loseLease(client = this.lockClient): void {
+  private loseLease(client = this.lockClient, error?: unknown): void {
     if (client !== this.lockClient) return;
+    if (error !== undefined && isConnectionError(error)) this.available = false;
     this.sequencer = false;
     this.lockClient = undefined;
     client?.end().catch(() => undefined);
@@ -232,10 +242,11 @@ export class PgStore implements LogStore, Sequencing {
   private async follow(): Promise<void> {
     try {
       const { rows } = await this.pool.query<{ size: string; body: string }>('SELECT size, body FROM anxin_head');
+      this.available = true;
       if (Number(rows[0].size) === this.size) return;
       if (await this.catchUp(false)) for (const l of this.listeners) await l();
-    } catch {
-      // unreachable: try again next tick
+    } catch (e) {
+      if (isConnectionError(e) || (e instanceof LedgerError && e.code === 'LEDGER_UNAVAILABLE')) this.available = false;
     }
   }
 

@@ -28,6 +28,7 @@ const connect = async () => {
   client = c;
   return c;
 };
+connect().catch(() => {}); // eagerly: the first read should not wait for a connection
 port.on('message', async ({ id, text, values }) => {
   let reply;
   try {
@@ -52,7 +53,7 @@ export class SyncReader {
 
   constructor(
     url: string,
-    private readonly timeoutMs = 5000,
+    private readonly timeoutMs = 10_000,
   ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
