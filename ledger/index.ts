@@ -26,3 +26,5 @@ export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDatabase
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
 export { SigPool } from './sigpool.js';
+export { migrateStore } from './migrate.js';
+export type { MigrationReport } from './migrate.js';

@@ -112,7 +112,9 @@ export const checkOnOpen = async (
     throw new LedgerError('OPERATOR_KEY_MISMATCH', 'the genesis entry names another operator key or origin');
   const last = readEntry(store, size - 1);
   if (!last) throw corrupt(`entry ${size - 1} (the last one, per the checkpoint) is missing`);
-  if (store.entry(size) !== undefined) throw corrupt(`entry ${size} exists beyond the checkpointed size ${size}`);
+  // On a shared store another process may be appending right now: only a sequencer (or a store of one) can tell.
+  const alone = !store.sequencing || store.sequencing.isSequencer;
+  if (alone && store.entry(size) !== undefined) throw corrupt(`entry ${size} exists beyond the checkpointed size ${size}`);
   const prev = fromHex(last.prev);
   let leaf: Uint8Array;
   try {

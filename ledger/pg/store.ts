@@ -190,16 +190,15 @@ export class PgStore implements LogStore, Sequencing {
     if (this.sequencer) {
       try {
         await this.lockClient!.query('SELECT 1');
-      } catch (e) {
-        this.available = !isConnectionError(e);
-        this.loseLease();
+      } catch {
+        this.loseLease(); // the session ended (e.g. we stalled past the TTL); the next tick finds out whether the database is there
       }
       return;
     }
     try {
       if (!this.lockClient) {
         const c = new pg.Client({ connectionString: this.url, application_name: 'anxin-sequencer-lease' });
-        c.on('error', (e) => this.loseLease(c, e));
+        c.on('error', () => this.loseLease(c));
         await c.connect();
         // The server ends this session, and so releases the lock, when we stop answering.
         await c.query(`SET idle_session_timeout = ${Math.round(this.ttlMs)}`);
@@ -230,9 +229,8 @@ export class PgStore implements LogStore, Sequencing {
     }
   }
 
-  private loseLease(client = this.lockClient, error?: unknown): void {
+  private loseLease(client = this.lockClient): void {
     if (client !== this.lockClient) return;
-    if (error !== undefined && isConnectionError(error)) this.available = false;
     this.sequencer = false;
     this.lockClient = undefined;
     client?.end().catch(() => undefined);

@@ -15,13 +15,13 @@ import request from 'supertest';
 import { Ledger, keyFromSeed, nodeSuite, verifyDatabase, writeKeyFile } from '../../../ledger/index.js';
 import { buildApp } from '../../../src/app.js';
 import { startCluster, type Cluster } from '../../../scripts/pg-cluster.js';
-import { Clock, signEvent, startFixture } from '../../helpers/fixture.js';
+import { Clock, newKey, signEvent, startFixture } from '../../helpers/fixture.js';
 import type { Config } from '../../../src/config.js';
 import { describePostgres, freshDatabase, postgresAvailable } from '../../helpers/postgres.js';
 import { OPERATOR, ORIGIN, REGULATOR, ROOT, registration, removeTempDirs, requireDist, tempDir } from '../support.js';
 
 jest.setTimeout(120_000);
-const TTL_MS = 1000;
+const TTL_MS = 3000;
 process.env.ANXIN_SEQUENCER_TTL_MS = String(TTL_MS);
 const WRITER = join(ROOT, 'test/fixtures/pg-writer.mjs');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,10 +58,11 @@ const startWriter = (url: string, keys: { operator: string; regulator: string },
   return w;
 };
 
-const until = async (what: string, cond: () => boolean, ms = 60_000): Promise<void> => {
+const until = async (what: string, cond: () => boolean, writers: Writer[] = [], ms = 90_000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting until ${what}; last lines: ${JSON.stringify(writers.map((w) => w.lines.slice(-4)))}`);
     await sleep(50);
   }
 };
@@ -141,15 +142,15 @@ describePostgres('one sequencer on a shared PostgreSQL log', () => {
     const url = await newLog();
     const a = startWriter(url, keys, 'a');
     writers.push(a);
-    await until('a appends', () => a.acked.size > 20);
+    await until('a appends', () => a.acked.size > 20, [a]);
     const b = startWriter(url, keys, 'b');
     writers.push(b);
-    await until('b is refused: a sequences', () => b.refused.length > 0);
+    await until('b is refused: a sequences', () => b.refused.length > 0, [a, b]);
     a.child.kill('SIGSTOP');
     const pausedAt = a.lines.length;
-    await until('b takes over and appends', () => b.acked.size > 50);
+    await until('b takes over and appends', () => b.acked.size > 50, [a, b]);
     a.child.kill('SIGCONT');
-    await until('a answers again', () => a.lines.slice(pausedAt).some((l) => l.startsWith('refused')));
+    await until('a answers again', () => a.lines.slice(pausedAt).some((l) => l.startsWith('refused')), [a, b]);
     await sleep(1000);
     const after = a.lines.slice(pausedAt);
     // A commit a had sent before the pause may have landed and be acknowledged now; anything it did afterwards was refused.
@@ -168,12 +169,12 @@ describePostgres('a follower on a shared PostgreSQL log, over HTTP', () => {
     const follower = await Ledger.open({ database: f.database!, origin: f.ledger.origin, operator: f.operator });
     const app = buildApp({ ledger: follower, config: f.config, now: f.clock.now, log: () => undefined });
     try {
-      await f.register('m-1', 'merchant');
+      await f.register('m-1', 'producer');
       const register = (id: string) =>
         signEvent(
           f.regulator,
           'actor.register',
-          { id, role: 'merchant', name: `merchant ${id}`, publicKey: f.operator.publicKey },
+          { id, role: 'producer', name: `producer ${id}`, publicKey: newKey(id).publicKey },
           f.clock,
         );
       const refused = await request(app).post('/v1/events').send(register('m-2'));
@@ -192,7 +193,7 @@ describePostgres('a follower on a shared PostgreSQL log, over HTTP', () => {
         await sleep(100);
         res = await request(app).post('/v1/events').send(env);
       }
-      expect(res.status).toBe(201);
+      expect([res.status, res.body.code, res.body.detail]).toEqual([201, undefined, undefined]);
       expect(res.body.index).toBe(follower.size - 1);
     } finally {
       await follower.close();
@@ -239,7 +240,7 @@ describePostgres('a lost database', () => {
           signEvent(
             REGULATOR,
             'actor.register',
-            { id: 'm-9', role: 'merchant', name: 'm', publicKey: REGULATOR.publicKey },
+            { id: 'm-9', role: 'producer', name: 'm', publicKey: REGULATOR.publicKey },
             new Clock(Date.now()),
           ),
         );
