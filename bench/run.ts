@@ -5,6 +5,7 @@
  *
  *   npm run bench                 the full run (a 1,000,000-entry ledger)
  *   npm run bench -- --size N     a smaller ledger, for a quick look (marked as such)
+ *   npm run bench -- --stores-only [--scale F]   only the LevelDB / PostgreSQL comparison (F scales its event counts)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { measureProofs } from './proofs.js';
 import { renderMarkdown, type Results } from './report.js';
 import { log, machine, runNode, tempDir } from './util.js';
 import { extraBenchmarks } from './extra.js';
+import { measureStores } from './stores.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -38,6 +40,14 @@ const save = () => {
 log(`machine: ${JSON.stringify(results.machine)}; ledger size ${size}`);
 results.sections.limits = await measureLimits();
 save();
+const storesScale = Number(arg('--scale') ?? 1);
+results.sections.stores = await measureStores(storesScale);
+if (storesScale !== 1) results.sections.stores.scale = storesScale;
+save();
+if (process.argv.includes('--stores-only')) {
+  log('wrote bench/results.json and BENCHMARKS.md (stores only)');
+  process.exit(0);
+}
 results.sections.appends = await measureAppends([
   { concurrency: 1, events: 2_000 },
   { concurrency: 16, events: 20_000 },
