@@ -138,6 +138,7 @@ export class PgStore implements LogStore, Sequencing {
       } finally {
         client.release();
       }
+      await store.reader.ready;
       await store.catchUp(true);
       if (!options.readOnly) {
         await store.tick();

@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { LedgerError } from '../errors.js';
 
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const pg = require(workerData.pg);
 const { port, flag, url } = workerData;
 let client;
@@ -28,7 +28,8 @@ const connect = async () => {
   client = c;
   return c;
 };
-connect().catch(() => {}); // eagerly: the first read should not wait for a connection
+// Eagerly: the first read should not wait for a connection (nor the caller's thread, blocked meanwhile).
+connect().catch(() => {}).finally(() => parentPort.postMessage('ready'));
 port.on('message', async ({ id, text, values }) => {
   let reply;
   try {
@@ -50,6 +51,8 @@ export class SyncReader {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private nextId = 1;
+  /** Resolves once the worker has started and tried to connect (await it before the first read). */
+  readonly ready: Promise<void>;
 
   constructor(
     url: string,
@@ -64,6 +67,11 @@ export class SyncReader {
       transferList: [port2],
     });
     this.worker.unref();
+    this.ready = new Promise((resolve) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('error', () => resolve());
+      this.worker.once('exit', () => resolve());
+    });
   }
 
   /** Runs one query and returns its rows (as arrays); throws LEDGER_UNAVAILABLE when the database does not answer. */
