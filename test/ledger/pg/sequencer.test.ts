@@ -166,7 +166,7 @@ describePostgres('one sequencer on a shared PostgreSQL log', () => {
 describePostgres('a follower on a shared PostgreSQL log, over HTTP', () => {
   test('when a process does not hold the lease, then it serves reads and answers writes 503 not_sequencer with Retry-After, until the sequencer goes', async () => {
     const f = await startFixture({ backend: 'postgres' });
-    const follower = await Ledger.open({ database: f.database!, origin: f.ledger.origin, operator: f.operator });
+    const follower = await Ledger.open({ database: f.database!, origin: f.ledger.origin, operator: f.operator, now: f.clock.now });
     const app = buildApp({ ledger: follower, config: f.config, now: f.clock.now, log: () => undefined });
     try {
       await f.register('m-1', 'producer');
