@@ -31,24 +31,20 @@ import { BoundedCache } from './cache.js';
 import { checkOnOpen, loadFrontier, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
 import { LogVerifier, type VerifierOptions, type VerifyReport } from './verify.js';
 import { exportNdjson, verifyStore, type ExportHeader } from './export.js';
+import type { State, StateView } from './state.js';
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
 
 export type { Receipt } from './entry.js';
 
-/** Read access to domain state: parsed JSON values, undefined when absent. */
-export interface StateView {
-  get<T = unknown>(key: string): T | undefined;
-}
+export type { StateView } from './state.js';
 
-/** The handle a transaction function receives. */
-export interface Tx extends StateView {
+/** The handle a transaction function receives: the domain State, plus appending. */
+export interface Tx extends State {
   /** Server receive time of every entry this transaction appends. */
   readonly at: string;
   /** Index the next `append` will get. */
   readonly nextIndex: number;
-  put(key: string, value: unknown): void;
-  del(key: string): void;
   /** Index of the entry (durable, pending or in this transaction) holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined;
   /** The event at an index returned by findEvent (durable, pending or in this transaction). */

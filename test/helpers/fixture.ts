@@ -18,15 +18,14 @@ import {
   nodeSuite,
   parseKeyFile,
   signEnvelope,
+  signRequest,
   type Envelope,
   type SigningKey,
 } from '../../ledger/index.js';
 import { buildApp } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
-import { PLUGINS } from '../../src/plugins.js';
-import { signRequest } from '../../src/http/message-signatures.js';
+import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
 import { testBackend, tamperWith, type Backend, type Tamper } from './backends.js';
 import { freshDatabase } from './postgres.js';
 
@@ -106,7 +105,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
   const operator = newKey('operator');
   const regulator = newKey('regulator');
   const plugins = options.plugins ?? PLUGINS;
-  const catalogue = new Catalogue(plugins);
+  const catalogue = new Catalogue(domainsOf(plugins));
   const ledger = await Ledger.open({
     store,
     origin: ORIGIN,

@@ -14,7 +14,8 @@ import request from 'supertest';
 import { fromHex, nodeSuite, rootFromLeaves, sha256, signCheckpoint, utf8, type Entry } from '../../ledger/index.js';
 import { newKey, ORIGIN, signEvent } from '../helpers/fixture.js';
 import { reportOf, requireDist } from '../ledger/support.js';
-import { accepted, type Chain } from '../trace/helpers.js';
+import { type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FIL_A, farmToShelf } from '../trace/journey.js';
 import { never, ok, pluginsWith, startChainWith, verifyFixtureDir } from './helpers.js';
 
