@@ -66,7 +66,9 @@ if (isMain) {
       process.once('SIGINT', () => stop('SIGINT'));
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
-      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`);
+      console.log(
+        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`,
+      );
     })
     .catch((e) => {
       console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);

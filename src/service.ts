@@ -38,7 +38,12 @@ export const openLedger = async (
   }
 };
 
-const openOn = async (config: Config, store: LogStore | undefined, log: (line: string) => void, now?: () => number): Promise<OpenedLedger> => {
+const openOn = async (
+  config: Config,
+  store: LogStore | undefined,
+  log: (line: string) => void,
+  now?: () => number,
+): Promise<OpenedLedger> => {
   const where = store ? store.location : config.dataDir;
   const fresh = store ? store.head() === undefined : isNewDataDir(config.dataDir);
   let operator: SigningKey;
@@ -48,10 +53,7 @@ const openOn = async (config: Config, store: LogStore | undefined, log: (line: s
     operator = readKeyFile(config.operatorKeyPath);
     log(`anxin: generated the operator key ${config.operatorKeyPath}`);
   } else {
-    throw new LedgerError(
-      'KEY_FILE_INVALID',
-      `the ledger in ${where} exists but its operator key ${config.operatorKeyPath} does not`,
-    );
+    throw new LedgerError('KEY_FILE_INVALID', `the ledger in ${where} exists but its operator key ${config.operatorKeyPath} does not`);
   }
   if (!fresh) return { ledger: await Ledger.open({ path: config.dataDir, store, origin: config.origin, operator, now }) };
 
