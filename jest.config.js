@@ -34,6 +34,8 @@ if (!postgres) {
 }
 
 export default {
+  // Tests drive real servers, LevelDB, PostgreSQL and Chromium; on a loaded 2-core machine a setup hook can take longer than jest's 5 s.
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'leveldb', testMatch: ['<rootDir>/test/**/*.test.ts'] },
     ...(postgres

@@ -15,7 +15,39 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
+  http?: HttpSettings;
+  /** pino level: fatal, error, warn, info (default), debug (one line per request), trace, silent. */
+  logLevel?: string;
 }
+
+/** What an operator bounds (README, docs/API.md "Limits"). 0 turns a rate limit off. */
+export interface HttpSettings {
+  /** A request's headers must be complete within this (slow clients are cut with 408). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must be received within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections beyond this are refused (closed at once). */
+  maxConnections: number;
+  /** All of a request's header lines together (Node answers 431 beyond). */
+  maxHeaderBytes: number;
+  /** Writes (POST) per client address per second. */
+  writesPerSecond: number;
+  /** Expensive reads (verification, exports, scans) per client address per minute. */
+  expensiveReadsPerMinute: number;
+}
+
+export const HTTP_DEFAULTS: HttpSettings = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+  maxHeaderBytes: 16 * 1024,
+  writesPerSecond: 100,
+  expensiveReadsPerMinute: 60,
+};
 
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -39,6 +71,19 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
+  ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
+  ANXIN_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.keepAliveTimeoutMs),
+  ANXIN_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(HTTP_DEFAULTS.maxConnections),
+  ANXIN_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(HTTP_DEFAULTS.maxHeaderBytes),
+  ANXIN_RATE_WRITES: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.writesPerSecond),
+  ANXIN_RATE_EXPENSIVE: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.expensiveReadsPerMinute),
+  ANXIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Reads the configuration; throws an Error naming every bad variable. */
@@ -57,5 +102,15 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    http: {
+      headersTimeoutMs: e.ANXIN_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: Math.max(e.ANXIN_REQUEST_TIMEOUT_MS, e.ANXIN_HEADERS_TIMEOUT_MS),
+      keepAliveTimeoutMs: e.ANXIN_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.ANXIN_MAX_CONNECTIONS,
+      maxHeaderBytes: e.ANXIN_MAX_HEADER_BYTES,
+      writesPerSecond: e.ANXIN_RATE_WRITES,
+      expensiveReadsPerMinute: e.ANXIN_RATE_EXPENSIVE,
+    },
+    logLevel: e.ANXIN_LOG_LEVEL,
   };
 };

@@ -1,34 +1,29 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
-import { createServer, type Server } from 'node:http';
-import type { Express } from 'express';
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
-import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
 
 export interface Running {
   server: Server;
   config: Config;
+  logger: Logger;
   close(): Promise<void>;
 }
 
-/** The HTTP server: the hot routes answer ahead of Express (see http/fast-routes.ts); everything else is the app. */
-export const createHttpServer = (app: Express): Server => {
-  const fast = fastPath(app.locals.fastRoutes as FastRoute[]);
-  return createServer((req, res) => {
-    if (!fast(req, res)) app(req, res);
-  });
-};
+/** The one logger: structured JSON lines on stdout (pino), at ANXIN_LOG_LEVEL. */
+export const createLogger = (config: Pick<Config, 'logLevel'>): Logger =>
+  pino({ level: config.logLevel ?? 'info', base: { service: 'anxin' } });
 
-export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
+export const startServer = async (config: Config = loadConfig(), logger: Logger = createLogger(config)): Promise<Running> => {
   const { ledger } = await openLedger(config);
   const pool = new SigPool();
-  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
-  const server = createHttpServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, () => resolve());
+  const app = buildApp({ ledger, config, logger, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
   });
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -41,23 +36,31 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       await ledger.close();
       await pool.close();
     })());
-  return { server, config, close };
+  return { server, config, logger, close };
 };
 
 const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
-  startServer()
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  }
+  const logger = createLogger(config);
+  startServer(config, logger)
     .then((running) => {
       const addr = running.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : running.config.port;
       const stop = (signal: string) => {
-        console.log(`anxin: ${signal}, shutting down`);
+        logger.info({ signal }, `anxin: ${signal}, shutting down`);
         running.close().then(
           () => process.exit(0),
-          (e) => {
-            console.error(e);
+          (err) => {
+            logger.error({ err }, 'anxin: shutdown failed');
             process.exit(1);
           },
         );
@@ -66,7 +69,13 @@ if (isMain) {
       process.once('SIGINT', () => stop('SIGINT'));
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
-      console.log(
+      logger.info(
+        {
+          port,
+          origin: running.config.origin,
+          dataDir: running.config.dataDir,
+          database: running.config.database && redactUrl(running.config.database),
+        },
         `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`,
       );
     })

@@ -2,8 +2,9 @@
  * Authenticated reads (SPEC §8): RFC 9421 request signatures, no passwords or
  * tokens. A missing, malformed, expired or non-verifying signature is 401
  * `unauthenticated`; a verified caller whose role may not read is 403 `forbidden`.
+ * The pipeline (pipeline.ts) calls the authenticator for every route whose
+ * `auth` is 'required' or 'optional'; handlers then call `allow`.
  */
-import type { RequestHandler, Response } from 'express';
 import { fromBase64Url, nodeSuite, parseSignatureHeaders, SIGNATURE_MAX_AGE_S, signatureBase, utf8 } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Principal } from '../domain/plugin.js';
@@ -11,15 +12,24 @@ import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../../schemas/common.js';
 
-export const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
+/** What authentication reads of a request. */
+export interface SignedRequest {
+  method: string;
+  /** Path and query exactly as sent. */
+  target: string;
+  signatureInput: string | undefined;
+  signature: string | undefined;
+}
 
-/** Verifies the request signature when there is one (or always, when `required`) and sets the principal. */
-export const authenticate =
-  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, required: boolean): RequestHandler =>
-  (req, res, next) => {
-    const input = req.get('signature-input');
-    const sig = req.get('signature');
-    if (!input && !sig && !required) return next();
+/** Verifies the request signature when there is one (or always, when `required`); returns the principal (undefined when anonymous). */
+export type Authenticator = (req: SignedRequest, required: boolean) => Principal | undefined;
+
+export const authenticator =
+  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue): Authenticator =>
+  (req, required) => {
+    const input = req.signatureInput;
+    const sig = req.signature;
+    if (!input && !sig && !required) return undefined;
     const parsed = parseSignatureHeaders(input, sig);
     if (typeof parsed === 'string') throw new ApiError('unauthenticated', parsed);
     const age = Math.floor(services.now() / 1000) - parsed.created;
@@ -30,16 +40,14 @@ export const authenticate =
       );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
     if (!principal) throw new ApiError('unauthenticated', `keyid ${parsed.keyid} is not a registered actor or card holder`);
-    const base = signatureBase({ method: req.method, target: req.originalUrl }, parsed.params);
+    const base = signatureBase({ method: req.method, target: req.target }, parsed.params);
     if (!nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
       throw new ApiError('unauthenticated', `the signature does not verify with ${parsed.keyid}'s current key`);
-    res.locals.principal = principal;
-    next();
+    return principal;
   };
 
 /** 403 unless the authenticated principal has one of `roles` or passes `also`. */
-export const allow = (res: Response, roles: readonly Role[], also?: (p: Principal) => boolean): Principal => {
-  const p = principalOf(res);
+export const allow = (p: Principal | undefined, roles: readonly Role[], also?: (p: Principal) => boolean): Principal => {
   if (!p) throw new ApiError('unauthenticated', 'this read needs an RFC 9421 request signature');
   if (!roles.includes(p.role) && !also?.(p)) throw new ApiError('forbidden', `${p.id} (${p.role}) may not read this`);
   return p;

@@ -1,7 +1,8 @@
 /**
- * The one error handler: every error becomes application/problem+json (RFC 9457)
+ * The one error writer: every error becomes application/problem+json (RFC 9457)
  * with a stable `code` and a `detail` that says what to fix. Nothing internal
  * (stack traces, paths, messages of unexpected errors) leaks to the client.
+ * The /v1 pipeline (pipeline.ts) and the Express app around the pages both write through it.
  */
 import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
@@ -14,26 +15,19 @@ const RETRY_AFTER_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_T
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
   if (err instanceof ApiError) return err;
-  const e = err as { type?: string; status?: number; limit?: number };
-  if (e?.type === 'entity.too.large')
-    return new ApiError('payload_too_large', `the body is larger than the limit of ${e.limit} bytes; split it into smaller requests`);
-  if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
-    return new ApiError('invalid_json', 'the body is not valid UTF-8 JSON (an object or array)');
   // The router could not percent-decode a path parameter.
   if (err instanceof URIError) return new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
-  // The body parser could not read the body (a corrupt Content-Encoding stream, a wrong Content-Length).
-  if (e?.status === 400) return new ApiError('invalid_json', 'the body could not be read; check its Content-Encoding and Content-Length');
   if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
-    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later', { retryAfter: 1 });
+    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later', { retryAfterS: 1 });
   if (err instanceof LedgerError && err.code === 'LEDGER_UNAVAILABLE')
     return new ApiError(
       'unavailable',
       'the database is unreachable; the write may not have landed: retry the same event (an identical retry is answered with its receipt)',
-      { retryAfter: 1 },
+      { retryAfterS: 1 },
     );
   if (err instanceof LedgerError && err.code === 'LEDGER_NOT_SEQUENCER')
     return new ApiError('not_sequencer', 'another service process sequences this log; retry later (or at that process)', {
-      retryAfter: RETRY_AFTER_S,
+      retryAfterS: RETRY_AFTER_S,
     });
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
@@ -47,18 +41,23 @@ export const problemBody = (e: ApiError) => ({
   ...e.extra,
 });
 
-/** Writes a problem+json answer on any Node response (Express's included). */
-export const writeProblem = (res: ServerResponse, e: ApiError): void => {
+/**
+ * Writes a problem+json answer on any Node response (Express's included). An
+ * error whose `extra.retryAfterS` is a number also gets a Retry-After header.
+ */
+export const writeProblem = (res: ServerResponse, e: ApiError, headers: Record<string, string> = {}): void => {
   const body = JSON.stringify(problemBody(e));
-  const headers: Record<string, string | number> = {
+  const retry = e.extra?.retryAfterS;
+  res.writeHead(e.status, {
+    ...headers,
+    ...(typeof retry === 'number' ? { 'retry-after': String(retry) } : {}),
     'content-type': 'application/problem+json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-  };
-  if (typeof e.extra?.retryAfter === 'number') headers['retry-after'] = e.extra.retryAfter;
-  res.writeHead(e.status, headers);
+  });
   res.end(body);
 };
 
+/** The Express app's error handler (pages' own errors are HTML; see pages/index.ts). */
 export const problemHandler =
   (log: (err: unknown) => void = (err) => console.error(err)): ErrorRequestHandler =>
   (err, _req, res, next) => {

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
 import {
   Ledger,
   openStore,
@@ -22,7 +21,7 @@ import {
   type Envelope,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Config } from '../../src/config.js';
 import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
@@ -76,7 +75,7 @@ export interface Fixture {
   ledger: Ledger;
   /** Raw writes to the store under the ledger, for damage tests. */
   tamper: Tamper;
-  app: Express;
+  app: App;
   config: Config;
   clock: Clock;
   operator: SigningKey;
@@ -126,7 +125,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const app = buildApp({ ledger, config, now: clock.now, plugins });
   const f: Fixture = {
     dir,
     backend,

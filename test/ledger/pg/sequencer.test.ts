@@ -167,7 +167,7 @@ describePostgres('a follower on a shared PostgreSQL log, over HTTP', () => {
   test('when a process does not hold the lease, then it serves reads and answers writes 503 not_sequencer with Retry-After, until the sequencer goes', async () => {
     const f = await startFixture({ backend: 'postgres' });
     const follower = await Ledger.open({ database: f.database!, origin: f.ledger.origin, operator: f.operator, now: f.clock.now });
-    const app = buildApp({ ledger: follower, config: f.config, now: f.clock.now, log: () => undefined });
+    const app = buildApp({ ledger: follower, config: f.config, now: f.clock.now });
     try {
       await f.register('m-1', 'producer');
       const register = (id: string) =>
@@ -234,7 +234,7 @@ describePostgres('a lost database', () => {
         maxSkewS: 600,
         publicUrl: 'http://anxin.test',
       };
-      const res = await request(buildApp({ ledger: l, config, log: () => undefined }))
+      const res = await request(buildApp({ ledger: l, config }))
         .post('/v1/events')
         .send(
           signEvent(
