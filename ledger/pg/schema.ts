@@ -73,7 +73,7 @@ $$;
 ];
 
 /** Any constant: the advisory lock under which migrations run (per database). */
-const MIGRATION_LOCK = 0x616e78696e6d69; // "anxinmi"
+const MIGRATION_LOCK = 0x616e78696e01; // "anxin" 1
 
 /** Applies the missing migrations; returns the versions applied. Refuses a database newer than this build. */
 export const migrate = async (client: PoolClient): Promise<number[]> => {

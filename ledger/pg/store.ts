@@ -34,7 +34,7 @@ export interface PgStoreOptions {
 }
 
 /** The advisory lock key of the sequencer lease (advisory locks are per database). */
-const SEQUENCER_LOCK = 0x616e78696e7371; // "anxinsq"
+const SEQUENCER_LOCK = 0x616e78696e02; // "anxin" 2
 const PAGE = 1000;
 const LOAD_PAGE = 20_000;
 
