@@ -405,6 +405,18 @@ export class Ledger {
     return ids.map((id, i) => nodeInRecord(id, records.get(leaves[i])));
   }
 
+  /**
+   * Stored perfect-subtree hashes (merkle.ts NodeId), in the order asked; every
+   * node must be complete within the durable size (RangeError otherwise). Tiles
+   * (tiles.ts) are read through this: they are these nodes, not a second copy.
+   */
+  async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    for (const id of ids)
+      if (!((id.index + 1) * 2 ** id.level <= this.committedSize))
+        throw new RangeError(`node ${id.level}/${id.index} is not complete at size ${this.committedSize}`);
+    return ids.length ? this.readTree(ids) : [];
+  }
+
   private checkSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.committedSize))
       throw new RangeError(`size ${size} is not between 0 and the ledger size ${this.committedSize}`);

@@ -14,7 +14,11 @@ export const envelope = z
     at: timestamp,
     body: z.record(z.string(), z.unknown()),
     sig: signature,
-    cosig: z.strictObject({ holder: signature }).optional(),
+    cosig: z
+      .strictObject({ holder: signature.optional(), newHolder: signature.optional() })
+      .refine((c) => c.holder !== undefined || c.newHolder !== undefined, 'must carry holder or newHolder')
+      .optional()
+      .meta({ description: "holder: the card holder's signature (SPEC §6, §14); newHolder: the new key's (card.transfer, card.rekey)" }),
   })
   .meta({ id: 'Envelope', description: 'A signed event; sig signs "anxin/event/v1\\n" + JCS(envelope without sig and cosig).' });
 export type EnvelopeInput = z.infer<typeof envelope>;
@@ -41,8 +45,27 @@ export const batchRequest = z.strictObject({ events: z.array(z.unknown()).min(1)
 export const batchResponse = z.object({ receipts: z.array(receipt) }).meta({ id: 'BatchReceipts' });
 
 export const ledgerInfo = z
-  .object({ origin: z.string(), operatorKey: z.string() })
+  .object({
+    origin: z.string(),
+    operatorKey: z.string(),
+    vkey: z.string().meta({ description: 'The log key as a C2SP signed-note verifier key: <origin>+<hex key ID>+<base64(0x01 ‖ key)>' }),
+  })
   .meta({ id: 'LedgerInfo', description: 'The trust anchor a verifier pins.' });
+
+export const latestCheckpoint = checkpoint
+  .extend({
+    cosigned: z
+      .object({
+        size: z.number().int().nonnegative(),
+        note: z.string().meta({ description: 'The checkpoint with its operator signature and every witness cosignature received' }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The newest checkpoint that meets the witness quorum of ANXIN_WITNESS_POLICY; null without a policy or before one does',
+      }),
+  })
+  .meta({ id: 'LatestCheckpoint' });
 
 export const consistencyProof = z
   .object({ from: z.number().int(), to: z.number().int(), proof: z.array(hash) })

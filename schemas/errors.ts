@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   lot_recalled: 422,
   lot_expired: 422,
   shipment_closed: 422,
+  custody_insufficient: 422,
+  import_closed: 422,
   /** Not in the SPEC table: the service cannot take writes (ledger failed or shutting down); retry later. */
   unavailable: 503,
   /**

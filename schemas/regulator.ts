@@ -145,6 +145,7 @@ export const ANOMALY_RULES = [
   'yield',
   'failed-descendant',
   'closed-season',
+  'holder-rekey',
 ] as const;
 export const ANOMALY_SEVERITIES = ['yellow', 'red'] as const;
 export const anomalyRule = z.enum(ANOMALY_RULES).meta({ id: 'AnomalyRule' });

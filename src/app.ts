@@ -27,6 +27,8 @@ import { Ingest, type AsyncVerify } from './ingest.js';
 import type { Services } from './http/plugin-http.js';
 import { domainsOf, PLUGINS, type Plugin } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
+import { publicCors } from './tlog/cors.js';
+import { tlogService, type Witnessing } from './tlog/service.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -34,10 +36,14 @@ export interface AppDeps {
   /** Milliseconds since the epoch; injectable for tests. Should be the ledger's clock too. */
   now?: () => number;
   plugins?: readonly Plugin[];
-  /** The one logger (pino); silent when absent. */
+  /** The one logger (pino); when absent, errors only, as JSON lines on stdout. */
   logger?: Logger;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
+  /** Records each /v1 answer (route, status, seconds), e.g. into Prometheus metrics; see http/pipeline.ts. */
+  observeHttp?: (route: string, status: number, seconds: number) => void;
+  /** Witness cosigning (ANXIN_WITNESS_POLICY); without it /tlog/checkpoint is the newest signed checkpoint. */
+  witnessing?: Witnessing;
 }
 
 /** The app: a Node request listener, plus what tests and tools need to see of it. */
@@ -58,7 +64,7 @@ export const OPENAPI_PATH = [
 
 export const buildApp = (deps: AppDeps): App => {
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? pino({ level: 'silent' });
+  const logger = deps.logger ?? pino({ level: 'error' });
   const plugins = deps.plugins ?? PLUGINS;
   const catalogue = new Catalogue(domainsOf(plugins));
   const services: Services = {
@@ -69,12 +75,18 @@ export const buildApp = (deps: AppDeps): App => {
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
   };
   const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify);
-  const routes: Route[] = [...ingestRoutes(ingest), ...ledgerRoutes(services), ...plugins.flatMap((p) => p.http?.routes?.(services) ?? [])];
+  const tlog = tlogService(deps.ledger, deps.witnessing, (err) => logger.error({ err }, 'internal error'));
+  const routes: Route[] = [
+    ...ingestRoutes(ingest),
+    ...ledgerRoutes(services, tlog),
+    ...plugins.flatMap((p) => p.http?.routes?.(services) ?? []),
+  ];
   const api = createPipeline({
     routes,
     authenticate: authenticator(services, catalogue),
     logger,
     limits: deps.config.http && new RateLimits(deps.config.http),
+    observe: deps.observeHttp,
   });
 
   const web = express();
@@ -96,6 +108,9 @@ export const buildApp = (deps: AppDeps): App => {
   web.use(problemHandler((err) => logger.error({ err }, 'internal error')));
 
   const app = ((req: IncomingMessage, res: ServerResponse) => {
+    // Public reads answer CORS (SPEC §12); /tlog is the C2SP tiles view (src/tlog/routes.ts).
+    publicCors(req, res);
+    if (tlog.handle(req, res)) return;
     if (!api(req, res)) web(req, res);
   }) as App;
   Object.assign(app, {

@@ -15,6 +15,8 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
+  witnessPolicy?: string;
   /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
   http?: HttpSettings;
   /** pino level: fatal, error, warn, info (default), debug (one line per request), trace, silent. */
@@ -71,6 +73,7 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
   ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
   ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
   ANXIN_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.keepAliveTimeoutMs),
@@ -102,6 +105,7 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.ANXIN_WITNESS_POLICY ? { witnessPolicy: e.ANXIN_WITNESS_POLICY } : {}),
     http: {
       headersTimeoutMs: e.ANXIN_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: Math.max(e.ANXIN_REQUEST_TIMEOUT_MS, e.ANXIN_HEADERS_TIMEOUT_MS),

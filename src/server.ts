@@ -5,6 +5,8 @@ import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
+import { logVkey } from './tlog/service.js';
+import { loadWitnessPolicy, WitnessSubmitter } from './tlog/witnessing.js';
 
 export interface Running {
   server: Server;
@@ -19,8 +21,19 @@ export const createLogger = (config: Pick<Config, 'logLevel'>): Logger =>
 
 export const startServer = async (config: Config = loadConfig(), logger: Logger = createLogger(config)): Promise<Running> => {
   const { ledger } = await openLedger(config);
+  let witnessing: WitnessSubmitter | undefined;
+  try {
+    // The policy's log line must carry this service's own key: refuse to start otherwise.
+    if (config.witnessPolicy)
+      witnessing = new WitnessSubmitter(ledger, loadWitnessPolicy(config.witnessPolicy, logVkey(ledger.origin, ledger.operatorKey)), {
+        log: (line) => logger.warn(line),
+      }).start();
+  } catch (e) {
+    await ledger.close();
+    throw e;
+  }
   const pool = new SigPool();
-  const app = buildApp({ ledger, config, logger, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const app = buildApp({ ledger, config, logger, preverify: (k, m, s) => pool.verify(k, m, s), witnessing });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -33,6 +46,7 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
       const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       clearTimeout(force);
+      await witnessing?.stop();
       await ledger.close();
       await pool.close();
     })());

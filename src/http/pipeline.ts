@@ -37,6 +37,12 @@ export interface PipelineDeps {
   authenticate: Authenticator;
   logger: Logger;
   limits?: RateLimits;
+  /**
+   * Called once per answered /v1 request with its route (the OpenAPI path, or
+   * 'unmatched'), status and duration: where HTTP metrics are recorded
+   * (anxin_http_requests_total{route,status} and a duration histogram).
+   */
+  observe?: (route: string, status: number, seconds: number) => void;
 }
 
 /** Handles a request under /v1 and returns true, or returns false for another handler to answer. */
@@ -80,7 +86,7 @@ const isBadPercent = (path: string): boolean => {
 export const createPipeline = (deps: PipelineDeps): Pipeline => {
   const router = FindMyWay({ maxParamLength: MAX_TARGET, ignoreTrailingSlash: false, caseSensitive: true });
   for (const route of deps.routes) router.on(route.method, routerPath(route.path), () => undefined, route);
-  const { logger, limits, authenticate } = deps;
+  const { logger, limits, authenticate, observe } = deps;
   const debug = logger.isLevelEnabled('debug');
 
   const write = (res: ServerResponse, id: string, reply: Reply): void => {
@@ -118,6 +124,7 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
       throw new ApiError('not_found', `no route ${req.method} ${path.slice(0, 200)}; see /openapi.yaml`);
     }
     const route = hit.store as Route;
+    matched.set(res, route.path);
     const query = hit.searchParams as Record<string, string | string[] | undefined>;
     capQuery(query);
     if (limits) await limits.take(route.rate ?? (route.method === 'POST' ? 'write' : 'read'), req.socket.remoteAddress ?? '');
@@ -139,29 +146,25 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
     write(res, id, await route.handle(request));
   };
 
+  /** The route each response answers (for `observe`). */
+  const matched = new WeakMap<ServerResponse, string>();
+
   return (req, res) => {
     const url = req.url ?? '/';
     if (!(url.startsWith('/v1/') || url === '/v1' || url.startsWith('/v1?'))) return false;
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    const start = debug ? process.hrtime.bigint() : 0n;
+    const start = debug || observe ? process.hrtime.bigint() : 0n;
     serve(req, res, id).then(
       () => undefined,
       (err) => fail(req, res, id, err),
     );
-    if (debug)
-      res.once('finish', () =>
-        logger.debug(
-          {
-            reqId: id,
-            method: req.method,
-            url: url.slice(0, 200),
-            status: res.statusCode,
-            ms: Number(process.hrtime.bigint() - start) / 1e6,
-          },
-          'request',
-        ),
-      );
+    if (debug || observe)
+      res.once('finish', () => {
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        observe?.(matched.get(res) ?? 'unmatched', res.statusCode, ms / 1000);
+        if (debug) logger.debug({ reqId: id, method: req.method, url: url.slice(0, 200), status: res.statusCode, ms }, 'request');
+      });
     return true;
   };
 };

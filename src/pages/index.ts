@@ -5,6 +5,8 @@
  *   /trace/{code}     the consumer trace page (what a QR code opens)
  *   /m/{merchantId}   the prepaid-card check
  *   /regulator        the regulator dashboard (signed in with a key file, in the browser)
+ *   /wallet           the card holder's wallet; /wallet/confirm#…, /wallet/accept#… (SPEC §14)
+ *   /pos              the merchant's counter (merchant key file), and /pos/qr.svg
  *
  * plus their static files (assets.ts). Mounted outside /v1 by one line in app.ts.
  * Errors on these paths answer as HTML pages, not problem+json.
@@ -22,6 +24,8 @@ import { renderHome } from './home.js';
 import { renderPage, sendPage } from './layout.js';
 import { renderMerchantNotFound, renderMerchantPage } from './merchant/page.js';
 import { renderRegulatorPage } from './regulator/page.js';
+import { renderPosPage, renderWalletPage } from './wallet/page.js';
+import QRCode from 'qrcode';
 import { loadTrace } from './trace/data.js';
 import { renderTraceNotFound, renderTracePage } from './trace/page.js';
 
@@ -71,6 +75,25 @@ export const pageRoutes = (services: Services): Router => {
       url: `${config.publicUrl}/m/${encodeURIComponent(merchant.actor.id)}`,
     });
     sendPage(res, ctx, 200, page);
+  });
+
+  // The holder's wallet (SPEC §14); /wallet/confirm#… and /wallet/accept#… carry an envelope in the fragment,
+  // which never reaches the server.
+  for (const path of ['/wallet', '/wallet/confirm', '/wallet/accept'])
+    r.get(path, (req, res) => {
+      const ctx = pageContext(req);
+      sendPage(res, ctx, 200, renderWalletPage(ctx, anchor()));
+    });
+  r.get('/pos', (req, res) => {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 200, renderPosPage(ctx, anchor()));
+  });
+  // The counter's QR code of a wallet link on this site (bounded; nothing but a local /wallet/ link is drawn).
+  r.get('/pos/qr.svg', async (req, res) => {
+    const link = typeof req.query.link === 'string' ? req.query.link : '';
+    if (!/^\/wallet\/(confirm|accept)#[A-Za-z0-9_-]{1,3000}$/.test(link)) return void res.status(400).type('text').send('bad link');
+    const svg = await QRCode.toString(`${config.publicUrl}${link}`, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+    res.set({ 'Content-Security-Policy': "default-src 'none'", 'Cache-Control': 'no-store' }).type('image/svg+xml').send(svg);
   });
 
   r.get('/regulator', (req, res) => {

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import request from 'supertest';
 import {
   Ledger,
@@ -125,7 +126,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins });
+  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }) });
   const f: Fixture = {
     dir,
     backend,

@@ -5,7 +5,9 @@
 import { gzipSync } from 'node:zlib';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import request from 'supertest';
+import { buildApp } from '../../src/app.js';
 import { signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
 
 describe('the /v1 pipeline', () => {
@@ -64,7 +66,7 @@ describe('the /v1 pipeline', () => {
     ['an empty object', '{}', { 'content-type': 'application/json' }, 400, 'invalid_event'],
     ['an array', '[]', { 'content-type': 'application/json' }, 400, 'invalid_event'],
     ['an unknown content encoding', '{}', { 'content-type': 'application/json', 'content-encoding': 'zstd' }, 400, 'invalid_json'],
-  ])('when the body is %s, then both answer %i %s', async (_what, body, headers, status, code) => {
+  ])('when the body is %s (%s, %j), then both answer %i %s', async (_what, body, headers, status, code) => {
     const before = f.state();
     const { fast, app } = await both('/v1/events', body, headers as Record<string, string>);
     expect([fast.status, fast.body.code]).toEqual([status, code]);
@@ -110,5 +112,38 @@ describe('the /v1 pipeline', () => {
   test('when HEAD asks for a GET route, then it is answered without a body', async () => {
     const res = await fetch(url + '/v1/checkpoint', { method: 'HEAD' });
     expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([200, 'application/json; charset=utf-8', '']);
+  });
+});
+
+describe('the pipeline’s logger and observer', () => {
+  test('when a request is answered, then the observer gets its route and status, and the debug log line carries the echoed request id', async () => {
+    const f = await startFixture();
+    const lines: Array<Record<string, unknown>> = [];
+    const seen: Array<[string, number]> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const app = buildApp({
+      ledger: f.ledger,
+      config: f.config,
+      now: f.clock.now,
+      logger,
+      observeHttp: (route, status) => seen.push([route, status]),
+    });
+    try {
+      const res = await request(app).get('/v1/actors/nobody').set('x-request-id', 'trace-me-1');
+      expect([res.status, res.headers['x-request-id']]).toEqual([404, 'trace-me-1']);
+      await request(app).get('/v1/nothing-here');
+      expect(seen).toEqual([
+        ['/v1/actors/{id}', 404],
+        ['unmatched', 404],
+      ]);
+      expect(lines.find((l) => l.reqId === 'trace-me-1')).toMatchObject({
+        msg: 'request',
+        status: 404,
+        method: 'GET',
+        url: '/v1/actors/nobody',
+      });
+    } finally {
+      await f.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** The time-dependent rules by name, for the schedule and for query-time evaluation. */
 import { complaintOverdue, complaintSurge } from './complaints.js';
 import { refundOverdue } from './refunds.js';
+import { holderRekey } from './rekeys.js';
 import { salesSpike } from './sales.js';
 import { inTransitStale } from './shipments.js';
 import type { TimedRule } from './timed.js';
@@ -12,4 +13,5 @@ export const TIMED_RULES: Readonly<Partial<Record<Rule, TimedRule>>> = {
   'complaint-overdue': complaintOverdue,
   'refund-overdue': refundOverdue,
   'in-transit-stale': inTransitStale,
+  'holder-rekey': holderRekey,
 };
