@@ -82,7 +82,7 @@ export const coreDocs: RouteDoc[] = [
       201: { description: 'Appended; one receipt per event, in order', schema: batchResponse },
       200: { description: 'Every event was an identical retry', schema: batchResponse },
     },
-    errors: ['invalid_json', 'invalid_event', 'payload_too_large', 'batch_rejected', 'unavailable'],
+    errors: ['invalid_json', 'invalid_event', 'payload_too_large', 'batch_rejected', 'unavailable', 'not_sequencer'],
   },
   {
     method: 'get',

@@ -51,6 +51,11 @@ export const ERROR_STATUS = {
   import_closed: 422,
   /** Not in the SPEC table: the service cannot take writes (ledger failed or shutting down); retry later. */
   unavailable: 503,
+  /**
+   * Not in the SPEC table: on a log several service processes share (PostgreSQL), this process does not
+   * hold the sequencer lease; it serves reads only. Retry after `Retry-After` seconds (at any of them).
+   */
+  not_sequencer: 503,
   /** Not in the SPEC table: an unexpected server fault; nothing was appended. */
   internal: 500,
 } as const;

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 export interface Config {
   port: number;
+  /** LevelDB directory; with `database`, where the key files live. */
   dataDir: string;
+  /** PostgreSQL URL (ANXIN_DATABASE_URL): the ledger lives there instead of in `dataDir`. */
+  database?: string;
   origin: string;
   operatorKeyPath: string;
   /** Root regulator's public key for a new ledger; undefined = generate a dev key pair. */
@@ -51,6 +54,10 @@ export const HTTP_DEFAULTS: HttpSettings = {
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ANXIN_DATA: z.string().min(1).default('./data'),
+  ANXIN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   ANXIN_ORIGIN: z
     .string()
     .regex(/^[^\s+]+$/, 'must be a key name without spaces or "+"')
@@ -91,6 +98,7 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
   return {
     port: e.PORT,
     dataDir: e.ANXIN_DATA,
+    ...(e.ANXIN_DATABASE_URL ? { database: e.ANXIN_DATABASE_URL } : {}),
     origin: e.ANXIN_ORIGIN,
     operatorKeyPath: e.ANXIN_OPERATOR_KEY ?? join(e.ANXIN_DATA, 'operator.key'),
     regulatorPublicKey: e.ANXIN_REGULATOR_PUBKEY,

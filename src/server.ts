@@ -53,6 +53,8 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
   return { server, config, logger, close };
 };
 
+const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
   let config: Config;
@@ -82,8 +84,13 @@ if (isMain) {
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
       logger.info(
-        { port, origin: running.config.origin, dataDir: running.config.dataDir },
-        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`,
+        {
+          port,
+          origin: running.config.origin,
+          dataDir: running.config.dataDir,
+          database: running.config.database && redactUrl(running.config.database),
+        },
+        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`,
       );
     })
     .catch((e) => {

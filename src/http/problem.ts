@@ -9,13 +9,26 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
 
+/** Seconds a client should wait before retrying a write that another process must sequence (its lease's lifetime at most). */
+const RETRY_AFTER_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_TTL_MS ?? 5000) / 1000) || 5);
+
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
   if (err instanceof ApiError) return err;
   // The router could not percent-decode a path parameter.
   if (err instanceof URIError) return new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
   if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
-    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
+    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later', { retryAfterS: 1 });
+  if (err instanceof LedgerError && err.code === 'LEDGER_UNAVAILABLE')
+    return new ApiError(
+      'unavailable',
+      'the database is unreachable; the write may not have landed: retry the same event (an identical retry is answered with its receipt)',
+      { retryAfterS: 1 },
+    );
+  if (err instanceof LedgerError && err.code === 'LEDGER_NOT_SEQUENCER')
+    return new ApiError('not_sequencer', 'another service process sequences this log; retry later (or at that process)', {
+      retryAfterS: RETRY_AFTER_S,
+    });
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
 

@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportNdjson, verifyExport, type SigningKey } from '../../ledger/index.js';
+import { verifyExport, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { DOMAINS } from '../../src/plugins.js';
@@ -41,7 +41,7 @@ const forge = async (key: SigningKey, type: string, body: unknown, o: { holder?:
 const verifyExported = async () => {
   const path = join(dir, 'ledger.ndjson');
   const out = createWriteStream(path);
-  await exportNdjson(w.f.ledger.database, (line) => out.write(line) || once(out, 'drain'));
+  await w.f.ledger.exportNdjson((line) => out.write(line) || once(out, 'drain'));
   out.end();
   await once(out, 'finish');
   return verifyExport(path, {
