@@ -7,8 +7,10 @@ export const LEDGER_ERROR_CODES = [
   'LEDGER_CORRUPT',
   /** The directory holds no ledger (and creation was not asked for). */
   'LEDGER_NOT_FOUND',
-  /** A durable write failed; the ledger refuses further appends until reopened. */
+  /** A durable write failed; the transactions pending then were not appended. */
   'LEDGER_WRITE_FAILED',
+  /** The ledger takes no writes until a probe write succeeds (after LEDGER_WRITE_FAILED); it heals by itself. */
+  'LEDGER_UNAVAILABLE',
   /** The ledger is closed or closing. */
   'LEDGER_CLOSED',
   /** A key file is unreadable or inconsistent. */

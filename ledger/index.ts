@@ -5,7 +5,7 @@ export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger } from './log.js';
-export type { StateView, Tx, LedgerOptions, GenesisOptions, GenesisRegulator } from './log.js';
+export type { StateView, Tx, LedgerOptions, GenesisOptions, GenesisRegulator, WriteHealth, WriteObserver } from './log.js';
 export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';
 export type { GenesisBody } from './genesis.js';
 export { verifyLog, LogVerifier } from './verify.js';

@@ -41,6 +41,9 @@ import {
 } from './store.js';
 import { BoundedCache } from './cache.js';
 import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
+import { describeWriteFailure, probeWrite, type WriteHealth } from './health.js';
+
+export type { WriteHealth } from './health.js';
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
 
@@ -77,6 +80,25 @@ export interface LedgerOptions {
   now?: () => number;
   /** How many state values to keep parsed in memory. */
   cacheSize?: number;
+  /** After a failed write, how long to wait between probes (milliseconds; default 1000). */
+  recoveryRetryMs?: number;
+  /**
+   * Fault-injection seam, for tests: called before every commit group is written;
+   * what it throws is treated exactly like a failed LevelDB write.
+   */
+  beforeWrite?: () => void;
+}
+
+/** What the ledger reports after each durable commit group (for metrics). */
+export interface WriteObserver {
+  /** A commit group of `entries` entries was written and fsynced in `seconds`. */
+  committed?(entries: number, seconds: number): void;
+  /** A transaction's entries became durable `seconds` after it was submitted. */
+  appended?(entries: number, seconds: number): void;
+  /** A write failed; the ledger takes no writes until it has healed. */
+  failed?(reason: string): void;
+  /** The ledger takes writes again. */
+  healed?(): void;
 }
 
 interface Group {
@@ -98,7 +120,7 @@ export class Ledger {
   private latest: Checkpoint;
   /** Chain head and tree of everything appended, durable or pending. */
   private pendingHead: Uint8Array;
-  private readonly frontier: Frontier;
+  private frontier: Frontier;
   private pendingSize: number;
   private lastAtMs: number;
   /** Writes of pending groups, by raw key (null = deleted), newest wins. */
@@ -107,12 +129,17 @@ export class Ledger {
   private open: Group | undefined;
   private readonly inFlight: Group[] = [];
   private writing = false;
-  private failure: LedgerError | undefined;
+  /** Set while the ledger takes no writes after a failed one (see health.ts). */
+  private failure: { error: LedgerError; reason: string; since: string; probes: number } | undefined;
+  private recovery: { timer?: NodeJS.Timeout; running?: Promise<void> } | undefined;
+  /** Hooks for metrics; never affect the ledger. */
+  observer: WriteObserver = {};
   private closing = false;
   private nextGroupId = 1;
 
   private constructor(
-    private readonly db: Db,
+    private db: Db,
+    private readonly options: LedgerOptions,
     readonly origin: string,
     private readonly operator: SigningKey,
     private readonly now: () => number,
@@ -152,7 +179,7 @@ export class Ledger {
         head = await writeGenesis(db, options, options.genesis, now());
       }
       const { frontier, lastAtMs } = await checkOnOpen(db, options, head);
-      return new Ledger(db, options.origin, options.operator, now, head, frontier, lastAtMs, cacheSize);
+      return new Ledger(db, options, options.origin, options.operator, now, head, frontier, lastAtMs, cacheSize);
     } catch (e) {
       await db.close();
       throw e;
@@ -179,7 +206,8 @@ export class Ledger {
    * takes effect and the promise rejects with what it threw.
    */
   async transact<T>(fn: (tx: Tx) => T): Promise<{ value: T; receipts: Receipt[] }> {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.unavailable();
+    const startMs = performance.now();
     if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closing');
     const atMs = Math.max(this.now(), this.lastAtMs);
     const at = new Date(atMs).toISOString();
@@ -228,7 +256,7 @@ export class Ledger {
       if (writes.size) throw new TypeError('a transaction that writes state must append the events that justify it');
       return { value, receipts: [] };
     }
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.unavailable();
 
     // Commit point of the transaction: from here on it is part of the log.
     this.lastAtMs = atMs;
@@ -254,6 +282,7 @@ export class Ledger {
     }
     this.scheduleFlush();
     await group.done;
+    this.observer.appended?.(entries.length, (performance.now() - startMs) / 1000);
     const checkpoint = this.latest;
     return {
       value,
@@ -379,13 +408,21 @@ export class Ledger {
     return this.db;
   }
 
+  /** Whether the ledger takes writes now; when not, why and since when (for /healthz). */
+  get health(): WriteHealth {
+    const f = this.failure;
+    return f ? { ok: false, reason: f.reason, since: f.since, probes: f.probes } : { ok: true };
+  }
+
   /** Stops accepting transactions, waits for pending ones to be durable, closes LevelDB. */
   async close(): Promise<void> {
     this.closing = true;
     while (this.open || this.inFlight.length) {
       await (this.inFlight[0] ?? this.open)!.done.catch(() => undefined);
     }
-    await this.db.close();
+    clearTimeout(this.recovery?.timer);
+    await this.recovery?.running;
+    if (this.db.status === 'open') await this.db.close();
   }
 
   private readCommitted(raw: string): string | null {
@@ -436,12 +473,15 @@ export class Ledger {
       });
       const cpText = JSON.stringify(checkpoint);
       group.ops.push({ type: 'put', key: checkpointKey(size), value: cpText }, { type: 'put', key: HEAD_KEY, value: cpText });
+      const writeStart = performance.now();
       try {
+        this.options.beforeWrite?.();
         await writeBatch(this.db, group.ops, true);
       } catch (cause) {
-        this.fail(new LedgerError('LEDGER_WRITE_FAILED', 'a durable write to LevelDB failed; reopen the ledger', { cause }));
+        this.fail(cause);
         break;
       }
+      this.observer.committed?.(group.entries.length, (performance.now() - writeStart) / 1000);
       this.committedSize = size;
       this.latest = checkpoint;
       for (const [key, text] of group.written) {
@@ -454,12 +494,80 @@ export class Ledger {
     this.writing = false;
   }
 
-  private fail(error: LedgerError): void {
-    this.failure = error;
+  private unavailable(): LedgerError {
+    return new LedgerError('LEDGER_UNAVAILABLE', `the ledger takes no writes: ${this.failure!.reason}; it retries by itself`, {
+      cause: this.failure!.error,
+    });
+  }
+
+  /**
+   * A write failed: every transaction not yet durable is rejected (none was
+   * acknowledged), what they appended is forgotten (pending state, chain head and
+   * size roll back to the durable checkpoint; the tree is reloaded on recovery),
+   * and the probe starts.
+   */
+  private fail(cause: unknown): void {
+    const reason = describeWriteFailure(cause);
+    const error = new LedgerError('LEDGER_WRITE_FAILED', `${reason}; nothing pending was appended`, { cause });
+    this.failure = { error, reason, since: new Date(this.now()).toISOString(), probes: 0 };
     for (const g of [...this.inFlight, ...(this.open ? [this.open] : [])]) g.reject(error);
     this.inFlight.length = 0;
     this.open = undefined;
     this.overlay.clear();
     this.cache.clear();
+    this.pendingSize = this.committedSize;
+    this.pendingHead = fromHex(this.latest.head)!;
+    this.observer.failed?.(reason);
+    this.recovery = {};
+    this.scheduleRecovery();
+  }
+
+  private scheduleRecovery(): void {
+    if (this.closing || !this.recovery) return;
+    const recovery = this.recovery;
+    recovery.timer = setTimeout(() => {
+      recovery.running = this.recover().finally(() => (recovery.running = undefined));
+    }, this.options.recoveryRetryMs ?? 1000);
+    recovery.timer.unref();
+  }
+
+  /** One probe: a test write beside the store, then the store reopened and checked; healthy again when both succeed. */
+  private async recover(): Promise<void> {
+    const f = this.failure!;
+    f.probes++;
+    try {
+      probeWrite(this.options.path);
+      this.options.beforeWrite?.();
+    } catch (cause) {
+      f.reason = describeWriteFailure(cause);
+      return this.scheduleRecovery();
+    }
+    if (this.closing) return;
+    try {
+      if (this.db.status === 'open') await this.db.close();
+      const db = await openDb(this.options.path, false);
+      try {
+        const head = readHead(db);
+        if (!head) throw new LedgerError('LEDGER_CORRUPT', `${HEAD_KEY} is missing after reopening`);
+        const { frontier, lastAtMs } = await checkOnOpen(db, this.options, head);
+        this.db = db;
+        this.frontier = frontier;
+        this.lastAtMs = Math.max(this.lastAtMs, lastAtMs);
+        // A write that failed may still have reached the disk; the head read back is the truth.
+        this.committedSize = this.pendingSize = head.size;
+        this.latest = head;
+        this.pendingHead = fromHex(head.head)!;
+        this.cache.clear();
+      } catch (e) {
+        await db.close();
+        throw e;
+      }
+    } catch (cause) {
+      f.reason = `reopening after a failed write: ${describeWriteFailure(cause)}`;
+      return this.scheduleRecovery();
+    }
+    this.failure = undefined;
+    this.recovery = undefined;
+    this.observer.healed?.();
   }
 }

@@ -55,8 +55,11 @@ export const buildApp = (deps: AppDeps): Express => {
   app.set('json spaces', 0);
   app.set('etag', false);
 
+  // 200 while the ledger takes writes; 503 with the reason while it does not (it heals by itself, see ledger/health.ts).
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, size: deps.ledger.size });
+    const health = deps.ledger.health;
+    if (health.ok) res.json({ ok: true, size: deps.ledger.size });
+    else res.status(503).json({ ok: false, size: deps.ledger.size, reason: health.reason, since: health.since, probes: health.probes });
   });
   // The hot routes: mounted here, and answered ahead of Express by the server (see server.ts).
   const fastRoutes: FastRoute[] = [

@@ -20,10 +20,13 @@ export const toApiError = (err: unknown): ApiError => {
   if (err instanceof URIError) return new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
   // The body parser could not read the body (a corrupt Content-Encoding stream, a wrong Content-Length).
   if (e?.status === 400) return new ApiError('invalid_json', 'the body could not be read; check its Content-Encoding and Content-Length');
-  if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
+  if (err instanceof LedgerError && ['LEDGER_CLOSED', 'LEDGER_WRITE_FAILED', 'LEDGER_UNAVAILABLE'].includes(err.code))
     return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
+
+/** Seconds a client should wait before retrying a 503 `unavailable` (the ledger's write probe runs every second). */
+export const RETRY_AFTER_S = 1;
 
 export const problemBody = (e: ApiError) => ({
   type: `urn:anxin:problem:${e.code}`,
@@ -37,7 +40,13 @@ export const problemBody = (e: ApiError) => ({
 /** Writes a problem+json answer on any Node response (Express's included). */
 export const writeProblem = (res: ServerResponse, e: ApiError): void => {
   const body = JSON.stringify(problemBody(e));
-  res.writeHead(e.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  };
+  // 503 unavailable is temporary by definition (a full backlog, a write probe pending): say when to come back.
+  if (e.code === 'unavailable') headers['retry-after'] = RETRY_AFTER_S;
+  res.writeHead(e.status, headers);
   res.end(body);
 };
 

@@ -15,9 +15,10 @@ import {
   parseKeyFile,
   signEnvelope,
   type Envelope,
+  type LedgerOptions,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppDeps } from '../../src/app.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
@@ -85,8 +86,19 @@ export interface Fixture {
 
 export const ORIGIN = 'anxin.test/ledger';
 
-export const startFixture = async (options: { plugins?: readonly Plugin[]; clock?: Clock } = {}): Promise<Fixture> => {
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-test-'));
+export interface FixtureOptions {
+  plugins?: readonly Plugin[];
+  clock?: Clock;
+  /** An empty directory for the ledger (default: a new temp directory, removed on close). */
+  dir?: string;
+  /** Engine options beyond the fixture's (fault-injection seams, recovery timing). */
+  ledger?: Pick<LedgerOptions, 'beforeWrite' | 'recoveryRetryMs'>;
+  /** App dependencies beyond the fixture's. */
+  app?: Partial<AppDeps>;
+}
+
+export const startFixture = async (options: FixtureOptions = {}): Promise<Fixture> => {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'anxin-test-'));
   const clock = options.clock ?? new Clock();
   const operator = newKey('operator');
   const regulator = newKey('regulator');
@@ -97,6 +109,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     origin: ORIGIN,
     operator,
     now: clock.now,
+    ...options.ledger,
     genesis: {
       regulators: [{ id: regulator.id, name: '椒江区市场监督管理局', publicKey: regulator.publicKey }],
       state: (entry) => catalogue.genesisState(entry),
@@ -112,7 +125,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined });
+  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined, ...options.app });
   const f: Fixture = {
     dir,
     ledger,
@@ -150,7 +163,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     state: () => ({ size: ledger.size, head: ledger.checkpoint.head }),
     close: async () => {
       await ledger.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return f;
