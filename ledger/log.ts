@@ -11,7 +11,7 @@
  * transactions' promises resolve. While one group is being written the next one
  * fills up, so concurrent appenders share fsyncs (group commit).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex, toHex } from './encoding.js';
 import { makeEntry, type Entry, type Receipt } from './entry.js';
@@ -115,6 +115,9 @@ interface Group {
 
 const DELETED = null;
 
+/** Names LevelDB gives its own files. */
+const LEVELDB_FILE = /^(?:\d+\.(?:log|ldb|sst)|MANIFEST-\d+|LOCK|LOG(?:\.old)?)$/;
+
 export class Ledger {
   private committedSize: number;
   private latest: Checkpoint;
@@ -165,9 +168,15 @@ export class Ledger {
    */
   static async open(options: LedgerOptions & { genesis?: GenesisOptions }): Promise<Ledger> {
     // Without this, LevelDB would fail with its own error, after creating the directory.
-    if (!options.genesis && !existsSync(join(options.path, 'CURRENT')))
-      throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
-    const db = await openDb(options.path, !!options.genesis);
+    const hasCurrent = existsSync(join(options.path, 'CURRENT'));
+    if (!options.genesis && !hasCurrent) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${options.path}`);
+    // LevelDB asked to create a database where tables exist but CURRENT is lost starts an empty one and deletes the tables.
+    if (!hasCurrent && existsSync(options.path) && readdirSync(options.path).some((n) => LEVELDB_FILE.test(n)))
+      throw new LedgerError(
+        'LEDGER_CORRUPT',
+        `${options.path} holds LevelDB files but no CURRENT file; refusing to create a ledger over them`,
+      );
+    const db = await openDb(options.path, !hasCurrent);
     try {
       const now = options.now ?? Date.now;
       const cacheSize = options.cacheSize ?? 50_000;
