@@ -23,4 +23,4 @@ export type {
 export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
-export { SigPool } from './sigpool.js';
+export { SigPool, SigPoolBusy, type SigPoolOptions } from './sigpool.js';

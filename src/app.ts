@@ -49,7 +49,7 @@ export const buildApp = (deps: AppDeps): Express => {
     signed: authenticate(base, catalogue, true),
     maybeSigned: authenticate(base, catalogue, false),
   };
-  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify);
+  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify, now);
   const app = express();
   app.disable('x-powered-by');
   app.set('json spaces', 0);

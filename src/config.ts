@@ -12,7 +12,11 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** Signature checks waiting at most (ANXIN_SIG_BACKLOG); beyond it ingest answers 503 `unavailable`. */
+  sigBacklog?: number;
 }
+
+export const DEFAULT_SIG_BACKLOG = 8192;
 
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -32,6 +36,7 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_SIG_BACKLOG: z.coerce.number().int().positive().default(DEFAULT_SIG_BACKLOG),
 });
 
 /** Reads the configuration; throws an Error naming every bad variable. */
@@ -48,6 +53,7 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorPublicKey: e.ANXIN_REGULATOR_PUBKEY,
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
+    sigBacklog: e.ANXIN_SIG_BACKLOG,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
   };
 };

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
 import { fastPath, type FastRoute } from './http/fast-routes.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_SIG_BACKLOG, loadConfig, type Config } from './config.js';
 import { openLedger } from './service.js';
 
 export interface Running {
@@ -23,7 +23,7 @@ export const createHttpServer = (app: Express): Server => {
 
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
-  const pool = new SigPool();
+  const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
   const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
