@@ -12,6 +12,8 @@ import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
 import type { Plugin, Services } from './domain/plugin.js';
 import { authenticate } from './http/auth.js';
+import type { AccessLog } from './http/access-log.js';
+import { accessLogRoutes } from './http/access-log-routes.js';
 import { ingestRoutes } from './http/events.js';
 import { mountFast, type FastRoute } from './http/fast-routes.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
@@ -27,6 +29,8 @@ export interface AppDeps {
   now?: () => number;
   plugins?: readonly Plugin[];
   log?: (err: unknown) => void;
+  /** Where authenticated reads are recorded (http/access-log.ts); none kept when absent. */
+  accessLog?: AccessLog;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
 }
@@ -46,8 +50,8 @@ export const buildApp = (deps: AppDeps): Express => {
     config: deps.config,
     catalogue,
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
-    signed: authenticate(base, catalogue, true),
-    maybeSigned: authenticate(base, catalogue, false),
+    signed: authenticate(base, catalogue, true, deps.accessLog),
+    maybeSigned: authenticate(base, catalogue, false, deps.accessLog),
   };
   const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify, now);
   const app = express();
@@ -69,6 +73,7 @@ export const buildApp = (deps: AppDeps): Express => {
   app.locals.fastRoutes = fastRoutes;
   app.use(mountFast(fastRoutes));
   app.use('/v1', ledgerRoutes(services));
+  app.use('/v1', accessLogRoutes(services, deps.accessLog));
   for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
 
   if (OPENAPI_PATH) {

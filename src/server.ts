@@ -1,5 +1,7 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { AccessLog } from './http/access-log.js';
 import type { Express } from 'express';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
@@ -24,7 +26,8 @@ export const createHttpServer = (app: Express): Server => {
 export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
   const { ledger } = await openLedger(config);
   const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
-  const app = buildApp({ ledger, config, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
+  const app = buildApp({ ledger, config, accessLog, preverify: (k, m, s) => pool.verify(k, m, s) });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -39,6 +42,7 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       await stopped;
       clearTimeout(force);
       await ledger.close();
+      await accessLog.close();
       await pool.close();
     })());
   return { server, config, close };

@@ -1,7 +1,10 @@
 /**
  * Authenticated reads (SPEC §8): RFC 9421 request signatures, no passwords or
  * tokens. A missing, malformed, expired or non-verifying signature is 401
- * `unauthenticated`; a verified caller whose role may not read is 403 `forbidden`.
+ * `unauthenticated` — with one wording whether the keyid is unknown or the key is
+ * wrong, so a 401 never tells whether an actor or a card exists. A verified caller
+ * that is suspended is 403 `actor_suspended`; one whose role may not read is 403
+ * `forbidden`. Every authenticated request is recorded in the access log.
  */
 import type { RequestHandler, Response } from 'express';
 import { nodeSuite, utf8 } from '../../ledger/index.js';
@@ -11,12 +14,16 @@ import { ApiError } from '../errors.js';
 import type { Role } from '../../schemas/common.js';
 import { MAX_AGE_S, parseSignatureHeaders, signatureBase } from './message-signatures.js';
 import { fromBase64Url } from '../../ledger/index.js';
+import type { AccessLog } from './access-log.js';
+
+/** The one answer for an unknown keyid and a wrong key alike. */
+export const NOT_VERIFIED = 'the request signature does not verify with the current key of its keyid';
 
 export const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
 
 /** Verifies the request signature when there is one (or always, when `required`) and sets the principal. */
 export const authenticate =
-  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, required: boolean): RequestHandler =>
+  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, required: boolean, accessLog?: AccessLog): RequestHandler =>
   (req, res, next) => {
     const input = req.get('signature-input');
     const sig = req.get('signature');
@@ -30,10 +37,21 @@ export const authenticate =
         `the signature was created ${age} s ago; it must be within ±${MAX_AGE_S} s of the server clock`,
       );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
-    if (!principal) throw new ApiError('unauthenticated', `keyid ${parsed.keyid} is not a registered actor or card holder`);
     const base = signatureBase({ method: req.method, target: req.originalUrl }, parsed.params);
-    if (!nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
-      throw new ApiError('unauthenticated', `the signature does not verify with ${parsed.keyid}'s current key`);
+    if (!principal || !nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
+      throw new ApiError('unauthenticated', NOT_VERIFIED);
+    if (accessLog)
+      res.once('finish', () =>
+        accessLog.record({
+          at: new Date(services.now()).toISOString(),
+          actor: principal.id,
+          role: principal.role,
+          method: req.method,
+          path: req.originalUrl,
+          status: res.statusCode,
+        }),
+      );
+    if (principal.status !== 'active') throw new ApiError('actor_suspended', `${principal.id} is suspended and may not read`);
     res.locals.principal = principal;
     next();
   };

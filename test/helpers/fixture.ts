@@ -19,6 +19,7 @@ import {
   type SigningKey,
 } from '../../ledger/index.js';
 import { buildApp, type AppDeps } from '../../src/app.js';
+import { AccessLog } from '../../src/http/access-log.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
@@ -125,7 +126,8 @@ export const startFixture = async (options: FixtureOptions = {}): Promise<Fixtur
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined, ...options.app });
+  const accessLog = await AccessLog.open(join(dir, 'access-log'));
+  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined, accessLog, ...options.app });
   const f: Fixture = {
     dir,
     ledger,
@@ -163,6 +165,7 @@ export const startFixture = async (options: FixtureOptions = {}): Promise<Fixtur
     state: () => ({ size: ledger.size, head: ledger.checkpoint.head }),
     close: async () => {
       await ledger.close();
+      await accessLog.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
