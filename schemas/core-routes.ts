@@ -199,6 +199,17 @@ export const coreDocs: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/metrics',
+    tag: 'service',
+    summary: 'Prometheus metrics (text exposition format)',
+    description:
+      'Ledger size, appends, rejections by code, append and fsync latency, signature backlog; the list is in docs/OPERATIONS.md.',
+    auth: 'public',
+    responses: { 200: { description: 'The metrics', schema: z.string(), contentType: 'text/plain' } },
+    errors: [],
+  },
+  {
+    method: 'get',
     path: '/v1/regulator/access-log',
     tag: 'regulator',
     summary: 'Who read what, when: every authenticated read, newest first',

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import swaggerUi from 'swagger-ui-express';
 import { parse as parseYaml } from 'yaml';
-import type { Ledger } from '../ledger/index.js';
+import type { Ledger, SigPool } from '../ledger/index.js';
+import { bindMetrics, metricsRegistry } from './metrics.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
 import type { Plugin, Services } from './domain/plugin.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   log?: (err: unknown) => void;
   /** Where authenticated reads are recorded (http/access-log.ts); none kept when absent. */
   accessLog?: AccessLog;
+  /** The signature pool behind `preverify`, for its metrics. */
+  pool?: SigPool;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
 }
@@ -64,6 +67,11 @@ export const buildApp = (deps: AppDeps): Express => {
     const health = deps.ledger.health;
     if (health.ok) res.json({ ok: true, size: deps.ledger.size });
     else res.status(503).json({ ok: false, size: deps.ledger.size, reason: health.reason, since: health.since, probes: health.probes });
+  });
+  // Prometheus text (src/metrics.ts; other modules add theirs to the same default registry).
+  bindMetrics(deps.ledger, deps.pool);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   // The hot routes: mounted here, and answered ahead of Express by the server (see server.ts).
   const fastRoutes: FastRoute[] = [

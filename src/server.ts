@@ -27,7 +27,7 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
   const { ledger } = await openLedger(config);
   const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
   const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
-  const app = buildApp({ ledger, config, accessLog, preverify: (k, m, s) => pool.verify(k, m, s) });
+  const app = buildApp({ ledger, config, accessLog, pool, preverify: (k, m, s) => pool.verify(k, m, s) });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

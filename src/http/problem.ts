@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
+import { countRejection } from '../metrics.js';
 
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
@@ -39,6 +40,7 @@ export const problemBody = (e: ApiError) => ({
 
 /** Writes a problem+json answer on any Node response (Express's included). */
 export const writeProblem = (res: ServerResponse, e: ApiError): void => {
+  countRejection(e.code);
   const body = JSON.stringify(problemBody(e));
   const headers: Record<string, string | number> = {
     'content-type': 'application/problem+json; charset=utf-8',
