@@ -434,11 +434,16 @@ export class Ledger {
     if (this.db.status === 'open') await this.db.close();
   }
 
+  /**
+   * Committed state by raw key. Only values that exist are cached: keys often come
+   * from requests (an actor id in a path, a keyid in a signature), and caching
+   * misses would let anyone fill the cache with junk and evict the hot state.
+   */
   private readCommitted(raw: string): string | null {
     const cached = this.cache.get(raw);
     if (cached !== undefined) return cached;
     const text = this.db.getSync(raw) ?? null;
-    this.cache.set(raw, text);
+    if (text !== null) this.cache.set(raw, text);
     return text;
   }
 
@@ -493,6 +498,7 @@ export class Ledger {
       this.observer.committed?.(group.entries.length, (performance.now() - writeStart) / 1000);
       this.committedSize = size;
       this.latest = checkpoint;
+      // Deletions are cached as known-absent (null): they shadow an older cached value, and their keys are the ledger's own.
       for (const [key, text] of group.written) {
         this.cache.set(key, text);
         if (this.overlay.get(key)?.group === group.id) this.overlay.delete(key);
