@@ -45,6 +45,8 @@ export const ERROR_STATUS = {
   lot_recalled: 422,
   lot_expired: 422,
   shipment_closed: 422,
+  /** Not in the SPEC table: a lot already holds the most temperature readings allowed (docs/TRACE.md). */
+  readings_exceeded: 422,
   /** Not in the SPEC table: the service cannot take writes (ledger failed or shutting down); retry later. */
   unavailable: 503,
   /** Not in the SPEC table: an unexpected server fault; nothing was appended. */

@@ -89,6 +89,11 @@ export const buildApp = (deps: AppDeps): Express => {
     app.get('/openapi.yaml', (_req, res) => {
       res.type('application/yaml').send(text);
     });
+    // Swagger UI may not be framed (clickjacking) nor have its files sniffed into another type.
+    app.use('/docs', (_req, res, next) => {
+      res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Content-Type-Options': 'nosniff' });
+      next();
+    });
     app.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
   }
 

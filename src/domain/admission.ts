@@ -82,7 +82,16 @@ export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEve
   const allowed = type.roles === 'any' ? principal.role !== 'holder' : type.roles.includes(principal.role);
   if (!allowed) throw new ApiError('forbidden', `a ${principal.role} may not post ${event.type}`);
   ctx.requireSignature(principal.publicKey, event.sig, 'bad_signature', `sig does not verify with ${event.actor}'s current key`);
-  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature: ctx.requireSignature };
+  // Co-signatures are verified or refused: every cosig the rule did not check is invalid_event, so nothing
+  // unverified is ever stored beside verified signatures (docs/API.md "Order of checks").
+  const checked = new Set<string>();
+  const requireSignature: AdmitContext['requireSignature'] = (publicKey, signature, code, detail) => {
+    ctx.requireSignature(publicKey, signature, code, detail);
+    checked.add(signature);
+  };
+  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature };
   type.apply(state, event, ectx);
+  for (const [name, sig] of Object.entries(event.cosig ?? {}))
+    if (!checked.has(sig)) throw new ApiError('invalid_event', `cosig.${name}: ${event.type} does not use it here; omit it`);
   for (const observe of catalogue.observers) observe(state, event, ectx);
 };
