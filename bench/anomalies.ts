@@ -1,5 +1,5 @@
 /**
- * The anomalies query (issue 6; SPEC §8 GET /v1/regulator/anomalies) on the big
+ * The anomalies query (SPEC §8 GET /v1/regulator/anomalies) on the big
  * ledger: the real Express app over the opened ledger (its clock is the
  * ledger's, as the server's would be), on a loopback listener, asked by the root
  * regulator with RFC 9421-signed requests from a separate load-generating
@@ -13,10 +13,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeSuite } from '../ledger/index.js';
+import { nodeSuite, signRequest } from '../ledger/index.js';
 import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
-import { signRequest } from '../src/http/message-signatures.js';
 import { BENCH_ORIGIN, regulatorKey } from './big-ledger.js';
 import type { BenchContext } from './extra.js';
 import { log, runNode, tempDir } from './util.js';

@@ -8,7 +8,7 @@
 import { Ledger, SigPool, type Envelope } from '../ledger/index.js';
 import { Catalogue } from '../src/domain/catalogue.js';
 import { Ingest } from '../src/ingest.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { benchKey, Workload } from './workload.js';
 import { log, peakRssMb, round } from './util.js';
 
@@ -66,7 +66,7 @@ export const buildLedger = async (dir: string, size: number): Promise<BigLedger>
   // generator's by one batch (less than the allowed skew). The build ends about now.
   const startMs = Date.now() - Math.ceil(size / BATCH) * MS_PER_BATCH;
   const workload = new Workload({ regulator: regulatorKey(), startMs, msPerBatch: MS_PER_BATCH });
-  const catalogue = new Catalogue(PLUGINS);
+  const catalogue = new Catalogue(DOMAINS);
   const regulator = regulatorKey();
   const open = async (genesis: boolean): Promise<OpenedBenchLedger> => {
     const now = () => workload.now - MS_PER_BATCH;

@@ -1,5 +1,5 @@
 /**
- * (c) The ledger engine's own benchmark ledger (issue 2): `size` entries that
+ * (c) The ledger engine's own benchmark ledger: `size` entries that
  * the engine's verifier can check without any domain plug-in — 32 actors
  * registered by the genesis regulator, then events signed by those actors,
  * appended in transactions of 500 on a real LevelDB. The domain's verification

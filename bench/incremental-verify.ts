@@ -1,5 +1,5 @@
 /**
- * Incremental verification (issue 6; SPEC §8 /v1/regulator/verify): the
+ * Incremental verification (SPEC §8 /v1/regulator/verify): the
  * regulators' VerificationService first verifies the whole big ledger from
  * genesis (timed separately), then 10,000 more workload entries are appended
  * through the service's admission, and the next call — which checks only what
@@ -9,7 +9,7 @@
  * (worker threads) and domain replay, reading LevelDB while the ledger is open.
  */
 import { Catalogue } from '../src/domain/catalogue.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { VerificationService } from '../src/regulator/verification.js';
 import type { BenchContext } from './extra.js';
 import { log, peakRssMb, round } from './util.js';
@@ -26,7 +26,7 @@ const timed = async <T>(run: () => Promise<T>): Promise<{ value: T; seconds: num
 export const incrementalVerify = async (ctx: BenchContext, newEntries = NEW_ENTRIES) => {
   const opened = await ctx.big.open();
   try {
-    const service = new VerificationService(opened.ledger, new Catalogue(PLUGINS), { maxSkewS: 600, now: opened.now });
+    const service = new VerificationService(opened.ledger, new Catalogue(DOMAINS), { maxSkewS: 600, now: opened.now });
     const size = opened.ledger.size;
     log(`  incremental verify: verifying all ${size} entries first`);
     const full = await timed(() => service.start(false).done);

@@ -2,19 +2,19 @@
  * (c) Full verification of a data directory in its own process (so its memory is
  * its own): every hash, checkpoint, signature and domain rule, as `anxin verify --data`;
  * with `engine`, the ledger engine's verifier alone, on the ledger of engine-ledger.ts
- * (issue 2: hashes, tree, checkpoints and each event's signature against the key
+ * (hashes, tree, checkpoints and each event's signature against the key
  * directory of genesis, actor.register and actor.rotateKey; no domain replay).
  *   node dist/bench/verify-child.js DIR ORIGIN OPERATOR_KEY [engine]
  */
 import { verifyDataDir } from '../ledger/index.js';
 import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { peakRssMb, round } from './util.js';
 
 const [dir, origin, operatorKey, mode] = process.argv.slice(2);
 const t0 = performance.now();
-const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 });
+const hook = mode === 'engine' ? undefined : domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 });
 const report = await verifyDataDir(dir, { origin, operatorKey, hook });
 const seconds = (performance.now() - t0) / 1000;
 console.log(

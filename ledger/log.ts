@@ -42,6 +42,7 @@ import {
 import { BoundedCache } from './cache.js';
 import { checkOnOpen, treeRecord, writeGenesis, type GenesisOptions } from './open.js';
 import { describeWriteFailure, probeWrite, type WriteHealth } from './health.js';
+import type { State, StateView } from './state.js';
 
 export type { WriteHealth } from './health.js';
 
@@ -49,19 +50,14 @@ export type { GenesisOptions, GenesisRegulator } from './open.js';
 
 export type { Receipt } from './entry.js';
 
-/** Read access to domain state: parsed JSON values, undefined when absent. */
-export interface StateView {
-  get<T = unknown>(key: string): T | undefined;
-}
+export type { StateView } from './state.js';
 
-/** The handle a transaction function receives. */
-export interface Tx extends StateView {
+/** The handle a transaction function receives: the domain State, plus appending. */
+export interface Tx extends State {
   /** Server receive time of every entry this transaction appends. */
   readonly at: string;
   /** Index the next `append` will get. */
   readonly nextIndex: number;
-  put(key: string, value: unknown): void;
-  del(key: string): void;
   /** Index of the entry (durable, pending or in this transaction) holding event (actor, id). */
   findEvent(actor: string, id: string): number | undefined;
   /** The event at an index returned by findEvent (durable, pending or in this transaction). */

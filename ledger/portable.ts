@@ -1,7 +1,9 @@
 /**
  * The browser-safe part of the engine: encodings, canonical JSON, event signing
- * input, Merkle proof and checkpoint verification. Nothing here imports Node.js;
- * pair it with suite-noble.ts in a browser.
+ * input, Merkle proof and checkpoint verification, RFC 9421 request signatures.
+ * This is the protocol code the server, the client (src/client/), the CLI and the
+ * browser pages share. Nothing here imports Node.js; pair it with suite-noble.ts
+ * in a browser.
  */
 export { toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, utf8, bytesEqual, concatBytes } from './encoding.js';
 export { canonicalize } from './jcs.js';
@@ -15,3 +17,13 @@ export { formatCheckpointText, parseCheckpoint, signCheckpoint, verifyCheckpoint
 export type { Checkpoint, ParsedCheckpoint } from './checkpoint.js';
 export { keyFromSeed, parseKeyFile } from './keys.js';
 export type { KeyFile, SigningKey } from './keys.js';
+export {
+  SIGNATURE_LABEL,
+  SIGNATURE_COMPONENTS,
+  SIGNATURE_MAX_AGE_S,
+  signatureParams,
+  signatureBase,
+  signRequest,
+  parseSignatureHeaders,
+} from './message-signatures.js';
+export type { RequestTarget, ParsedSignature } from './message-signatures.js';

@@ -80,8 +80,8 @@ interface PrivateBatch {
 
 /**
  * Writes `ops` atomically. The public abstract-level `batch()` re-validates,
- * re-encodes and clones every operation (about 20 µs each on this hardware, on
- * the append path's main thread); our keys and values are already in their
+ * re-encodes and clones every operation on the append path's main thread
+ * (several per appended entry); our keys and values are already in their
  * final form, so we call the implementation's own `_batch` — the abstract-level
  * implementer API that `batch()` itself ends in — when the database has one.
  * The database must be open (the Ledger guarantees it).

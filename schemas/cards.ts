@@ -117,6 +117,21 @@ export type MerchantDisposeBody = z.infer<typeof merchantDispose>;
 export const insuranceCompensate = z.strictObject({ merchant: actorId, card: id, amount: money }).meta({ id: 'InsuranceCompensateBody' });
 export type InsuranceCompensateBody = z.infer<typeof insuranceCompensate>;
 
+/** Every card event type's body schema by type name: the rules register exactly these (a test checks), and the anomaly observer's event union is inferred from them. */
+export const CARD_EVENT_BODIES = {
+  'card.issue': cardIssue,
+  'card.topup': cardTopup,
+  'card.consume': cardConsume,
+  'card.refundRequest': cardRefundRequest,
+  'card.refund': cardRefund,
+  'custody.deposit': custodyDeposit,
+  'custody.release': custodyRelease,
+  'complaint.file': complaintFile,
+  'complaint.resolve': complaintResolve,
+  'merchant.dispose': merchantDispose,
+  'insurance.compensate': insuranceCompensate,
+} as const;
+
 // ---- State --------------------------------------------------------------------------------
 
 /** `card/<id>`. Invariant: balance = issued + toppedUp − consumed − refunded − compensated ≥ 0. */

@@ -144,6 +144,19 @@ export type LotRecallBody = z.infer<typeof lotRecall>;
 export const lotDispose = z.strictObject({ code: id, amount: lotAmount, reason }).meta({ id: 'LotDisposeBody' });
 export type LotDisposeBody = z.infer<typeof lotDispose>;
 
+/** Every food event type's body schema by type name: the rules register exactly these (a test checks), and the anomaly observer's event union is inferred from them. */
+export const TRACE_EVENT_BODIES = {
+  'lot.create': lotCreate,
+  'lot.inspect': lotInspect,
+  'lot.transform': lotTransform,
+  'lot.ship': lotShip,
+  'lot.receive': lotReceive,
+  'lot.temperature': lotTemperature,
+  'lot.sell': lotSell,
+  'lot.recall': lotRecall,
+  'lot.dispose': lotDispose,
+} as const;
+
 // ---- views ----
 
 export const LOT_STATUSES = ['recalled', 'held', 'expired', 'active'] as const;

@@ -28,7 +28,7 @@ import {
 import { AnxinClient, ProblemError } from '../src/client/client.js';
 import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
-import { PLUGINS } from '../src/plugins.js';
+import { DOMAINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
 import { loadConfig } from '../src/config.js';
 import { openLedger } from '../src/service.js';
@@ -186,7 +186,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     const options = {
       origin: need(values, 'origin'),
       operatorKey: publicKeyArg(need(values, 'operator-key')),
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS }),
     };
     if (values.export && !existsSync(values.export as string)) throw new UsageError(`no file ${values.export}`);
     if (values.data && !existsSync(values.data as string)) throw new UsageError(`no directory ${values.data}`);

@@ -26,8 +26,8 @@ import { z } from 'zod';
 import { coreDocs } from '../schemas/core-routes.js';
 import { ERROR_CODES, ERROR_STATUS, type ErrorCode } from '../schemas/errors.js';
 import type { RouteDoc } from '../schemas/routes.js';
-import type { EventType, Plugin } from '../src/domain/plugin.js';
-import { PLUGINS } from '../src/plugins.js';
+import type { EventType } from '../src/domain/plugin.js';
+import { PLUGINS, type Plugin } from '../src/plugins.js';
 
 type Json = Record<string, any>;
 
@@ -42,10 +42,10 @@ export const PROJECT_ROOT = [new URL('../', import.meta.url), new URL('../../', 
 export const OPENAPI_FILE = `${PROJECT_ROOT}openapi.yaml`;
 
 /** Every documented route: the core's, then each plug-in's, in registration order. */
-export const routeDocs = (plugins: readonly Plugin[] = PLUGINS): RouteDoc[] => [...coreDocs, ...plugins.flatMap((p) => p.docs ?? [])];
+export const routeDocs = (plugins: readonly Plugin[] = PLUGINS): RouteDoc[] => [...coreDocs, ...plugins.flatMap((p) => p.http?.docs ?? [])];
 
 /** Every event type of the catalogue, in registration order. */
-export const eventTypes = (plugins: readonly Plugin[] = PLUGINS): EventType[] => plugins.flatMap((p) => p.events ?? []);
+export const eventTypes = (plugins: readonly Plugin[] = PLUGINS): EventType[] => plugins.flatMap((p) => p.domain.events ?? []);
 
 /** `/v1/entries/{index}` + get → getV1EntriesIndex. */
 export const operationId = (method: string, path: string): string =>

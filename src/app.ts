@@ -11,7 +11,6 @@ import type { Ledger, SigPool } from '../ledger/index.js';
 import { bindMetrics, metricsRegistry } from './metrics.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
-import type { Plugin, Services } from './domain/plugin.js';
 import { authenticate } from './http/auth.js';
 import type { AccessLog } from './http/access-log.js';
 import { accessLogRoutes } from './http/access-log-routes.js';
@@ -20,7 +19,8 @@ import { mountFast, type FastRoute } from './http/fast-routes.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
-import { PLUGINS } from './plugins.js';
+import type { Services } from './http/plugin-http.js';
+import { domainsOf, PLUGINS, type Plugin } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
 
 export interface AppDeps {
@@ -46,7 +46,8 @@ export const OPENAPI_PATH = [
 
 export const buildApp = (deps: AppDeps): Express => {
   const now = deps.now ?? Date.now;
-  const catalogue = new Catalogue(deps.plugins ?? PLUGINS);
+  const plugins = deps.plugins ?? PLUGINS;
+  const catalogue = new Catalogue(domainsOf(plugins));
   const base = { ledger: deps.ledger, now };
   const services: Services = {
     ...base,
@@ -76,13 +77,13 @@ export const buildApp = (deps: AppDeps): Express => {
   // The hot routes: mounted here, and answered ahead of Express by the server (see server.ts).
   const fastRoutes: FastRoute[] = [
     ...ingestRoutes(ingest, deps.log ?? ((err) => console.error(err))),
-    ...catalogue.plugins.flatMap((p) => p.fastRoutes?.(services) ?? []),
+    ...plugins.flatMap((p) => p.http?.fastRoutes?.(services) ?? []),
   ];
   app.locals.fastRoutes = fastRoutes;
   app.use(mountFast(fastRoutes));
   app.use('/v1', ledgerRoutes(services));
   app.use('/v1', accessLogRoutes(services, deps.accessLog));
-  for (const plugin of catalogue.plugins) if (plugin.routes) app.use('/v1', plugin.routes(services));
+  for (const { http } of plugins) if (http?.routes) app.use('/v1', http.routes(services));
 
   if (OPENAPI_PATH) {
     const text = readFileSync(OPENAPI_PATH, 'utf8');

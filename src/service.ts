@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { generateKey, Ledger, LedgerError, readKeyFile, writeKeyFile, type SigningKey } from '../ledger/index.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
-import { PLUGINS } from './plugins.js';
+import { domainsOf, PLUGINS } from './plugins.js';
 
 export const ROOT_REGULATOR_NAME = process.env.ANXIN_REGULATOR_NAME ?? '市场监督管理局';
 
@@ -99,7 +99,7 @@ export const openLedger = async (config: Config, options: OpenOptions = {}): Pro
     regulatorKey = readKeyFile(regulatorKeyPath).publicKey;
     log(`anxin: no ANXIN_REGULATOR_PUBKEY; generated a development regulator key ${regulatorKeyPath}`);
   }
-  const catalogue = new Catalogue(PLUGINS);
+  const catalogue = new Catalogue(domainsOf(PLUGINS));
   const ledger = await Ledger.open({
     path: config.dataDir,
     origin: config.origin,

@@ -1,14 +1,16 @@
-import type { Plugin } from '../domain/plugin.js';
+/**
+ * The actor registry plug-in (SPEC §5), rooted in the genesis regulators. Its
+ * pure surface: the domain half and the accessor other plug-ins read actors
+ * with. The HTTP half is routes.ts (`actorsHttp`).
+ */
+import type { DomainPlugin } from '../domain/plugin.js';
 import { actorEvents, genesisActors, resolveActor } from './rules.js';
-import { actorRoutes } from './routes.js';
-import { actorDocs } from '../../schemas/actors.js';
 
-/** The first plug-in: the actor registry, rooted in the genesis regulators. */
-export const actorsPlugin: Plugin = {
+export const actorsDomain: DomainPlugin = {
   name: 'actors',
   events: actorEvents,
   principals: resolveActor,
   genesis: genesisActors,
-  routes: actorRoutes,
-  docs: actorDocs,
 };
+
+export { getActor } from './rules.js';

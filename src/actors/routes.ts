@@ -1,6 +1,7 @@
 /** GET /v1/actors/{id}: registration, role, status and current key (public). */
 import { Router } from 'express';
-import type { Services } from '../domain/plugin.js';
+import { actorDocs } from '../../schemas/actors.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { getActor } from './rules.js';
 
@@ -13,3 +14,6 @@ export const actorRoutes = (services: Services): Router => {
   });
   return r;
 };
+
+/** The actor registry's HTTP half. */
+export const actorsHttp: PluginHttp = { routes: actorRoutes, docs: actorDocs };

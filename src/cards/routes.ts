@@ -6,13 +6,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { id } from '../../schemas/common.js';
-import type { Services, State } from '../domain/plugin.js';
+import { cardDocs } from '../../schemas/cards.js';
+import type { State } from '../domain/plugin.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow, principalOf } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
 import { cardEntryIndexes, findMerchant, getCard, holderActor } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
-import { merchantStars } from '../regulator/merchant-rating.js';
+import { merchantStars } from '../regulator/index.js';
 
 export const cardRoutes = (services: Services): Router => {
   const { ledger } = services;
@@ -49,3 +51,6 @@ export const cardRoutes = (services: Services): Router => {
 
   return r;
 };
+
+/** The card plug-in's HTTP half. */
+export const cardsHttp: PluginHttp = { routes: cardRoutes, docs: cardDocs };

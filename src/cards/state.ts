@@ -14,7 +14,7 @@
 import type { ActorRecord } from '../../schemas/actors.js';
 import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
 import { HOLDER_PREFIX } from '../../schemas/common.js';
-import { getActor } from '../actors/rules.js';
+import { getActor } from '../actors/index.js';
 import type { State } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
 import { requiredCustody } from './policy.js';
@@ -121,6 +121,9 @@ export const emptyMerchantRecord = (merchant: string): MerchantRecord => ({
   releasedRefund: 0,
   warnings: 0,
 });
+
+/** The merchant's card figures (`merchant/<id>`), without its actor record. */
+export const getMerchantRecord = (state: Reader, id: string): MerchantRecord | undefined => state.get<MerchantRecord>(merchantKey(id));
 
 /** The registered merchant `id` with its card state, or undefined when `id` is not a registered merchant. */
 export const findMerchant = (state: Reader, id: string): Merchant | undefined => {

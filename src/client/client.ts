@@ -10,6 +10,7 @@ import {
   fromBase64Url,
   fromHex,
   signEnvelope,
+  signRequest,
   toHex,
   verifyCheckpoint,
   verifyConsistency,
@@ -21,7 +22,6 @@ import {
   type Suite,
   type UnsignedEnvelope,
 } from '../../ledger/portable.js';
-import { signRequest } from '../http/message-signatures.js';
 import { ulid } from './ids.js';
 
 export type { Receipt };

@@ -1,22 +1,23 @@
-/** All plug-ins, indexed: event types by name, principal resolvers, observers, genesis handlers. */
+/** All plug-ins' pure halves, indexed: event types by name, principal resolvers, observers, genesis handlers. */
 import type { Entry, GenesisBody } from '../../ledger/index.js';
-import type { EventType, GenesisHandler, Observer, Plugin, Principal, State } from './plugin.js';
+import { MemoryState } from './memory-state.js';
+import type { DomainPlugin, EventType, GenesisHandler, Observer, Principal, PrincipalResolver, State } from './plugin.js';
 
 export class Catalogue {
   readonly types = new Map<string, EventType>();
-  private readonly resolvers: NonNullable<Plugin['principals']>[] = [];
+  private readonly resolvers: PrincipalResolver[] = [];
   readonly observers: Observer[] = [];
   private readonly genesisHandlers: GenesisHandler[] = [];
 
-  constructor(readonly plugins: readonly Plugin[]) {
-    for (const p of plugins) {
-      for (const t of p.events ?? []) {
+  constructor(readonly domains: readonly DomainPlugin[]) {
+    for (const d of domains) {
+      for (const t of d.events ?? []) {
         if (this.types.has(t.type)) throw new TypeError(`event type ${t.type} is registered twice`);
         this.types.set(t.type, t);
       }
-      if (p.principals) this.resolvers.push(p.principals);
-      if (p.genesis) this.genesisHandlers.push(p.genesis);
-      this.observers.push(...(p.observers ?? []));
+      if (d.principals) this.resolvers.push(d.principals);
+      if (d.genesis) this.genesisHandlers.push(d.genesis);
+      this.observers.push(...(d.observers ?? []));
     }
   }
 
@@ -31,13 +32,10 @@ export class Catalogue {
 
   /** State the genesis entry establishes (the root regulators). */
   genesisState(entry: Entry): Record<string, unknown> {
-    const writes: Record<string, unknown> = {};
-    const state: State = {
-      get: <T>(k: string) => writes[k] as T | undefined,
-      put: (k, v) => void (writes[k] = v),
-      del: (k) => void delete writes[k],
-    };
-    for (const g of this.genesisHandlers) g(state, entry.event.body as GenesisBody, entry);
-    return writes;
+    const state = new MemoryState();
+    const tx = state.begin();
+    for (const g of this.genesisHandlers) g(tx, entry.event.body as GenesisBody, entry);
+    tx.commit();
+    return state.toRecord();
   }
 }

@@ -1,5 +1,36 @@
-/** Domain state in memory, for the verifier's replay: JSON text by key, with per-entry transactions. */
-import type { State } from './plugin.js';
+/**
+ * Domain state in memory: the verifier's replay state (JSON text by key, with
+ * per-entry transactions) and the genesis state. Both hand rules the one State
+ * interface (ledger/state.ts), as the ledger's own transaction does.
+ */
+import type { State } from '../../ledger/index.js';
+
+/** A transaction over a MemoryState: reads see its own writes; nothing lands until commit. */
+export class MemoryTransaction implements State {
+  private readonly writes = new Map<string, string | null>();
+
+  constructor(private readonly base: MemoryState) {}
+
+  get<T>(key: string): T | undefined {
+    const local = this.writes.get(key);
+    if (local === null) return undefined;
+    return local !== undefined ? (JSON.parse(local) as T) : this.base.get<T>(key);
+  }
+
+  put(key: string, value: unknown): void {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`state value for ${key} is not JSON`);
+    this.writes.set(key, text);
+  }
+
+  del(key: string): void {
+    this.writes.set(key, null);
+  }
+
+  commit(): void {
+    this.base.apply(this.writes);
+  }
+}
 
 export class MemoryState {
   private readonly map = new Map<string, string>();
@@ -9,20 +40,17 @@ export class MemoryState {
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
-  /** A transaction over this state: reads see its own writes; nothing lands until commit. */
-  begin(): State & { commit(): void } {
-    const writes = new Map<string, string | null>();
-    return {
-      get: <T>(key: string) => {
-        const local = writes.get(key);
-        if (local === null) return undefined;
-        return local !== undefined ? (JSON.parse(local) as T) : this.get<T>(key);
-      },
-      put: (key, value) => void writes.set(key, JSON.stringify(value)),
-      del: (key) => void writes.set(key, null),
-      commit: () => {
-        for (const [k, v] of writes) v === null ? this.map.delete(k) : this.map.set(k, v);
-      },
-    };
+  begin(): MemoryTransaction {
+    return new MemoryTransaction(this);
+  }
+
+  /** Lands a transaction's writes (null = deleted). */
+  apply(writes: ReadonlyMap<string, string | null>): void {
+    for (const [k, v] of writes) v === null ? this.map.delete(k) : this.map.set(k, v);
+  }
+
+  /** Every key and its parsed value, in insertion order. */
+  toRecord(): Record<string, unknown> {
+    return Object.fromEntries([...this.map].map(([k, v]) => [k, JSON.parse(v) as unknown]));
   }
 }

@@ -1,26 +1,20 @@
 /**
- * The domain plug-in point. Each event type registers its body schema, who may
- * post it, and a pure rule function over a state view. The same functions run
- * when an event is posted (against the ledger's transaction) and when the
- * verifier replays the log (against an in-memory state), so a rule that the
- * service enforces is a rule the verifier checks.
+ * The pure half of a plug-in: its event types (body schema, who may post it, a
+ * rule over state), who its principals are, what it observes and what genesis
+ * establishes. The same functions run when an event is posted (against the
+ * ledger's transaction) and when the verifier replays the log (against an
+ * in-memory state), so a rule that the service enforces is a rule the verifier
+ * checks. This half imports only ledger types and schemas — never HTTP; a
+ * plug-in's routes are its other half (src/http/plugin-http.ts), and the two
+ * meet in src/plugins.ts.
  */
 import type { z } from 'zod';
-import type { RequestHandler, Router } from 'express';
-import type { Entry, Envelope, GenesisBody, Ledger } from '../../ledger/index.js';
+import type { Entry, Envelope, GenesisBody, State } from '../../ledger/index.js';
 import type { Role } from '../../schemas/common.js';
 import type { ErrorCode } from '../errors.js';
-import type { Config } from '../config.js';
-import type { RouteDoc } from '../../schemas/routes.js';
-import type { Catalogue } from './catalogue.js';
-import type { FastRoute } from '../http/fast-routes.js';
 
-/** Domain state: JSON values by key. Rules read and write only through this. */
-export interface State {
-  get<T = unknown>(key: string): T | undefined;
-  put(key: string, value: unknown): void;
-  del(key: string): void;
-}
+/** Domain state: JSON values by key (ledger/state.ts). Rules read and write only through this. */
+export type { State, StateView } from '../../ledger/index.js';
 
 /** Who signed an event or a request. */
 export interface Principal {
@@ -49,6 +43,8 @@ export interface Event<B> extends Envelope {
   body: B;
 }
 
+// `any` by default so that a list of event types with different bodies is one array type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface EventType<B = any> {
   type: string;
   /** Strict zod schema of the body; unknown fields are rejected. */
@@ -68,30 +64,11 @@ export type PrincipalResolver = (state: Pick<State, 'get'>, actor: string) => Pr
 /** Writes the state the genesis entry establishes. */
 export type GenesisHandler = (state: State, body: GenesisBody, entry: Entry) => void;
 
-export interface Services {
-  ledger: Ledger;
-  /** Every plug-in's event types, resolvers and observers. */
-  catalogue: Catalogue;
-  config: Config;
-  now: () => number;
-  /** Who an actor id (or card:<id>) is, in committed state. */
-  principal(actor: string): Principal | undefined;
-  /** Middleware: RFC 9421 signature required; sets res.locals.principal (see http/auth.ts principalOf/allow). */
-  signed: RequestHandler;
-  /** Middleware: verifies a signature when one is sent; anonymous otherwise. */
-  maybeSigned: RequestHandler;
-}
-
-export interface Plugin {
+/** The pure half of a plug-in (`Plugin.domain`). */
+export interface DomainPlugin {
   name: string;
-  events?: EventType[];
+  events?: readonly EventType[];
   principals?: PrincipalResolver;
-  observers?: Observer[];
+  observers?: readonly Observer[];
   genesis?: GenesisHandler;
-  /** HTTP routes for reads, mounted under /v1. */
-  routes?(services: Services): Router;
-  /** Hot routes (full paths) written against Node's request/response; see http/fast-routes.ts. */
-  fastRoutes?(services: Services): FastRoute[];
-  /** OpenAPI descriptions of those routes. */
-  docs?: RouteDoc[];
 }

@@ -1,7 +1,7 @@
 /** GET /v1/regulator/access-log: the access log (http/access-log.ts), regulators only, newest first. */
 import { Router } from 'express';
 import { accessLogQuery } from '../../schemas/core-routes.js';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import type { AccessLog } from './access-log.js';
 import { allow } from './auth.js';

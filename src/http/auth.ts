@@ -7,13 +7,12 @@
  * `forbidden`. Every authenticated request is recorded in the access log.
  */
 import type { RequestHandler, Response } from 'express';
-import { nodeSuite, utf8 } from '../../ledger/index.js';
+import { fromBase64Url, nodeSuite, parseSignatureHeaders, SIGNATURE_MAX_AGE_S, signatureBase, utf8 } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
-import type { Principal, Services } from '../domain/plugin.js';
+import type { Principal } from '../domain/plugin.js';
+import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../../schemas/common.js';
-import { MAX_AGE_S, parseSignatureHeaders, signatureBase } from './message-signatures.js';
-import { fromBase64Url } from '../../ledger/index.js';
 import type { AccessLog } from './access-log.js';
 
 /** The one answer for an unknown keyid and a wrong key alike. */
@@ -31,10 +30,10 @@ export const authenticate =
     const parsed = parseSignatureHeaders(input, sig);
     if (typeof parsed === 'string') throw new ApiError('unauthenticated', parsed);
     const age = Math.floor(services.now() / 1000) - parsed.created;
-    if (Math.abs(age) > MAX_AGE_S)
+    if (Math.abs(age) > SIGNATURE_MAX_AGE_S)
       throw new ApiError(
         'unauthenticated',
-        `the signature was created ${age} s ago; it must be within ±${MAX_AGE_S} s of the server clock`,
+        `the signature was created ${age} s ago; it must be within ±${SIGNATURE_MAX_AGE_S} s of the server clock`,
       );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
     const base = signatureBase({ method: req.method, target: req.originalUrl }, parsed.params);

@@ -1,11 +1,10 @@
 /**
  * Hot routes written against Node's own request and response.
  *
- * Express costs about 220 µs per request on this project's 2-core machine before
- * a handler runs (measured: 106 µs for a bare Node handler, 331 µs for the same
- * handler behind Express). For the few routes that carry the load — event
- * ingest, the public trace view — that is a third or more of the work. A
- * FastRoute is mounted in the Express app like any route (so the app, and the
+ * Express's routing and middleware stack costs more per request than a small
+ * handler does (bench/ measures both); for the few routes that carry the load —
+ * event ingest, the public trace view — that overhead is a large share of the
+ * work. A FastRoute is mounted in the Express app like any route (so the app, and the
  * tests that drive it, serve it the same way), and the server also answers it
  * ahead of Express (`fastPath`). Errors are rendered by the one problem writer.
  */

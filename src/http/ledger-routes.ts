@@ -1,7 +1,7 @@
 /** The ledger's own reads (SPEC §8): trust anchor, checkpoint, proofs, entries. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from './auth.js';
 import { parseInput, queryInt } from './params.js';

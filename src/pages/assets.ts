@@ -5,8 +5,8 @@
  *   /assets/*   public/ (the stylesheet and icon; no build step)
  *   /js/*       compiled modules from dist/, mirroring its layout so their relative
  *               imports resolve: ledger/ (browsers load portable.js, its imports
- *               and suite-noble.js), src/http/message-signatures.js and
- *               src/pages/browser/ — nothing else of dist/, and only .js files
+ *               and suite-noble.js) and src/pages/browser/ — nothing else of
+ *               dist/, and only .js files
  *   /vendor/@noble/ed25519/, /vendor/@noble/hashes/   the packages from node_modules
  *
  * The server may run from the sources (tests, with ts-jest) or from dist/; both
@@ -44,9 +44,6 @@ export const assetRoutes = (): Router => {
   r.use('/assets', files(join(PROJECT_ROOT, 'public'), '0'));
   js('/js/ledger', join(DIST_ROOT, 'ledger'));
   js('/js/src/pages/browser', join(DIST_ROOT, 'src/pages/browser'));
-  r.get('/js/src/http/message-signatures.js', (_req, res, next) =>
-    res.sendFile(join(DIST_ROOT, 'src/http/message-signatures.js'), (err) => err && next()),
-  );
   // Fixed by package-lock.json: cacheable for a while.
   js('/vendor/@noble/ed25519', NOBLE_ED25519, '1h');
   js('/vendor/@noble/hashes', NOBLE_HASHES, '1h');

@@ -11,11 +11,10 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ID_PATTERN } from '../../schemas/common.js';
-import { getActor } from '../actors/rules.js';
-import { findMerchant } from '../cards/state.js';
-import { publicMerchantView } from '../cards/views.js';
-import { merchantStars } from '../regulator/merchant-rating.js';
-import type { Services } from '../domain/plugin.js';
+import { getActor } from '../actors/index.js';
+import { findMerchant, publicMerchantView } from '../cards/index.js';
+import { merchantStars } from '../regulator/index.js';
+import type { Services } from '../http/plugin-http.js';
 import { assetRoutes } from './assets.js';
 import { pageContext } from './context.js';
 import { html } from './html.js';

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { anomaliesQuery } from '../../schemas/regulator.js';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';

@@ -1,27 +1,18 @@
 /**
  * The regulator plug-in (SPEC §8–10): verification, anomalies, ratings and
  * exports for market regulators. It posts no events of its own; it observes
- * every accepted event and answers regulators' reads.
+ * every accepted event (the anomaly engine) and answers regulators' reads.
+ *
+ * This file is the plug-in's pure surface: its domain half and the merchant
+ * rating (SPEC §10), which the card reads and the pages show as stars. It reads
+ * the card and food plug-ins only through their index.ts. The HTTP half is
+ * routes.ts (`regulatorHttp`).
  */
-import { Router } from 'express';
-import { anomalyDocs, exportDocs, verifyDocs } from '../../schemas/regulator.js';
-import type { Plugin } from '../domain/plugin.js';
-import { verifyRoutes } from './verify-routes.js';
+import type { DomainPlugin } from '../domain/plugin.js';
 import { anomalyObserver } from './anomalies/index.js';
-import { anomalyRoutes } from './anomaly-routes.js';
-import { merchantListRoutes } from './merchant-routes.js';
-import { exportRoutes } from './exports/routes.js';
 
-export const regulatorPlugin: Plugin = {
-  name: 'regulator',
-  observers: [anomalyObserver],
-  routes(services) {
-    const r = Router();
-    r.use(verifyRoutes(services));
-    r.use(anomalyRoutes(services));
-    r.use(merchantListRoutes(services));
-    r.use(exportRoutes(services));
-    return r;
-  },
-  docs: [...verifyDocs, ...exportDocs, ...anomalyDocs],
-};
+export const regulatorDomain: DomainPlugin = { name: 'regulator', observers: [anomalyObserver] };
+
+export { rateMerchant, merchantStars } from './merchant-rating.js';
+export { rate, type Rating, type RatingInputs, type RatingParts } from './rating.js';
+export { RULES, SEVERITIES, type Anomaly, type Rule, type Severity } from './anomalies/index.js';

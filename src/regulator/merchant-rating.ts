@@ -3,7 +3,7 @@
  * first issue, and its open anomalies at the current clock. Used by both views
  * of GET /v1/merchants/{id} and by the regulators' merchant list.
  */
-import type { Merchant } from '../cards/state.js';
+import type { Merchant } from '../cards/index.js';
 import { firstIssueAt, merchantAnomalies, type Anomaly } from './anomalies/index.js';
 import type { Reader } from './anomalies/types.js';
 import { rate, type Rating } from './rating.js';

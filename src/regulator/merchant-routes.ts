@@ -6,9 +6,9 @@
  */
 import { Router } from 'express';
 import type { ActorRecord } from '../../schemas/actors.js';
-import { findMerchant } from '../cards/state.js';
-import { fullMerchantView } from '../cards/views.js';
-import type { Services, State } from '../domain/plugin.js';
+import { findMerchant, fullMerchantView } from '../cards/index.js';
+import type { State } from '../domain/plugin.js';
+import type { Services } from '../http/plugin-http.js';
 import { allow } from '../http/auth.js';
 import { rateMerchant } from './merchant-rating.js';
 

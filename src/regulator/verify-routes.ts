@@ -1,7 +1,7 @@
 /** GET /v1/regulator/verify and its jobs (SPEC §8): regulators and auditors. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../domain/plugin.js';
+import type { Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';

@@ -1,24 +1,25 @@
 /**
  * Food traceability (SPEC §7, §8): lots, inspections, transforms, shipments,
- * cold chain, sales, recalls and disposals; the public trace view and the
- * regulators' recall view. See docs/TRACE.md for the state model and rules.
+ * cold chain, sales, recalls and disposals. See docs/TRACE.md for the state
+ * model and rules.
+ *
+ * This file is the plug-in's pure surface: its domain half, and the typed
+ * accessors and views other folders (the regulator, the pages) read food
+ * state with — never state.ts directly. The HTTP half is routes.ts (`traceHttp`).
  */
-import type { Plugin } from '../domain/plugin.js';
-import { traceDocs } from '../../schemas/trace.js';
+import type { DomainPlugin } from '../domain/plugin.js';
 import { traceEvents } from './rules/index.js';
-import { traceFastRoutes, traceRoutes } from './routes.js';
 
-export const tracePlugin: Plugin = {
-  name: 'trace',
-  events: traceEvents,
-  routes: traceRoutes,
-  fastRoutes: traceFastRoutes,
-  docs: traceDocs,
-};
+export const traceDomain: DomainPlugin = { name: 'trace', events: traceEvents };
 
 export { tempExcursion, temperatureRange, sortReadings, TEMP_LIMITS, tempExcursionId } from './temperature.js';
 export type { Reading, TempExcursion, TempLimits } from './temperature.js';
-export { getLot, getShipment, lotEntries, lotOutputs, lotStatus, lotKey, shipmentKey } from './state.js';
-export type { LotRecord, ShipmentRecord } from './state.js';
+export { getLot, getShipment, lotEntries, lotOutputs, lotStatus } from './state.js';
+export type { LotRecord, ShipmentRecord, Recall, Unit } from './state.js';
 export { descendants, inputTree } from './lineage.js';
-export { seedTraceLot } from './scenario.js';
+export type { LineageNode } from './lineage.js';
+export { sum, COUNT_UNITS } from './amount.js';
+export { collectTrace, traceVersion } from './view.js';
+export type { TraceParts, TraceSource, TimelineItem } from './view.js';
+export { buildRecallView } from './recall-view.js';
+export type { RecallView } from './recall-view.js';

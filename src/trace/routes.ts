@@ -7,7 +7,8 @@
 import { Router } from 'express';
 import QRCode from 'qrcode';
 import { ID_PATTERN } from '../../schemas/common.js';
-import type { Services } from '../domain/plugin.js';
+import { traceDocs } from '../../schemas/trace.js';
+import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { buildRecallView } from './recall-view.js';
@@ -100,3 +101,6 @@ export const traceRoutes = (services: Services): Router => {
 
   return r;
 };
+
+/** Food traceability's HTTP half. */
+export const traceHttp: PluginHttp = { routes: traceRoutes, fastRoutes: traceFastRoutes, docs: traceDocs };

@@ -14,7 +14,7 @@
  * Actor names and roles never change once registered.
  */
 import type { Entry, StateView } from '../../ledger/index.js';
-import { getActor } from '../actors/rules.js';
+import { getActor } from '../actors/index.js';
 import type { LotInspectBody, LotTemperatureBody, LotTransformBody } from '../../schemas/trace.js';
 import { descendants, inputTree, type LineageNode } from './lineage.js';
 import { getLot, lotEntries, type LotRecord } from './state.js';

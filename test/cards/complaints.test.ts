@@ -1,6 +1,7 @@
 /** complaint.file and complaint.resolve: who may post them and every rejection (SPEC §5, §6). */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, asHolder, holderKey, issue, merchantState, rejected, startWorld, type World } from './helpers.js';
+import { asHolder, holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 let holder: SigningKey;

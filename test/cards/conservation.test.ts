@@ -16,7 +16,7 @@ import { CARD_CAP, COOLING_OFF_MS, requiredCustody } from '../../src/cards/polic
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { ERROR_STATUS, type ErrorCode } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN } from '../helpers/fixture.js';
 import { cardState, HOUR, holderKey, issueBody, merchantState, startWorld, type World } from './helpers.js';
 
@@ -327,7 +327,7 @@ const run = async (randomOps: Op[]): Promise<void> => {
     const report = await verifyLog(entries, {
       origin: ORIGIN,
       operatorKey: f.operator.publicKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
       threads: 1,
     });
     expect(report.errors).toEqual([]);

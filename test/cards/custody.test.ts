@@ -1,5 +1,6 @@
 /** custody.deposit and custody.release: permissions, backing and the custody ratio (SPEC §6). */
-import { accepted, holderKey, issue, merchantState, rejected, startWorld, type World } from './helpers.js';
+import { holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 beforeEach(async () => {

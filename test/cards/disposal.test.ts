@@ -1,6 +1,7 @@
 /** merchant.dispose and insurance.compensate: the disposal actions and what compensation may do (SPEC §6). */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, cardState, holderKey, issue, merchantState, rejected, startWorld, type World } from './helpers.js';
+import { cardState, holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 let holder: SigningKey;

@@ -1,5 +1,6 @@
 /** No double spend: concurrent consumption against one card is serialized by the ledger's transactions. */
-import { accepted, cardState, holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { cardState, holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 
 let w: World;
 beforeAll(async () => {

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { exportNdjson, verifyExport, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, signEvent } from '../helpers/fixture.js';
-import { accepted, holderKey, issue, startWorld, type World } from './helpers.js';
+import { holderKey, issue, startWorld, type World } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 
 let w: World;
 let holder: SigningKey;
@@ -46,7 +47,7 @@ const verifyExported = async () => {
   return verifyExport(path, {
     origin: ORIGIN,
     operatorKey: w.f.operator.publicKey,
-    hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+    hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
     threads: 1,
   });
 };

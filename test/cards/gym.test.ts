@@ -6,9 +6,10 @@
 import { fromBase64Url, fromHex, nodeSuite, verifyCheckpoint, verifyInclusion, verifyLog, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, type Fixture } from '../helpers/fixture.js';
-import { accepted, asHolder, cardState, DAY, holderKey, issue, merchantState, rejected, startWorld } from './helpers.js';
+import { asHolder, cardState, DAY, holderKey, issue, merchantState, startWorld } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 const GYM = 'm-hangzhou-gym-01';
 let f: Fixture;
@@ -185,7 +186,7 @@ describe('a scale-tier gym with a custodian bank', () => {
     const report = await verifyLog(entries, {
       origin: ORIGIN,
       operatorKey: f.operator.publicKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
       threads: 1,
     });
     expect(report.errors).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * A card world on top of the shared fixture: a custodian bank, an insurer, and a
- * merchant of a given tier; helpers to issue cards, act as a holder and assert
- * rejections (status, code, and the ledger unchanged).
+ * merchant of a given tier; helpers to issue cards and act as a holder
+ * (acceptance and rejection: test/helpers/outcomes.ts).
  */
 import { createHash } from 'node:crypto';
 import type request from 'supertest';
@@ -67,19 +67,3 @@ export const asHolder = (f: Fixture, holder: SigningKey, card: string, type: str
 
 export const cardState = (f: Fixture, card: string) => f.ledger.get<CardRecord>(`card/${card}`);
 export const merchantState = (f: Fixture, merchant: string) => f.ledger.get<MerchantRecord>(`merchant/${merchant}`);
-
-/** Expects a 201 and returns the receipt body. */
-export const accepted = async (req: request.Test): Promise<{ index: number; at: string }> => {
-  const res = await req;
-  if (res.status !== 201) throw new Error(`expected 201, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
-
-/** Expects a rejection with `status` and `code`, and the ledger's size and head unchanged. */
-export const rejected = async (f: Fixture, req: request.Test, status: number, code: string): Promise<request.Response> => {
-  const before = f.state();
-  const res = await req;
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(f.state()).toEqual(before);
-  return res;
-};

@@ -1,5 +1,6 @@
 /** card.issue and card.topup: every rule's rejection (SPEC §6), with the ledger left unchanged. */
-import { accepted, cardState, holderKey, issue, issueBody, rejected, startWorld, type World } from './helpers.js';
+import { cardState, holderKey, issue, issueBody, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 beforeEach(async () => {

@@ -1,6 +1,7 @@
 /** GET /v1/cards/{card} and GET /v1/merchants/{id}: who sees what (SPEC §8). */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, holderKey, issue, startWorld, type World } from './helpers.js';
+import { holderKey, issue, startWorld, type World } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 
 let w: World;
 let holder: SigningKey;

@@ -1,6 +1,7 @@
 /** card.consume, card.refundRequest and card.refund: every rule's rejection (SPEC §6), with the ledger left unchanged. */
 import type { SigningKey } from '../../ledger/index.js';
-import { accepted, asHolder, cardState, DAY, holderKey, issue, rejected, startWorld, type World } from './helpers.js';
+import { asHolder, cardState, DAY, holderKey, issue, startWorld, type World } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 
 let w: World;
 let holder: SigningKey;

@@ -1,18 +1,17 @@
 /**
- * The client's RFC 9421 request signatures reproduce ../shared/vectors/anxin-v1.json
+ * The client's RFC 9421 request signatures reproduce test/vectors/anxin-v1.json
  * `requests` byte for byte — signature base and both headers, with node:crypto
  * and with @noble/* — and the server's verifier accepts exactly those requests.
  */
 import express from 'express';
 import request from 'supertest';
-import { fromBase64Url, type Suite } from '../../ledger/portable.js';
+import { fromBase64Url, type Suite, signatureBase, signatureParams, signRequest } from '../../ledger/portable.js';
 import { nodeSuite } from '../../ledger/suite-node.js';
 import { nobleSuite } from '../../ledger/suite-noble.js';
 import { AnxinClient } from '../../src/client/client.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
-import type { Plugin, Principal } from '../../src/domain/plugin.js';
+import type { DomainPlugin, Principal } from '../../src/domain/plugin.js';
 import { authenticate, principalOf } from '../../src/http/auth.js';
-import { signatureBase, signatureParams, signRequest } from '../../src/http/message-signatures.js';
 import { problemHandler } from '../../src/http/problem.js';
 import { vectors } from '../helpers/vectors.js';
 
@@ -62,7 +61,7 @@ describe('RFC 9421 request signatures against the vectors', () => {
 
 describe("the server's verifier (http/auth.ts) on the vector requests", () => {
   /** Principals for the vector keys, as the actor registry and the card plug-in would resolve them. */
-  const vectorPrincipals: Plugin = {
+  const vectorPrincipals: DomainPlugin = {
     name: 'vector-principals',
     principals: (_state, actor): Principal | undefined => {
       const v = vectors.requests.find((r) => r.keyid === actor);

@@ -14,6 +14,7 @@ import {
   nodeSuite,
   parseKeyFile,
   signEnvelope,
+  signRequest,
   type Envelope,
   type LedgerOptions,
   type SigningKey,
@@ -21,10 +22,8 @@ import {
 import { buildApp, type AppDeps } from '../../src/app.js';
 import { AccessLog } from '../../src/http/access-log.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import type { Config } from '../../src/config.js';
-import { PLUGINS } from '../../src/plugins.js';
-import { signRequest } from '../../src/http/message-signatures.js';
+import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
 
 export const T0 = Date.parse('2026-11-22T08:00:00.000Z');
 
@@ -104,7 +103,7 @@ export const startFixture = async (options: FixtureOptions = {}): Promise<Fixtur
   const operator = newKey('operator');
   const regulator = newKey('regulator');
   const plugins = options.plugins ?? PLUGINS;
-  const catalogue = new Catalogue(plugins);
+  const catalogue = new Catalogue(domainsOf(plugins));
   const ledger = await Ledger.open({
     path: dir,
     origin: ORIGIN,

@@ -1,8 +1,17 @@
-/** The shared test vectors (../shared/vectors/anxin-v1.json), typed loosely. */
+/**
+ * The project's test vectors (test/vectors/, described in docs/SPEC.md "Test vectors"), typed loosely.
+ * `anxin-v1.json` covers §1–§8 wire formats; `c2sp-v1.json` and `c2sp/tessera-testdata/` cover the
+ * C2SP interfaces of §12.
+ */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const VECTORS_PATH = resolve(process.cwd(), '../shared/vectors/anxin-v1.json');
+/** The folder holding the vectors, beside this helper's folder. */
+export const VECTORS_DIR = fileURLToPath(new URL('../vectors/', import.meta.url));
+export const VECTORS_PATH = join(VECTORS_DIR, 'anxin-v1.json');
+export const C2SP_VECTORS_PATH = join(VECTORS_DIR, 'c2sp-v1.json');
+export const TESSERA_TESTDATA_DIR = join(VECTORS_DIR, 'c2sp', 'tessera-testdata');
 
 export interface Vectors {
   origin: string;

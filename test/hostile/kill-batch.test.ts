@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nodeSuite, readKeyFile, signEnvelope, verifyDataDir, type Envelope, type SigningKey } from '../../ledger/index.js';
-import { signRequest } from '../../src/http/message-signatures.js';
+import { signRequest } from '../../ledger/message-signatures.js';
 
 const SERVER = resolve('dist/src/server.js');
 const dir = mkdtempSync(join(tmpdir(), 'anxin-kill-'));

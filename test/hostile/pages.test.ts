@@ -5,7 +5,8 @@
  */
 import request from 'supertest';
 import { TracePageCache } from '../../src/pages/trace/page-cache.js';
-import { accepted, createBody, readings, startChain, type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
+import { createBody, readings, startChain, type Chain } from '../trace/helpers.js';
 
 let c: Chain;
 beforeAll(async () => {

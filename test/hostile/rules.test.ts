@@ -7,7 +7,8 @@
 import { MAX_LOT_READINGS } from '../../src/trace/rules/readings.js';
 import { findPersonalData } from '../../schemas/pii.js';
 import { newKey, signEvent } from '../helpers/fixture.js';
-import { accepted, createBody, rejected, readings, startChain, type Chain } from '../trace/helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
+import { createBody, readings, startChain, type Chain } from '../trace/helpers.js';
 
 let c: Chain;
 beforeAll(async () => {

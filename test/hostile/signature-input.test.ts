@@ -3,7 +3,7 @@
  * dictionaries) with a length cap checked first: a hostile header costs at most
  * one scan of 2048 characters and answers 401 `unauthenticated`.
  */
-import { MAX_SIGNATURE_HEADER, parseDictionary, parseSignatureHeaders } from '../../src/http/message-signatures.js';
+import { MAX_SIGNATURE_HEADER, parseDictionary, parseSignatureHeaders } from '../../ledger/message-signatures.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
 import { expectProblem, unchanged } from './support.js';
 

@@ -8,9 +8,9 @@ import request from 'supertest';
 import { verifyLog, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, newKey, startFixture, type Fixture } from '../helpers/fixture.js';
-import { rejects } from './support.js';
+import { rejects } from '../helpers/outcomes.js';
 
 let f: Fixture;
 
@@ -305,7 +305,7 @@ describe('the verifier', () => {
     const report = await verifyLog(entries, {
       origin: ORIGIN,
       operatorKey: f.operator.publicKey,
-      hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
       threads: 1,
     });
     expect(report.errors).toEqual([]);

@@ -4,25 +4,25 @@
  */
 import request from 'supertest';
 import { z } from 'zod';
-import { nodeSuite, toBase64, type Envelope, type SigningKey } from '../../ledger/index.js';
+import { nodeSuite, toBase64, type Envelope, type SigningKey, signRequest } from '../../ledger/index.js';
 import { money } from '../../schemas/common.js';
-import type { Plugin } from '../../src/domain/plugin.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import { rejects } from './support.js';
+import { rejects } from '../helpers/outcomes.js';
 
 /** A plug-in with an integer field, to test number handling through the real admission path. */
 const counter: Plugin = {
-  name: 'counter',
-  events: [
-    {
-      type: 'counter.add',
-      body: z.strictObject({ fen: money }),
-      roles: ['auditor'],
-      apply: (state, event) => state.put('counter', (state.get<number>('counter') ?? 0) + (event.body as { fen: number }).fen),
-    },
-  ],
+  domain: {
+    name: 'counter',
+    events: [
+      {
+        type: 'counter.add',
+        body: z.strictObject({ fen: money }),
+        roles: ['auditor'],
+        apply: (state, event) => state.put('counter', (state.get<number>('counter') ?? 0) + (event.body as { fen: number }).fen),
+      },
+    ],
+  },
 };
 
 let f: Fixture;

@@ -1,5 +1,5 @@
 /**
- * Concurrency (issue 3): 500 events posted in parallel by 20 actors get gap-free
+ * Concurrency: 500 events posted in parallel by 20 actors get gap-free
  * indexes; every receipt's inclusion proof verifies against its checkpoint, and
  * every checkpoint handed out is consistent with every other.
  */
@@ -9,6 +9,7 @@ import {
   fromBase64Url,
   fromHex,
   nodeSuite,
+  signRequest,
   toHex,
   verifyCheckpoint,
   verifyConsistency,
@@ -21,8 +22,7 @@ import {
 } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
 import { listen } from './support.js';
 
@@ -165,7 +165,7 @@ test('the verifier replays the resulting log, permissions and rules included, wi
   const report = await verifyLog(entries, {
     origin: ORIGIN,
     operatorKey: f.operator.publicKey,
-    hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+    hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
     threads: 1,
   });
   expect(report.errors).toEqual([]);

@@ -5,11 +5,10 @@
 import request from 'supertest';
 import { z } from 'zod';
 import { canonicalize, type SigningKey } from '../../ledger/index.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import type { ErrorCode } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import { expectProblem, rejects } from './support.js';
+import { expectProblem, rejects } from '../helpers/outcomes.js';
 
 describe('error codes of the HTTP layer', () => {
   let f: Fixture;
@@ -155,17 +154,19 @@ describe('error codes of the HTTP layer', () => {
 describe('codes for failures of the service itself', () => {
   /** A plug-in whose rule has a programming error (a plain TypeError, not an ApiError). */
   const faulty: Plugin = {
-    name: 'faulty',
-    events: [
-      {
-        type: 'faulty.crash',
-        body: z.strictObject({}),
-        roles: ['regulator'],
-        apply: () => {
-          throw new TypeError(`cannot read properties of undefined at /work/main/src/faulty.ts:12:3`);
+    domain: {
+      name: 'faulty',
+      events: [
+        {
+          type: 'faulty.crash',
+          body: z.strictObject({}),
+          roles: ['regulator'],
+          apply: () => {
+            throw new TypeError(`cannot read properties of undefined at /srv/anxin/src/faulty.ts:12:3`);
+          },
         },
-      },
-    ],
+      ],
+    },
   };
   let f: Fixture;
 

@@ -4,7 +4,8 @@
 import request from 'supertest';
 import type { Envelope } from '../../ledger/index.js';
 import { newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import { listen, rejects } from './support.js';
+import { listen } from './support.js';
+import { rejects } from '../helpers/outcomes.js';
 
 let f: Fixture;
 

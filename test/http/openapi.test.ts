@@ -9,9 +9,8 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { buildOpenApi, eventTypes, OPENAPI_FILE, renderOpenApi, routeDocs } from '../../scripts/openapi.js';
-import type { Plugin } from '../../src/domain/plugin.js';
 import { ERROR_CODES, ERROR_STATUS } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
 import type { FastRoute } from '../../src/http/fast-routes.js';
 
@@ -221,20 +220,24 @@ describe('openapi.yaml', () => {
 describe('the generator (scripts/openapi.ts)', () => {
   const lineage: z.ZodType<{ code: string; inputs: unknown[] }> = z.lazy(() => z.object({ code: z.string(), inputs: z.array(lineage) }));
   const extra: Plugin = {
-    name: 'extra',
-    events: [{ type: 'extra.thing', body: z.strictObject({ n: z.number().int() }), roles: ['auditor'], apply: () => undefined }],
-    docs: [
-      {
-        method: 'get',
-        path: '/v1/extra/{code}',
-        tag: 'extra',
-        summary: 'A route with an unnamed recursive response',
-        auth: 'optional',
-        params: z.object({ code: z.string() }),
-        responses: { 200: { description: 'ok', schema: z.object({ lineage }) } },
-        errors: ['not_found'],
-      },
-    ],
+    domain: {
+      name: 'extra',
+      events: [{ type: 'extra.thing', body: z.strictObject({ n: z.number().int() }), roles: ['auditor'], apply: () => undefined }],
+    },
+    http: {
+      docs: [
+        {
+          method: 'get',
+          path: '/v1/extra/{code}',
+          tag: 'extra',
+          summary: 'A route with an unnamed recursive response',
+          auth: 'optional',
+          params: z.object({ code: z.string() }),
+          responses: { 200: { description: 'ok', schema: z.object({ lineage }) } },
+          errors: ['not_found'],
+        },
+      ],
+    },
   };
 
   test('when a plug-in adds an event type with an unnamed body, then the body becomes a component named after the type', () => {
@@ -259,7 +262,7 @@ describe('the generator (scripts/openapi.ts)', () => {
   });
 
   test('when two plug-ins document the same route, then generation fails naming it', () => {
-    expect(() => buildOpenApi([...PLUGINS, extra, { name: 'again', docs: extra.docs }])).toThrow(
+    expect(() => buildOpenApi([...PLUGINS, extra, { domain: { name: 'again' }, http: { docs: extra.http?.docs } }])).toThrow(
       'GET /v1/extra/{code} is documented twice',
     );
   });

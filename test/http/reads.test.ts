@@ -17,7 +17,7 @@ import {
   type SigningKey,
 } from '../../ledger/index.js';
 import { ORIGIN, newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
-import { rejects } from './support.js';
+import { rejects } from '../helpers/outcomes.js';
 
 let f: Fixture;
 let auditor: SigningKey;

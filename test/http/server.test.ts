@@ -8,12 +8,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fromBase64Url, nodeSuite, readKeyFile, verifyCheckpoint, verifyDataDir, type SigningKey } from '../../ledger/index.js';
+import {
+  fromBase64Url,
+  nodeSuite,
+  readKeyFile,
+  verifyCheckpoint,
+  verifyDataDir,
+  type SigningKey,
+  signRequest,
+} from '../../ledger/index.js';
 import { AnxinClient } from '../../src/client/client.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { signRequest } from '../../src/http/message-signatures.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { newKey } from '../helpers/fixture.js';
 
 const SERVER = resolve(process.cwd(), 'dist/src/server.js');
@@ -202,7 +209,7 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
         const report = await verifyDataDir(data, {
           origin: DEFAULT_ORIGIN,
           operatorKey: operator.publicKey,
-          hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+          hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
           threads: 1,
         });
         expect(report.errors).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Every wire format reproduces ../shared/vectors/anxin-v1.json byte for byte,
+ * Every wire format reproduces test/vectors/anxin-v1.json byte for byte,
  * with node:crypto and with @noble/*.
  */
 import {

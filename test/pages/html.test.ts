@@ -201,7 +201,7 @@ describe('the static files', () => {
     for (const path of [
       '/js/ledger/portable.js',
       '/js/ledger/suite-noble.js',
-      '/js/src/http/message-signatures.js',
+      '/js/ledger/message-signatures.js',
       '/js/src/pages/browser/trace-page.js',
       '/vendor/@noble/ed25519/index.js',
       '/vendor/@noble/hashes/sha2.js',

@@ -5,7 +5,7 @@
  */
 import type { SigningKey } from '../../ledger/index.js';
 import { newKey, type Fixture } from '../helpers/fixture.js';
-import { accepted } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { DAY, iso, listAnomalies, openAnomaly, postAll, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 import { issueBody } from '../cards/helpers.js';
 

@@ -4,7 +4,7 @@
  * that closes it (or, for facts that can never change, that it stays).
  */
 import type { Fixture } from '../helpers/fixture.js';
-import { accepted } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import {
   HOUR,
   inspectBody,

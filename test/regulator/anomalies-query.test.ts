@@ -7,10 +7,10 @@
  */
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { verifyLog, type Entry } from '../../ledger/index.js';
 import { ORIGIN, type Fixture } from '../helpers/fixture.js';
-import { accepted } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { HOUR, iso, listAnomalies, lotBody, MIN, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 import type { Anomaly } from '../../src/regulator/anomalies/index.js';
 import { issueBody } from '../cards/helpers.js';
@@ -133,7 +133,7 @@ describe('who may read it, and bad queries', () => {
 describe('replay', () => {
   test('when the log is replayed by the verifier, then it is accepted and every anomaly record it rebuilds equals the service state', async () => {
     const entries: Entry[] = Array.from({ length: f.ledger.size }, (_, i) => f.ledger.entry(i)!);
-    const hook = domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 });
+    const hook = domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 });
     const report = await verifyLog(entries, { origin: ORIGIN, operatorKey: f.operator.publicKey, hook, threads: 1 });
     expect(report).toMatchObject({ ok: true, errors: [] });
     let n = 0;

@@ -11,7 +11,8 @@
 import request from 'supertest';
 import type { Entry, SigningKey } from '../../ledger/index.js';
 import { ORIGIN } from '../helpers/fixture.js';
-import { accepted, createBody, DAY, failBody, type Chain } from '../trace/helpers.js';
+import { createBody, DAY, failBody, type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FARM_LOT, FIL_A, FIL_B, farmToShelf } from '../trace/journey.js';
 import { epcisProblems, EPCIS_CONTEXT } from './epcis-structure.js';
 import { never, ok, pluginsWith, startChainWith } from './helpers.js';

@@ -6,9 +6,8 @@
  */
 import { Router } from 'express';
 import type request from 'supertest';
-import type { Plugin } from '../../src/domain/plugin.js';
-import { PLUGINS } from '../../src/plugins.js';
-import { regulatorPlugin } from '../../src/regulator/index.js';
+import { PLUGINS, type Plugin } from '../../src/plugins.js';
+import { regulatorDomain } from '../../src/regulator/index.js';
 import { verifyRoutes, type VerifyRouteOptions } from '../../src/regulator/verify-routes.js';
 import { ORIGIN, startFixture, type Fixture } from '../helpers/fixture.js';
 import { anxin, type Run } from '../ledger/support.js';
@@ -22,15 +21,18 @@ export const atOnce = (): Promise<void> => Promise.resolve();
 /** PLUGINS with the verify routes mounted with `options` ahead of the regulator plug-in's own routes. */
 export const pluginsWith = (options: VerifyRouteOptions): Plugin[] =>
   PLUGINS.map((p) =>
-    p !== regulatorPlugin
+    p.domain !== regulatorDomain
       ? p
       : {
           ...p,
-          routes(services) {
-            const r = Router();
-            r.use(verifyRoutes(services, options));
-            if (p.routes) r.use(p.routes(services));
-            return r;
+          http: {
+            ...p.http,
+            routes(services) {
+              const r = Router();
+              r.use(verifyRoutes(services, options));
+              if (p.http?.routes) r.use(p.http.routes(services));
+              return r;
+            },
           },
         },
   );

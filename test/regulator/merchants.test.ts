@@ -5,7 +5,7 @@
  * open by the clock alone.
  */
 import type { Fixture } from '../helpers/fixture.js';
-import { accepted } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { DAY, startRegWorld, type RegWorld } from './anomaly-helpers.js';
 import { issueBody } from '../cards/helpers.js';
 

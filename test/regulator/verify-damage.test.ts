@@ -15,7 +15,8 @@ import { fromHex, nodeSuite, rootFromLeaves, sha256, signCheckpoint, utf8, type 
 import { checkpointKey, entryKey } from '../../ledger/store.js';
 import { newKey, ORIGIN, signEvent } from '../helpers/fixture.js';
 import { reportOf, requireDist } from '../ledger/support.js';
-import { accepted, type Chain } from '../trace/helpers.js';
+import { type Chain } from '../trace/helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FIL_A, farmToShelf } from '../trace/journey.js';
 import { never, ok, pluginsWith, startChainWith, verifyFixtureDir } from './helpers.js';
 

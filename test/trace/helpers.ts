@@ -1,10 +1,8 @@
 /**
  * A food chain on top of the shared fixture: a 大陈岛 farm, an inspector, a
  * processor, a cold-chain carrier and a supermarket, with body builders for
- * lot events and assertions for acceptance and rejection (status, code, and the
- * ledger unchanged).
+ * lot events (acceptance and rejection: test/helpers/outcomes.ts).
  */
-import type request from 'supertest';
 import type { SigningKey } from '../../ledger/index.js';
 import type { LotRecord, ShipmentRecord } from '../../src/trace/state.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
@@ -71,22 +69,6 @@ export const readings = (fromMs: number, everyMs: number, cs: number[]) =>
 
 export const lotState = (f: Fixture, code: string) => f.ledger.get<LotRecord>(`lot/${code}`)!;
 export const shipmentState = (f: Fixture, id: string) => f.ledger.get<ShipmentRecord>(`shipment/${id}`)!;
-
-/** Expects a 201 and returns the receipt body. */
-export const accepted = async (req: request.Test): Promise<{ index: number; at: string }> => {
-  const res = await req;
-  if (res.status !== 201) throw new Error(`expected 201, got ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-};
-
-/** Expects a rejection with `status` and `code`, and the ledger's size and head unchanged. */
-export const rejected = async (f: Fixture, req: request.Test, status: number, code: string): Promise<request.Response> => {
-  const before = f.state();
-  const res = await req;
-  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-  expect(f.state()).toEqual(before);
-  return res;
-};
 
 /** held + in transit + sold + disposed + transformed away + lost, per SPEC §7. */
 export const accountedFor = (lot: LotRecord): number =>

@@ -17,7 +17,8 @@ import {
 } from '../../ledger/index.js';
 import { nobleSuite } from '../../ledger/suite-noble.js';
 import { ORIGIN } from '../helpers/fixture.js';
-import { accepted, createBody, DACHEN, DAY, HOUR, lotState, MIN, output, passBody, readings, startChain, type Chain } from './helpers.js';
+import { createBody, DACHEN, DAY, HOUR, lotState, MIN, output, passBody, readings, startChain, type Chain } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 
 let c: Chain;
 const FARM = 'DC-2026-1122-01';

@@ -4,7 +4,8 @@
  * processor, who makes fillets FIL-A (70 kg) and FIL-B (60 kg) from 300 kg;
  * FIL-A reaches the supermarket (which sells 2 kg), FIL-B is still on the road.
  */
-import { accepted, createBody, DAY, HOUR, MIN, output, passBody, readings, type Chain } from './helpers.js';
+import { createBody, DAY, HOUR, MIN, output, passBody, readings, type Chain } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 
 export const FARM_LOT = 'DC-001';
 export const FIL_A = 'FIL-A';

@@ -15,7 +15,7 @@ import { admitEvent, parseEvent } from '../../src/domain/admission.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { MemoryState } from '../../src/domain/memory-state.js';
 import { isApiError } from '../../src/errors.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { sum } from '../../src/trace/amount.js';
 import type { LotRecord } from '../../src/trace/state.js';
 import { Clock, newKey, signEvent, startFixture, type Fixture } from '../helpers/fixture.js';
@@ -161,7 +161,7 @@ describe('mass balance', () => {
   test('when random movements run through the replayed rules, then every lot balances and every verdict matches the model', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40 }), async (commands) => {
-        const catalogue = new Catalogue(PLUGINS);
+        const catalogue = new Catalogue(DOMAINS);
         const state = new MemoryState();
         const clock = new Clock();
         const genesis = {

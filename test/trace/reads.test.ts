@@ -6,8 +6,9 @@
 import QRCode from 'qrcode';
 import request from 'supertest';
 import { fromHex, nodeSuite, verifyCheckpoint, verifyInclusion, fromBase64Url, type Envelope } from '../../ledger/index.js';
-import { seedTraceLot } from '../../src/trace/scenario.js';
-import { accepted, createBody, HOUR, output, startChain, type Chain } from './helpers.js';
+import { seedTraceLot } from './scenario.js';
+import { createBody, HOUR, output, startChain, type Chain } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FARM_LOT, FIL_A, FIL_B, farmToShelf } from './journey.js';
 import { ORIGIN } from '../helpers/fixture.js';
 
@@ -128,7 +129,7 @@ describe('GET /v1/trace/{code}/qr.svg', () => {
   });
 });
 
-describe('the benchmark lot (src/trace/scenario.ts)', () => {
+describe('the benchmark lot (test/trace/scenario.ts)', () => {
   test('when it is seeded, then its view has about 50 entries, a 3-level ancestry from two farms, no excursion, and every proof verifies', async () => {
     const { f } = c;
     const seeded = await seedTraceLot({ now: f.clock.now, post: async (env: Envelope) => accepted(f.postEnvelope(env)) }, f.regulator, {

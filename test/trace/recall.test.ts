@@ -5,7 +5,8 @@
  * receipt open; the recall view says who holds what and what is on the road.
  */
 import request from 'supertest';
-import { accepted, createBody, failBody, lotState, output, passBody, rejected, startChain, type Chain } from './helpers.js';
+import { createBody, failBody, lotState, output, passBody, startChain, type Chain } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
 import { FARM_LOT, FIL_A, FIL_B, farmToShelf } from './journey.js';
 
 let c: Chain;

@@ -6,9 +6,10 @@
 import { fromHex, makeEntry, nodeSuite, verifyLog, type Entry } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
-import { PLUGINS } from '../../src/plugins.js';
+import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN, signEvent } from '../helpers/fixture.js';
-import { accepted, DAY, startChain, type Chain } from './helpers.js';
+import { DAY, startChain, type Chain } from './helpers.js';
+import { accepted } from '../helpers/outcomes.js';
 import { FARM_LOT, FIL_A, farmToShelf } from './journey.js';
 
 let c: Chain;
@@ -26,7 +27,7 @@ const verify = (entries: Entry[]) =>
   verifyLog(entries, {
     origin: ORIGIN,
     operatorKey: c.f.operator.publicKey,
-    hook: domainReplay(new Catalogue(PLUGINS), { maxSkewS: 600 }),
+    hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS: 600 }),
     threads: 1,
   });
 

@@ -5,7 +5,9 @@
  */
 import request from 'supertest';
 import { signEvent } from '../helpers/fixture.js';
-import { accepted, createBody, DAY, failBody, HOUR, MIN, output, passBody, readings, rejected, startChain, type Chain } from './helpers.js';
+import { createBody, DAY, failBody, HOUR, MIN, output, passBody, readings, startChain, type Chain } from './helpers.js';
+import { accepted, rejected } from '../helpers/outcomes.js';
+import type { ErrorCode } from '../../src/errors.js';
 
 let c: Chain;
 
@@ -36,7 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => c.f.close());
 
-type Case = [string, number, string, (c: Chain) => request.Test];
+type Case = [string, number, ErrorCode, (c: Chain) => request.Test];
 
 const ship = (code: string, amount: number, o: Record<string, unknown> = {}) => ({
   shipment: `S-${code}-${amount}`,

@@ -4,9 +4,8 @@
  * GETs signed in the page with RFC 9421 (SPEC §8) through the same portable
  * signRequest the Node client uses, with the @noble suite.
  */
-import { parseKeyFile, type SigningKey } from '../../../ledger/portable.js';
+import { parseKeyFile, signRequest, type SigningKey } from '../../../ledger/portable.js';
 import { nobleSuite } from '../../../ledger/suite-noble.js';
-import { signRequest } from '../../http/message-signatures.js';
 
 /** A non-2xx answer: the problem+json code when there is one. */
 export class RequestFailed extends Error {

@@ -7,9 +7,8 @@
  */
 import type { Entry, StateView } from '../../../ledger/index.js';
 import type { LotStatus, Origin } from '../../../schemas/trace.js';
-import { getActor } from '../../actors/rules.js';
-import { getLot, lotStatus, type Recall } from '../../trace/state.js';
-import { collectTrace, type TraceParts } from '../../trace/view.js';
+import { getActor } from '../../actors/index.js';
+import { getLot, lotStatus, type Recall, collectTrace, type TraceParts } from '../../trace/index.js';
 
 type Source = Pick<StateView, 'get'> & { entry(index: number): Entry | undefined };
 

@@ -11,7 +11,7 @@ import { formatAmount, formatNumber, formatTime } from '../browser/format.js';
 import type { PageContext } from '../context.js';
 import { html, seg, type Html } from '../html.js';
 import { renderPage } from '../layout.js';
-import type { LineageNode } from '../../trace/lineage.js';
+import type { LineageNode } from '../../trace/index.js';
 import type { TracePageData } from './data.js';
 import { temperatureChart } from './temperature-chart.js';
 import { renderTimeline } from './timeline.js';

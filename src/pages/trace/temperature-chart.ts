@@ -7,7 +7,7 @@
  * limit marked. Time runs in China Standard Time.
  */
 import type { StorageClass } from '../../../schemas/trace.js';
-import { TEMP_LIMITS } from '../../trace/temperature.js';
+import { TEMP_LIMITS } from '../../trace/index.js';
 import { fmt, type Messages } from '../browser/messages.js';
 import { formatC, formatClock, formatShort } from '../browser/format.js';
 import { html, type Html } from '../html.js';

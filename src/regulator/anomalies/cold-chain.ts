@@ -13,8 +13,7 @@
  */
 import type { LotTemperatureBody, StorageClass } from '../../../schemas/trace.js';
 import type { EventContext, State } from '../../domain/plugin.js';
-import { getLot, getShipment } from '../../trace/state.js';
-import { TEMP_LIMITS, tempExcursion, type Reading } from '../../trace/temperature.js';
+import { getLot, getShipment, TEMP_LIMITS, tempExcursion, type Reading } from '../../trace/index.js';
 import { setOpen } from './store.js';
 import { MINUTE } from './time.js';
 import { anomalyId, boundEntries, iso, subjectKey, type Anomaly, type SubjectKind } from './types.js';

@@ -6,8 +6,7 @@
  * that opened it and each entry that changed its severity.
  */
 import type { EventContext, State } from '../../domain/plugin.js';
-import type { MerchantRecord } from '../../../schemas/cards.js';
-import { findMerchant, merchantKey } from '../../cards/state.js';
+import { findMerchant, getMerchantRecord } from '../../cards/index.js';
 import { getOpen, setOpen } from './store.js';
 import { anomalyId, boundEntries, subjectKey, type Anomaly, type Severity } from './types.js';
 
@@ -19,7 +18,7 @@ export const custodySeverity = (custody: number, required: number): Severity | u
 
 export const checkCustody = (state: State, merchant: string, ctx: Pick<EventContext, 'index' | 'at'>): void => {
   // The merchant record alone decides; the actor record (for the tier) is read only for an open anomaly.
-  const record = state.get<MerchantRecord>(merchantKey(merchant));
+  const record = getMerchantRecord(state, merchant);
   if (!record) return;
   const key = subjectKey('merchant', merchant);
   const { custody, required } = record;

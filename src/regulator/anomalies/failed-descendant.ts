@@ -14,9 +14,7 @@
  * `entries` are the failing inspections; `since` is the entry that opened it.
  */
 import type { EventContext, State } from '../../domain/plugin.js';
-import { sum } from '../../trace/amount.js';
-import { descendants } from '../../trace/lineage.js';
-import { getLot, type LotRecord } from '../../trace/state.js';
+import { sum, descendants, getLot, type LotRecord } from '../../trace/index.js';
 import { getOpen, setOpen } from './store.js';
 import { anomalyId, boundEntries, subjectKey, type Anomaly } from './types.js';
 

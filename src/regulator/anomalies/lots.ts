@@ -14,7 +14,7 @@
  */
 import type { LotCreateBody, LotTransformBody } from '../../../schemas/trace.js';
 import type { EventContext, State } from '../../domain/plugin.js';
-import { getLot, type Unit } from '../../trace/state.js';
+import { getLot, type Unit } from '../../trace/index.js';
 import { setOpen } from './store.js';
 import { cstDate } from './time.js';
 import { anomalyId, subjectKey } from './types.js';

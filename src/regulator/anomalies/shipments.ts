@@ -8,7 +8,7 @@
  *                     by the receipt
  */
 import type { EventContext, State } from '../../domain/plugin.js';
-import { getLot, getShipment, type ShipmentRecord } from '../../trace/state.js';
+import { getLot, getShipment, type ShipmentRecord } from '../../trace/index.js';
 import { setOpen } from './store.js';
 import type { TimedRule } from './timed.js';
 import { HOUR } from './time.js';

@@ -12,7 +12,7 @@
  * Other events (inspections, temperatures, sales, recalls, disposals) are not
  * FSMA CTEs and make no rows; the EPCIS export carries them.
  */
-import { getActor } from '../../actors/rules.js';
+import { getActor } from '../../actors/index.js';
 import { getShipment, type LotRecord } from '../../trace/index.js';
 import type { LotCreateBody, LotReceiveBody, LotShipBody, LotTransformBody } from '../../../schemas/trace.js';
 import { toCsv, type Cell } from './csv.js';

@@ -5,8 +5,7 @@
  * `urn:anxin:epcis:<kind>:<origin>:<id>` with origin and id percent-encoded,
  * so ids from different ledgers never collide and the last `:` splits them.
  */
-import type { LotRecord } from '../../trace/index.js';
-import { COUNT_UNITS } from '../../trace/amount.js';
+import { type LotRecord, COUNT_UNITS } from '../../trace/index.js';
 
 export const ANXIN_PREFIX = 'urn:anxin:epcis:';
 

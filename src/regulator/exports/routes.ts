@@ -9,7 +9,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../schemas/common.js';
-import type { Services } from '../../domain/plugin.js';
+import type { Services } from '../../http/plugin-http.js';
 import { ApiError } from '../../errors.js';
 import { allow } from '../../http/auth.js';
 import { parseInput } from '../../http/params.js';

@@ -6,7 +6,7 @@
  * receive it so that it can be disposed of.
  */
 import { lotReceive, lotShip, type LotReceiveBody, type LotShipBody } from '../../../schemas/trace.js';
-import { getActor } from '../../actors/rules.js';
+import { getActor } from '../../actors/index.js';
 import type { EventType } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { add, sub } from '../amount.js';

@@ -1,6 +1,6 @@
 /**
  * A realistic 大陈黄鱼 supply chain that produces one lot with a rich trace view,
- * for the benchmark (and demos): two 大陈岛 farm lots of large yellow croaker →
+ * for the trace-view tests: two 大陈岛 farm lots of large yellow croaker →
  * a gutted-fish lot → a fillet lot → a lot of retail boxes, shipped in a cold
  * chain with readings every 5 minutes and sold by a supermarket. The box lot has
  * a 3-level ancestry and a timeline of about 50 entries (19 + temperature

@@ -1,13 +1,15 @@
 /**
  * RFC 9421 HTTP Message Signatures as anxin profiles them (SPEC §8): Ed25519,
  * covered components ("@method" "@path" "@query"), parameters created, keyid and
- * alg="ed25519", label sig1. Portable: the browser pages and the client sign with it.
+ * alg="ed25519", label sig1. Portable: the server verifies with it, and the
+ * client, the CLI and the browser pages sign with it (through portable.ts).
  */
-import { fromBase64, toBase64, utf8, type Suite } from '../../ledger/portable.js';
+import { fromBase64, toBase64, utf8 } from './encoding.js';
+import type { Suite } from './suite.js';
 
-export const LABEL = 'sig1';
-export const COMPONENTS = '("@method" "@path" "@query")';
-export const MAX_AGE_S = 300;
+export const SIGNATURE_LABEL = 'sig1';
+export const SIGNATURE_COMPONENTS = '("@method" "@path" "@query")';
+export const SIGNATURE_MAX_AGE_S = 300;
 
 export interface RequestTarget {
   method: string;
@@ -21,7 +23,7 @@ const split = (target: string): { path: string; query: string } => {
 };
 
 export const signatureParams = (created: number, keyid: string): string =>
-  `${COMPONENTS};created=${created};keyid="${keyid}";alg="ed25519"`;
+  `${SIGNATURE_COMPONENTS};created=${created};keyid="${keyid}";alg="ed25519"`;
 
 /** The signature base (RFC 9421 §2.5) for a request and its serialized signature parameters. */
 export const signatureBase = ({ method, target }: RequestTarget, params: string): string => {
@@ -38,7 +40,7 @@ export const signRequest = (
 ): { 'Signature-Input': string; Signature: string } => {
   const params = signatureParams(created, key.id);
   const sig = suite.sign(key.seed, utf8(signatureBase(request, params)));
-  return { 'Signature-Input': `${LABEL}=${params}`, Signature: `${LABEL}=:${toBase64(sig)}:` };
+  return { 'Signature-Input': `${SIGNATURE_LABEL}=${params}`, Signature: `${SIGNATURE_LABEL}=:${toBase64(sig)}:` };
 };
 
 export interface ParsedSignature {
@@ -100,7 +102,7 @@ export const parseDictionary = (header: string): Map<string, string> | undefined
   }
 };
 
-const COVERED = '("@method" "@path" "@query")';
+const COVERED = SIGNATURE_COMPONENTS;
 
 /** The parameters after the covered components: ;name=value with a quoted string (no escapes) or an integer. */
 const parseParams = (text: string): Map<string, string> | undefined => {
@@ -136,11 +138,11 @@ export const parseSignatureHeaders = (input: string | undefined, signature: stri
   if (!input || !signature) return 'send Signature-Input and Signature headers (RFC 9421, label sig1)';
   if (input.length > MAX_SIGNATURE_HEADER || signature.length > MAX_SIGNATURE_HEADER)
     return `Signature-Input and Signature must each be at most ${MAX_SIGNATURE_HEADER} characters`;
-  const params = parseDictionary(input)?.get(LABEL);
-  const sigValue = parseDictionary(signature)?.get(LABEL);
-  if (!params || !sigValue) return `no ${LABEL} signature in Signature-Input and Signature`;
+  const params = parseDictionary(input)?.get(SIGNATURE_LABEL);
+  const sigValue = parseDictionary(signature)?.get(SIGNATURE_LABEL);
+  if (!params || !sigValue) return `no ${SIGNATURE_LABEL} signature in Signature-Input and Signature`;
   const values = params.startsWith(COVERED) ? parseParams(params.slice(COVERED.length)) : undefined;
-  if (!values) return `${LABEL} must cover exactly ("@method" "@path" "@query")`;
+  if (!values) return `${SIGNATURE_LABEL} must cover exactly ("@method" "@path" "@query")`;
   const created = Number(values.get('created'));
   const keyid = values.get('keyid');
   if (!Number.isSafeInteger(created)) return 'the created parameter is missing';
