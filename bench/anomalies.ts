@@ -18,6 +18,7 @@ import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import { BENCH_ORIGIN, regulatorKey } from './big-ledger.js';
 import type { BenchContext } from './extra.js';
+import { pino } from 'pino';
 import { log, runNode, tempDir } from './util.js';
 
 export const REQUESTS = 2000;
@@ -43,7 +44,7 @@ export const anomaliesBench = async (ctx: BenchContext, requests = REQUESTS) => 
     maxSkewS: 600,
     publicUrl: 'http://127.0.0.1',
   };
-  const app = buildApp({ ledger: opened.ledger, config, now: opened.now, log: (e) => log('  anomalies: server error', e) });
+  const app = buildApp({ ledger: opened.ledger, config, now: opened.now, logger: pino({ level: 'error' }) });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ import type { BigLedger } from './big-ledger.js';
 import { anomaliesBench } from './anomalies.js';
 import { incrementalVerify } from './incremental-verify.js';
 import { traceBench } from './trace.js';
+import { witnessBench } from './witness.js';
 
 export interface BenchContext {
   /** The big ledger's data directory. It is closed: open it with `big.open()` and close it when done. */
@@ -19,4 +20,5 @@ export const extraBenchmarks: Record<string, (ctx: BenchContext) => Promise<unkn
   incrementalVerify: (ctx) => incrementalVerify(ctx),
   anomalies: (ctx) => anomaliesBench(ctx),
   trace: (ctx) => traceBench(ctx),
+  witness: (ctx) => witnessBench(ctx),
 };

@@ -1,4 +1,9 @@
-/** Starts the real server (dist/src/server.js) as a child process on a data directory; resolves with its URL. */
+/**
+ * Starts the real server (dist/src/server.js) as a child process on a data
+ * directory; resolves with its URL. Per-client rate limits are off (the load
+ * generator is one client) unless `env` sets them; everything else is the
+ * server's default configuration.
+ */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,22 +18,26 @@ export interface RunningServer {
 export const startServer = (dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(here, '../src/server.js')], {
-      env: { ...process.env, PORT: '0', ANXIN_DATA: dir, ...env },
+      env: { ...process.env, PORT: '0', ANXIN_DATA: dir, ANXIN_RATE_WRITES: '0', ANXIN_RATE_EXPENSIVE: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout.on('data', (d) => {
+    const onData = (d: Buffer) => {
       out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m)
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise<void>((r) => {
-              child.once('exit', () => r());
-              child.kill('SIGTERM');
-            }),
-        });
-    });
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
+      if (!m) return;
+      // Read on (so the child never blocks on a full pipe) but keep nothing.
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve({
+        url: m[1],
+        stop: () =>
+          new Promise<void>((r) => {
+            child.once('exit', () => r());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });

@@ -1,6 +1,6 @@
 /** Small helpers shared by the benchmarks. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,3 +51,26 @@ export const runNode = (script: string, args: string[], env: NodeJS.ProcessEnv =
 
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMb = (): number => round(process.resourceUsage().maxRSS / 1024);
+
+/**
+ * CPU seconds used so far by the main thread (Linux: /proc/self/task/<pid>/stat;
+ * undefined elsewhere) and by the whole process (every thread). CPU time, unlike
+ * wall time, means something on a busy machine.
+ */
+export const cpuSeconds = (): { main?: number; total: number } => {
+  const u = process.cpuUsage();
+  const total = (u.user + u.system) / 1e6;
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { main: (Number(fields[11]) + Number(fields[12])) / 100, total }; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return { total };
+  }
+};
+
+/** µs of CPU per item between two cpuSeconds() readings: main thread, all threads. */
+export const cpuPerItem = (a: ReturnType<typeof cpuSeconds>, b: ReturnType<typeof cpuSeconds>, n: number) => ({
+  mainThreadUs: a.main === undefined || b.main === undefined ? undefined : Math.round(((b.main - a.main) * 1e6) / n),
+  allThreadsUs: Math.round(((b.total - a.total) * 1e6) / n),
+});

@@ -35,7 +35,11 @@ export const ZERO_HASH = new Uint8Array(32);
  * caller that already has it (canonicalEnvelope(event).full) may pass in.
  */
 export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope, canonicalEvent?: string): Uint8Array =>
-  leafHash(suite, utf8(`{"at":${canonicalize(at)},"event":${canonicalEvent ?? canonicalize(event)},"index":${canonicalize(index)}}`));
+  leafHash(suite, utf8(canonicalEntry(index, at, event, canonicalEvent)));
+
+/** JCS({index, at, event}): the entry's bytes in an entry bundle (SPEC §12), whose leaf hash is `leaf`. */
+export const canonicalEntry = (index: number, at: string, event: Envelope, canonicalEvent?: string): string =>
+  `{"at":${canonicalize(at)},"event":${canonicalEvent ?? canonicalize(event)},"index":${canonicalize(index)}}`;
 
 export const chainHash = (suite: Suite, prev: Uint8Array, leaf: Uint8Array): Uint8Array => suite.sha256(concatBytes(prev, leaf));
 

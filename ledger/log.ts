@@ -18,7 +18,7 @@ import { makeEntry, type Entry, type Receipt } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { Envelope } from './event.js';
 import { signCheckpoint, type Checkpoint } from './checkpoint.js';
-import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeReader } from './merkle.js';
+import { Frontier, proveConsistency, proveInclusion, treeRoot, type NodeId, type NodeReader } from './merkle.js';
 import type { SigningKey } from './keys.js';
 import { nodeSuite as suite } from './suite-node.js';
 import {
@@ -384,6 +384,18 @@ export class Ledger {
       return n;
     });
   };
+
+  /**
+   * Stored perfect-subtree hashes (merkle.ts NodeId), in the order asked; every
+   * node must be complete within the durable size (RangeError otherwise). Tiles
+   * (tiles.ts) are read through this: they are these nodes, not a second copy.
+   */
+  async nodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    for (const id of ids)
+      if (!((id.index + 1) * 2 ** id.level <= this.committedSize))
+        throw new RangeError(`node ${id.level}/${id.index} is not complete at size ${this.committedSize}`);
+    return ids.length ? this.readTree(ids) : [];
+  }
 
   private checkSize(size: number): void {
     if (!(Number.isSafeInteger(size) && size >= 0 && size <= this.committedSize))

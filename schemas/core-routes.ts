@@ -6,12 +6,12 @@
 import { z } from 'zod';
 import {
   batchResponse,
-  checkpoint,
   consistencyProof,
   entryPage,
   entryWithProof,
   envelope,
   indexParam,
+  latestCheckpoint,
   ledgerInfo,
   receipt,
 } from './envelope.js';
@@ -55,7 +55,7 @@ export const accessRecord = z
     role: z.string(),
     method: z.string(),
     path: z.string(),
-    status: z.number().int(),
+    status: z.number().int().optional(),
   })
   .meta({ id: 'AccessRecord' });
 
@@ -132,7 +132,7 @@ export const coreDocs: RouteDoc[] = [
     tag: 'ledger',
     summary: 'The trust anchor a verifier pins: origin and operator key',
     auth: 'public',
-    responses: { 200: { description: 'Origin and operator public key', schema: ledgerInfo } },
+    responses: { 200: { description: 'Origin, operator public key and its signed-note verifier key', schema: ledgerInfo } },
     errors: [],
   },
   {
@@ -141,7 +141,12 @@ export const coreDocs: RouteDoc[] = [
     tag: 'ledger',
     summary: 'The latest signed checkpoint',
     auth: 'public',
-    responses: { 200: { description: 'The checkpoint (JSON form, with its signed note)', schema: checkpoint } },
+    responses: {
+      200: {
+        description: 'The checkpoint (JSON form, with its signed note) and the newest witness-cosigned one',
+        schema: latestCheckpoint,
+      },
+    },
     errors: [],
   },
   {
@@ -180,6 +185,20 @@ export const coreDocs: RouteDoc[] = [
       size: indexParam.optional().meta({ description: 'Tree size of a signed checkpoint to prove against (default: the latest)' }),
     }),
     responses: { 200: { description: 'The entry, its RFC 9162 inclusion proof and the checkpoint at that size', schema: entryWithProof } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/entries/{index}/proof',
+    tag: 'ledger',
+    summary: "A C2SP tlog-proof of an entry, to keep and verify offline (regulators, auditors, the entry's actor)",
+    description:
+      'c2sp.org/tlog-proof against the newest checkpoint that meets the witness quorum of ANXIN_WITNESS_POLICY (the newest ' +
+      'signed checkpoint without a policy), with the canonical entry JCS({index, at, event}) in its extra line. ' +
+      'Check one with `anxin verify-proof --policy FILE PROOF`. 404 while no such checkpoint covers the entry yet.',
+    auth: 'signed',
+    params: z.object({ index: indexParam }),
+    responses: { 200: { description: 'The proof (text)', contentType: 'text/plain', schema: z.string() } },
     errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
   },
   {

@@ -41,8 +41,27 @@ export const batchRequest = z.strictObject({ events: z.array(z.unknown()).min(1)
 export const batchResponse = z.object({ receipts: z.array(receipt) }).meta({ id: 'BatchReceipts' });
 
 export const ledgerInfo = z
-  .object({ origin: z.string(), operatorKey: z.string() })
+  .object({
+    origin: z.string(),
+    operatorKey: z.string(),
+    vkey: z.string().meta({ description: 'The log key as a C2SP signed-note verifier key: <origin>+<hex key ID>+<base64(0x01 ‖ key)>' }),
+  })
   .meta({ id: 'LedgerInfo', description: 'The trust anchor a verifier pins.' });
+
+export const latestCheckpoint = checkpoint
+  .extend({
+    cosigned: z
+      .object({
+        size: z.number().int().nonnegative(),
+        note: z.string().meta({ description: 'The checkpoint with its operator signature and every witness cosignature received' }),
+      })
+      .nullable()
+      .meta({
+        description:
+          'The newest checkpoint that meets the witness quorum of ANXIN_WITNESS_POLICY; null without a policy or before one does',
+      }),
+  })
+  .meta({ id: 'LatestCheckpoint' });
 
 export const consistencyProof = z
   .object({ from: z.number().int(), to: z.number().int(), proof: z.array(hash) })

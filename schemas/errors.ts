@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   /** Not in the SPEC table: a malformed path or query parameter on a read. */
   invalid_request: 400,
   payload_too_large: 413,
+  /** Not in the SPEC table: this client sent more writes or expensive reads than the operator allows (Retry-After). */
+  rate_limited: 429,
   stale_event: 422,
   batch_rejected: 422,
   merchant_suspended: 422,

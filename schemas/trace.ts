@@ -231,6 +231,7 @@ export const recallView = z
     ),
   })
   .meta({ id: 'RecallView' });
+export type RecallView = z.infer<typeof recallView>;
 
 const codeParam = z.object({ code: id });
 

@@ -7,17 +7,21 @@
  *   anxin export --data DIR                       NDJSON to stdout
  *   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
  *   anxin sign --key FILE [--holder FILE]        envelope JSON on stdin → signed envelope
- *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
+ *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
  *   anxin get --url URL --key FILE PATH
+ *   anxin tiles --data DIR --out DIR
+ *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
+ *   anxin verify-proof --policy FILE PROOF
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
   generateKey,
   nodeSuite,
+  parsePolicy,
   readKeyFile,
   verifyDataDir,
   verifyExport,
@@ -32,6 +36,9 @@ import { DOMAINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
 import { loadConfig } from '../src/config.js';
 import { openLedger } from '../src/service.js';
+import { checkEntryProof } from '../src/tlog/proof.js';
+import { startWitnessServer } from '../src/witness/server.js';
+import { writeTilesFromDir } from './tiles.js';
 
 class UsageError extends Error {}
 
@@ -42,8 +49,12 @@ const USAGE = `usage:
   anxin export --data DIR                       NDJSON to stdout
   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
   anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
-  anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY]
-  anxin get --url URL --key FILE PATH`;
+  anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
+  anxin get --url URL --key FILE PATH
+  anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally
+  anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
+                                                a tlog-witness that replays the anxin rules
+  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -214,9 +225,12 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
       key: { type: 'string' },
       holder: { type: 'string' },
       'operator-key': { type: 'string' },
+      proof: { type: 'string' },
     });
     const key = keyArg(need(values, 'key'));
     const holder = values.holder ? keyArg(values.holder as string) : undefined;
+    const proofFile = values.proof as string | undefined;
+    if (proofFile && existsSync(proofFile)) throw new UsageError(`${proofFile} exists; not overwriting a proof`);
     const client = new AnxinClient({ baseUrl: need(values, 'url'), suite: nodeSuite, key });
     const anchor = values['operator-key'] ? publicKeyArg(values['operator-key'] as string) : undefined;
     const input = await stdinJson();
@@ -235,6 +249,22 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
       return 1;
     }
     console.error(`anxin post: entry ${receipt.index} appended; inclusion proof verified against checkpoint ${receipt.checkpoint.size}`);
+    if (proofFile) {
+      // The proof is against the newest cosigned checkpoint, which may take the witnesses a moment to reach the entry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          writeFileSync(proofFile, await client.entryProof(receipt.index), { flag: 'wx' });
+          console.error(`anxin post: its tlog-proof is in ${proofFile} (check it with anxin verify-proof)`);
+          break;
+        } catch (e) {
+          if (!(e instanceof ProblemError && e.status === 404) || attempt >= 30) {
+            console.error(`anxin post: the proof could not be stored: ${(e as Error).message}`);
+            return 1;
+          }
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    }
     return 0;
   },
 
@@ -245,6 +275,82 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     console.log(JSON.stringify(await client.get(positionals[0]), null, 2));
     return 0;
   },
+};
+
+commands.tiles = async (argv) => {
+  const { values } = args(argv, { data: { type: 'string' }, out: { type: 'string' } });
+  const data = need(values, 'data');
+  if (!existsSync(data)) throw new UsageError(`no directory ${data}`);
+  const r = await writeTilesFromDir(data, need(values, 'out'));
+  console.log(JSON.stringify(r));
+  console.error(`anxin tiles: ${r.files} file(s) written, ${values.out} now holds the log at size ${r.size}`);
+  return 0;
+};
+
+commands.witness = async (argv) => {
+  const { values } = args(argv, {
+    key: { type: 'string' },
+    data: { type: 'string' },
+    listen: { type: 'string' },
+    policy: { type: 'string' },
+  });
+  const key = keyArg(need(values, 'key'));
+  const dataDir = need(values, 'data');
+  const m = /^(.+):(\d{1,5})$/.exec(need(values, 'listen'));
+  if (!m) throw new UsageError('--listen is HOST:PORT, e.g. 127.0.0.1:7380');
+  let policy;
+  try {
+    policy = parsePolicy(nodeSuite, readFileSync(need(values, 'policy'), 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--policy: ${(e as Error).message}`);
+  }
+  for (const l of policy.logs)
+    if (!l.url) throw new UsageError(`--policy: the log ${l.key.name} has no URL (its tiles prefix, e.g. https://host/tlog)`);
+  mkdirSync(dataDir, { recursive: true });
+  const { server, witness, url } = await startWitnessServer(
+    { key, policy, dataDir, replay: true, log: (line) => console.error(line) },
+    m[1],
+    Number(m[2]),
+  );
+  console.log(JSON.stringify({ name: key.id, vkey: witness.vkey.vkey, url, logs: policy.logs.map((l) => l.key.name) }));
+  await new Promise<void>((resolve) => {
+    const stop = () => server.close(() => resolve());
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  return 0;
+};
+
+commands['verify-proof'] = async (argv) => {
+  const { values, positionals } = args(argv, { policy: { type: 'string' } }, 1);
+  if (!positionals[0]) throw new UsageError('give the proof file');
+  const readText = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read ${what} ${path}`);
+    }
+  };
+  let policy;
+  try {
+    policy = parsePolicy(nodeSuite, readText(need(values, 'policy'), 'the policy'));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--policy: ${(e as Error).message}`);
+  }
+  const checked = checkEntryProof(nodeSuite, policy, readText(positionals[0], 'the proof'));
+  if (typeof checked === 'string') {
+    console.log(JSON.stringify({ ok: false, reason: checked }, null, 2));
+    console.error(`anxin verify-proof: FAILED — ${checked}`);
+    return 1;
+  }
+  console.log(JSON.stringify({ ok: true, ...checked }, null, 2));
+  const witnesses = Object.keys(checked.cosignedBy);
+  console.error(
+    `anxin verify-proof: ok — entry ${checked.index} of ${checked.origin} is in its tree of size ${checked.size}` +
+      (witnesses.length ? `, cosigned by ${witnesses.join(', ')}` : ''),
+  );
+  return 0;
 };
 
 const main = async (): Promise<number> => {

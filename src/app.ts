@@ -1,27 +1,37 @@
 /**
- * The Express app, built from its dependencies. It never listens (server.ts does),
- * so tests drive the real app with supertest.
+ * The app, built from its dependencies: the one /v1 pipeline (http/pipeline.ts)
+ * for every API route, and Express for what is not API — the pages, Swagger UI
+ * at /docs, /openapi.yaml and /healthz. It never listens by itself (server.ts
+ * does, or `app.listen` for tests and the demo), so tests drive the real app
+ * with supertest: the app is a Node request listener.
  */
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { parse as parseYaml } from 'yaml';
 import type { Ledger, SigPool } from '../ledger/index.js';
-import { bindMetrics, metricsRegistry } from './metrics.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
-import { authenticate } from './http/auth.js';
+import { authenticator } from './http/auth.js';
 import type { AccessLog } from './http/access-log.js';
 import { accessLogRoutes } from './http/access-log-routes.js';
+import { bindMetrics, metricsRegistry } from './metrics.js';
 import { ingestRoutes } from './http/events.js';
-import { mountFast, type FastRoute } from './http/fast-routes.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
+import { RateLimits } from './http/limits.js';
+import { createHttpServer } from './http/listen.js';
+import { createPipeline } from './http/pipeline.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
+import type { Route } from './http/route.js';
 import { Ingest, type AsyncVerify } from './ingest.js';
 import type { Services } from './http/plugin-http.js';
 import { domainsOf, PLUGINS, type Plugin } from './plugins.js';
 import { pageRoutes } from './pages/index.js';
+import { publicCors } from './tlog/cors.js';
+import { tlogService, type Witnessing } from './tlog/service.js';
 
 export interface AppDeps {
   ledger: Ledger;
@@ -29,13 +39,28 @@ export interface AppDeps {
   /** Milliseconds since the epoch; injectable for tests. Should be the ledger's clock too. */
   now?: () => number;
   plugins?: readonly Plugin[];
-  log?: (err: unknown) => void;
+  /** The one logger (pino); when absent, errors only, as JSON lines on stdout. */
+  logger?: Logger;
   /** Where authenticated reads are recorded (http/access-log.ts); none kept when absent. */
   accessLog?: AccessLog;
   /** The signature pool behind `preverify`, for its metrics. */
   pool?: SigPool;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
+  /** Records each /v1 answer (route, status, seconds), e.g. into Prometheus metrics; see http/pipeline.ts. */
+  observeHttp?: (route: string, status: number, seconds: number) => void;
+  /** Witness cosigning (ANXIN_WITNESS_POLICY); without it /tlog/checkpoint is the newest signed checkpoint. */
+  witnessing?: Witnessing;
+}
+
+/** The app: a Node request listener, plus what tests and tools need to see of it. */
+export interface App extends RequestListener<typeof IncomingMessage, typeof ServerResponse> {
+  /** Every /v1 route the pipeline serves. */
+  readonly routes: readonly Route[];
+  /** The Express app answering everything outside /v1 (pages, /docs, /openapi.yaml, /healthz). */
+  readonly web: Express;
+  /** Listens like http.Server#listen, on a server with the configured limits (http/listen.ts). */
+  listen(port: number, hostOrListening?: string | (() => void), listening?: () => void): Server;
 }
 
 /** openapi.yaml at the project root (two levels up from src/ and from dist/src/). */
@@ -44,62 +69,75 @@ export const OPENAPI_PATH = [
   fileURLToPath(new URL('../../openapi.yaml', import.meta.url)),
 ].find(existsSync);
 
-export const buildApp = (deps: AppDeps): Express => {
+export const buildApp = (deps: AppDeps): App => {
   const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? pino({ level: 'error' });
   const plugins = deps.plugins ?? PLUGINS;
   const catalogue = new Catalogue(domainsOf(plugins));
-  const base = { ledger: deps.ledger, now };
   const services: Services = {
-    ...base,
+    ledger: deps.ledger,
+    now,
     config: deps.config,
     catalogue,
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
-    signed: authenticate(base, catalogue, true, deps.accessLog),
-    maybeSigned: authenticate(base, catalogue, false, deps.accessLog),
   };
   const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify, now);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('json spaces', 0);
-  app.set('etag', false);
+  const tlog = tlogService(deps.ledger, deps.witnessing, (err) => logger.error({ err }, 'internal error'));
+  const routes: Route[] = [
+    ...ingestRoutes(ingest),
+    ...ledgerRoutes(services, tlog),
+    ...accessLogRoutes(deps.accessLog),
+    ...plugins.flatMap((p) => p.http?.routes?.(services) ?? []),
+  ];
+  const api = createPipeline({
+    routes,
+    authenticate: authenticator(services, catalogue, deps.accessLog),
+    logger,
+    limits: deps.config.http && new RateLimits(deps.config.http),
+    observe: deps.observeHttp,
+  });
 
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('json spaces', 0);
+  web.set('etag', false);
   // 200 while the ledger takes writes; 503 with the reason while it does not (it heals by itself, see ledger/health.ts).
-  app.get('/healthz', (_req, res) => {
+  web.get('/healthz', (_req, res) => {
     const health = deps.ledger.health;
     if (health.ok) res.json({ ok: true, size: deps.ledger.size });
     else res.status(503).json({ ok: false, size: deps.ledger.size, reason: health.reason, since: health.since, probes: health.probes });
   });
   // Prometheus text (src/metrics.ts; other modules add theirs to the same default registry).
   bindMetrics(deps.ledger, deps.pool);
-  app.get('/metrics', async (_req, res) => {
+  web.get('/metrics', async (_req, res) => {
     res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
-  // The hot routes: mounted here, and answered ahead of Express by the server (see server.ts).
-  const fastRoutes: FastRoute[] = [
-    ...ingestRoutes(ingest, deps.log ?? ((err) => console.error(err))),
-    ...plugins.flatMap((p) => p.http?.fastRoutes?.(services) ?? []),
-  ];
-  app.locals.fastRoutes = fastRoutes;
-  app.use(mountFast(fastRoutes));
-  app.use('/v1', ledgerRoutes(services));
-  app.use('/v1', accessLogRoutes(services, deps.accessLog));
-  for (const { http } of plugins) if (http?.routes) app.use('/v1', http.routes(services));
-
   if (OPENAPI_PATH) {
     const text = readFileSync(OPENAPI_PATH, 'utf8');
-    app.get('/openapi.yaml', (_req, res) => {
+    web.get('/openapi.yaml', (_req, res) => {
       res.type('application/yaml').send(text);
     });
     // Swagger UI may not be framed (clickjacking) nor have its files sniffed into another type.
-    app.use('/docs', (_req, res, next) => {
+    web.use('/docs', (_req, res, next) => {
       res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Content-Type-Options': 'nosniff' });
       next();
     });
-    app.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
+    web.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
   }
+  web.use(pageRoutes(services));
+  web.use(notFoundHandler);
+  web.use(problemHandler((err) => logger.error({ err }, 'internal error')));
 
-  app.use(pageRoutes(services));
-  app.use(notFoundHandler);
-  app.use(problemHandler(deps.log));
+  const app = ((req: IncomingMessage, res: ServerResponse) => {
+    // Public reads answer CORS (SPEC §12); /tlog is the C2SP tiles view (src/tlog/routes.ts).
+    publicCors(req, res);
+    if (tlog.handle(req, res)) return;
+    if (!api(req, res)) web(req, res);
+  }) as App;
+  Object.assign(app, {
+    routes,
+    web,
+    listen: (port: number, ...rest: unknown[]) => createHttpServer(app, deps.config.http).listen(port, ...(rest as [])),
+  });
   return app;
 };

@@ -14,9 +14,43 @@ export interface Config {
   publicUrl: string;
   /** Signature checks waiting at most (ANXIN_SIG_BACKLOG); beyond it ingest answers 503 `unavailable`. */
   sigBacklog?: number;
+  /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
+  witnessPolicy?: string;
+  /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
+  http?: HttpSettings;
+  /** pino level: fatal, error, warn, info (default), debug (one line per request), trace, silent. */
+  logLevel?: string;
 }
 
 export const DEFAULT_SIG_BACKLOG = 8192;
+
+/** What an operator bounds (README, docs/API.md "Limits"). 0 turns a rate limit off. */
+export interface HttpSettings {
+  /** A request's headers must be complete within this (slow clients are cut with 408). */
+  headersTimeoutMs: number;
+  /** A whole request (headers and body) must be received within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections beyond this are refused (closed at once). */
+  maxConnections: number;
+  /** All of a request's header lines together (Node answers 431 beyond). */
+  maxHeaderBytes: number;
+  /** Writes (POST) per client address per second. */
+  writesPerSecond: number;
+  /** Expensive reads (verification, exports, scans) per client address per minute. */
+  expensiveReadsPerMinute: number;
+}
+
+export const HTTP_DEFAULTS: HttpSettings = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1_000,
+  maxHeaderBytes: 16 * 1024,
+  writesPerSecond: 100,
+  expensiveReadsPerMinute: 60,
+};
 
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -37,6 +71,20 @@ const env = z.object({
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
   ANXIN_SIG_BACKLOG: z.coerce.number().int().positive().default(DEFAULT_SIG_BACKLOG),
+  ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
+  ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
+  ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
+  ANXIN_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.keepAliveTimeoutMs),
+  ANXIN_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(HTTP_DEFAULTS.maxConnections),
+  ANXIN_MAX_HEADER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(HTTP_DEFAULTS.maxHeaderBytes),
+  ANXIN_RATE_WRITES: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.writesPerSecond),
+  ANXIN_RATE_EXPENSIVE: z.coerce.number().int().min(0).default(HTTP_DEFAULTS.expensiveReadsPerMinute),
+  ANXIN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Reads the configuration; throws an Error naming every bad variable. */
@@ -55,5 +103,16 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     sigBacklog: e.ANXIN_SIG_BACKLOG,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    ...(e.ANXIN_WITNESS_POLICY ? { witnessPolicy: e.ANXIN_WITNESS_POLICY } : {}),
+    http: {
+      headersTimeoutMs: e.ANXIN_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: Math.max(e.ANXIN_REQUEST_TIMEOUT_MS, e.ANXIN_HEADERS_TIMEOUT_MS),
+      keepAliveTimeoutMs: e.ANXIN_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.ANXIN_MAX_CONNECTIONS,
+      maxHeaderBytes: e.ANXIN_MAX_HEADER_BYTES,
+      writesPerSecond: e.ANXIN_RATE_WRITES,
+      expensiveReadsPerMinute: e.ANXIN_RATE_EXPENSIVE,
+    },
+    logLevel: e.ANXIN_LOG_LEVEL,
   };
 };

@@ -3,7 +3,16 @@
  * transaction, so a batch is atomic and ordered — an event may depend on an
  * earlier one in the same batch, and one rejection rejects all.
  */
-import { canonicalize, fromBase64Url, nodeSuite, SigPoolBusy, type Ledger, type Receipt } from '../ledger/index.js';
+import {
+  canonicalEntry,
+  canonicalize,
+  fromBase64Url,
+  MAX_ENTRY_BYTES,
+  nodeSuite,
+  SigPoolBusy,
+  type Ledger,
+  type Receipt,
+} from '../ledger/index.js';
 import { admitEvent, parseEvent, type ParsedEvent } from './domain/admission.js';
 import type { Catalogue } from './domain/catalogue.js';
 import { ApiError, isApiError, type BatchItemError } from './errors.js';
@@ -43,6 +52,22 @@ interface Ahead {
   /** The item whose signature failed (it is rejected without a second check). */
   bad?: { i: number; pair: string };
 }
+
+/**
+ * SPEC §12: an entry bundle stores each entry's length as a uint16, so the
+ * canonical entry JCS({index, at, event}) may not exceed 65,535 bytes. Checked
+ * exactly (the index's digits count) only when the event is long enough to matter.
+ */
+const checkEntrySize = (p: ParsedEvent, index: number, at: string): void => {
+  const canonical = p.canonical ?? canonicalize(p.event);
+  if (canonical.length * 3 + 100 <= MAX_ENTRY_BYTES) return;
+  const bytes = Buffer.byteLength(canonicalEntry(index, at, p.event, canonical));
+  if (bytes > MAX_ENTRY_BYTES)
+    throw new ApiError(
+      'payload_too_large',
+      `the entry would be ${bytes} bytes of canonical JSON; an entry is at most ${MAX_ENTRY_BYTES} (a tlog-tiles bundle limit): make the event smaller`,
+    );
+};
 
 export class Ingest {
   /**
@@ -152,6 +177,7 @@ export class Ingest {
                 );
               return { index: existing, retry: true };
             }
+            checkEntrySize(p, tx.nextIndex, tx.at);
             admitEvent(this.catalogue, tx, p, {
               index: tx.nextIndex,
               at: tx.at,

@@ -1,37 +1,45 @@
 /** The service: reads the configuration, opens the ledger, listens; shuts down gracefully on SIGTERM/SIGINT. */
-import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { AccessLog } from './http/access-log.js';
-import type { Express } from 'express';
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
-import { fastPath, type FastRoute } from './http/fast-routes.js';
 import { DEFAULT_SIG_BACKLOG, loadConfig, type Config } from './config.js';
+import { AccessLog } from './http/access-log.js';
+import { join } from 'node:path';
 import { openLedger } from './service.js';
+import { logVkey } from './tlog/service.js';
+import { loadWitnessPolicy, WitnessSubmitter } from './tlog/witnessing.js';
 
 export interface Running {
   server: Server;
   config: Config;
+  logger: Logger;
   close(): Promise<void>;
 }
 
-/** The HTTP server: the hot routes answer ahead of Express (see http/fast-routes.ts); everything else is the app. */
-export const createHttpServer = (app: Express): Server => {
-  const fast = fastPath(app.locals.fastRoutes as FastRoute[]);
-  return createServer((req, res) => {
-    if (!fast(req, res)) app(req, res);
-  });
-};
+/** The one logger: structured JSON lines on stdout (pino), at ANXIN_LOG_LEVEL. */
+export const createLogger = (config: Pick<Config, 'logLevel'>): Logger =>
+  pino({ level: config.logLevel ?? 'info', base: { service: 'anxin' } });
 
-export const startServer = async (config: Config = loadConfig()): Promise<Running> => {
+export const startServer = async (config: Config = loadConfig(), logger: Logger = createLogger(config)): Promise<Running> => {
   const { ledger } = await openLedger(config);
+  let witnessing: WitnessSubmitter | undefined;
+  try {
+    // The policy's log line must carry this service's own key: refuse to start otherwise.
+    if (config.witnessPolicy)
+      witnessing = new WitnessSubmitter(ledger, loadWitnessPolicy(config.witnessPolicy, logVkey(ledger.origin, ledger.operatorKey)), {
+        log: (line) => logger.warn(line),
+      }).start();
+  } catch (e) {
+    await ledger.close();
+    throw e;
+  }
   const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
   const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
-  const app = buildApp({ ledger, config, accessLog, pool, preverify: (k, m, s) => pool.verify(k, m, s) });
-  const server = createHttpServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, () => resolve());
+  const app = buildApp({ ledger, config, logger, accessLog, pool, preverify: (k, m, s) => pool.verify(k, m, s), witnessing });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
   });
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -41,25 +49,34 @@ export const startServer = async (config: Config = loadConfig()): Promise<Runnin
       const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
       await stopped;
       clearTimeout(force);
+      await witnessing?.stop();
       await ledger.close();
       await accessLog.close();
       await pool.close();
     })());
-  return { server, config, close };
+  return { server, config, logger, close };
 };
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
-  startServer()
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  }
+  const logger = createLogger(config);
+  startServer(config, logger)
     .then((running) => {
       const addr = running.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : running.config.port;
       const stop = (signal: string) => {
-        console.log(`anxin: ${signal}, shutting down`);
+        logger.info({ signal }, `anxin: ${signal}, shutting down`);
         running.close().then(
           () => process.exit(0),
-          (e) => {
-            console.error(e);
+          (err) => {
+            logger.error({ err }, 'anxin: shutdown failed');
             process.exit(1);
           },
         );
@@ -68,7 +85,10 @@ if (isMain) {
       process.once('SIGINT', () => stop('SIGINT'));
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
-      console.log(`anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`);
+      logger.info(
+        { port, origin: running.config.origin, dataDir: running.config.dataDir },
+        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`,
+      );
     })
     .catch((e) => {
       console.error(`anxin: cannot start: ${e instanceof Error ? e.message : e}`);

@@ -3,53 +3,60 @@
  *   GET /v1/cards/{card}     the holder (keyid="card:<id>"), the issuing merchant, regulators
  *   GET /v1/merchants/{id}   public view for anyone; full view for the merchant itself and regulators
  */
-import { Router } from 'express';
 import { z } from 'zod';
 import { id } from '../../schemas/common.js';
 import { cardDocs } from '../../schemas/cards.js';
 import type { State } from '../domain/plugin.js';
 import type { PluginHttp, Services } from '../http/plugin-http.js';
 import { ApiError } from '../errors.js';
-import { allow, principalOf } from '../http/auth.js';
+import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
+import { json, type Route } from '../http/route.js';
 import { cardEntryIndexes, findMerchant, getCard, holderActor } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
 import { merchantStars } from '../regulator/index.js';
 
-export const cardRoutes = (services: Services): Router => {
+export const cardRoutes = (services: Services): Route[] => {
   const { ledger } = services;
   const view: Pick<State, 'get'> = { get: (k) => ledger.get(k) };
-  const r = Router();
-
-  r.get('/cards/:card', services.signed, async (req, res) => {
-    const { card: cardId } = parseInput(z.object({ card: id }), req.params, 'path');
-    // Roles that can never read a card learn nothing about which cards exist.
-    const p = allow(res, ['regulator', 'merchant', 'holder']);
-    const card = getCard(view, cardId);
-    if (!card) throw new ApiError('card_not_found', `no card ${cardId} has been issued`);
-    if (p.role !== 'regulator' && p.id !== card.merchant && p.id !== holderActor(card.card))
-      throw new ApiError('forbidden', `only the holder, the issuing merchant and regulators may read card ${cardId}`);
-    // Committed state and the latest checkpoint are read in one synchronous step, so the
-    // checkpoint covers every entry the state names; the proofs are then computed against it.
-    const checkpoint = ledger.checkpoint;
-    const indexes = cardEntryIndexes(view, card);
-    const entries = indexes.map((i) => ledger.entry(i)!);
-    const proofs: Record<string, string[]> = {};
-    for (const i of indexes) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
-    res.json({ card, entries, checkpoint, proofs });
-  });
-
-  r.get('/merchants/:id', services.maybeSigned, (req, res) => {
-    const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
-    const merchant = findMerchant(view, merchantId);
-    if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
-    const p = principalOf(res);
-    const full = p !== undefined && (p.role === 'regulator' || p.id === merchantId);
-    const stars = merchantStars(view, merchant, services.now());
-    res.json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
-  });
-
-  return r;
+  return [
+    {
+      method: 'GET',
+      path: '/v1/cards/{card}',
+      auth: 'required',
+      handle: async (req) => {
+        const { card: cardId } = parseInput(z.object({ card: id }), req.params, 'path');
+        // Roles that can never read a card learn nothing about which cards exist.
+        const p = allow(req.principal, ['regulator', 'merchant', 'holder']);
+        const card = getCard(view, cardId);
+        if (!card) throw new ApiError('card_not_found', `no card ${cardId} has been issued`);
+        if (p.role !== 'regulator' && p.id !== card.merchant && p.id !== holderActor(card.card))
+          throw new ApiError('forbidden', `only the holder, the issuing merchant and regulators may read card ${cardId}`);
+        // Committed state and the latest checkpoint are read in one synchronous step, so the
+        // checkpoint covers every entry the state names; the proofs are then computed against it.
+        const checkpoint = ledger.checkpoint;
+        const indexes = cardEntryIndexes(view, card);
+        const entries = indexes.map((i) => ledger.entry(i)!);
+        const proofs: Record<string, string[]> = {};
+        for (const i of indexes) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
+        return json({ card, entries, checkpoint, proofs });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/merchants/{id}',
+      auth: 'optional',
+      handle: (req) => {
+        const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
+        const merchant = findMerchant(view, merchantId);
+        if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
+        const p = req.principal;
+        const full = p !== undefined && (p.role === 'regulator' || p.id === merchantId);
+        const stars = merchantStars(view, merchant, services.now());
+        return json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
+      },
+    },
+  ];
 };
 
 /** The card plug-in's HTTP half. */

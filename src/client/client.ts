@@ -108,6 +108,13 @@ export class AnxinClient {
     return (await this.request('GET', target, undefined, signed)).json as T;
   }
 
+  /** The C2SP tlog-proof of entry `index` (text), against the newest cosigned checkpoint; signed read. */
+  async entryProof(index: number): Promise<string> {
+    const { json } = await this.request('GET', `/v1/entries/${index}/proof`, undefined, true);
+    if (typeof json !== 'string') throw new TypeError('the proof is not text');
+    return json;
+  }
+
   async post(event: Envelope): Promise<Receipt> {
     return (await this.request('POST', '/v1/events', event)).json as Receipt;
   }

@@ -43,8 +43,7 @@ export interface Event<B> extends Envelope {
   body: B;
 }
 
-// `any` by default so that a list of event types with different bodies is one array type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** `B` is `any` by default so that a list of event types with different bodies is one array type. */
 export interface EventType<B = any> {
   type: string;
   /** Strict zod schema of the body; unknown fields are rejected. */

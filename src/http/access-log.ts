@@ -20,8 +20,8 @@ export interface AccessRecord {
   method: string;
   /** Path and query as requested (cut at 1024 characters). */
   path: string;
-  /** HTTP status answered. */
-  status: number;
+  /** HTTP status answered, when known (the pipeline records at authentication, before the answer). */
+  status?: number;
 }
 
 export interface AccessPage {

@@ -6,7 +6,6 @@
  * that is suspended is 403 `actor_suspended`; one whose role may not read is 403
  * `forbidden`. Every authenticated request is recorded in the access log.
  */
-import type { RequestHandler, Response } from 'express';
 import { fromBase64Url, nodeSuite, parseSignatureHeaders, SIGNATURE_MAX_AGE_S, signatureBase, utf8 } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Principal } from '../domain/plugin.js';
@@ -18,15 +17,24 @@ import type { AccessLog } from './access-log.js';
 /** The one answer for an unknown keyid and a wrong key alike. */
 export const NOT_VERIFIED = 'the request signature does not verify with the current key of its keyid';
 
-export const principalOf = (res: Response): Principal | undefined => res.locals.principal as Principal | undefined;
+/** What authentication reads of a request. */
+export interface SignedRequest {
+  method: string;
+  /** Path and query exactly as sent. */
+  target: string;
+  signatureInput: string | undefined;
+  signature: string | undefined;
+}
 
-/** Verifies the request signature when there is one (or always, when `required`) and sets the principal. */
-export const authenticate =
-  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, required: boolean, accessLog?: AccessLog): RequestHandler =>
-  (req, res, next) => {
-    const input = req.get('signature-input');
-    const sig = req.get('signature');
-    if (!input && !sig && !required) return next();
+/** Verifies the request signature when there is one (or always, when `required`); returns the principal (undefined when anonymous). */
+export type Authenticator = (req: SignedRequest, required: boolean) => Principal | undefined;
+
+export const authenticator =
+  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, accessLog?: AccessLog): Authenticator =>
+  (req, required) => {
+    const input = req.signatureInput;
+    const sig = req.signature;
+    if (!input && !sig && !required) return undefined;
     const parsed = parseSignatureHeaders(input, sig);
     if (typeof parsed === 'string') throw new ApiError('unauthenticated', parsed);
     const age = Math.floor(services.now() / 1000) - parsed.created;
@@ -36,28 +44,22 @@ export const authenticate =
         `the signature was created ${age} s ago; it must be within ±${SIGNATURE_MAX_AGE_S} s of the server clock`,
       );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
-    const base = signatureBase({ method: req.method, target: req.originalUrl }, parsed.params);
+    const base = signatureBase({ method: req.method, target: req.target }, parsed.params);
     if (!principal || !nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
       throw new ApiError('unauthenticated', NOT_VERIFIED);
-    if (accessLog)
-      res.once('finish', () =>
-        accessLog.record({
-          at: new Date(services.now()).toISOString(),
-          actor: principal.id,
-          role: principal.role,
-          method: req.method,
-          path: req.originalUrl,
-          status: res.statusCode,
-        }),
-      );
+    accessLog?.record({
+      at: new Date(services.now()).toISOString(),
+      actor: principal.id,
+      role: principal.role,
+      method: req.method,
+      path: req.target,
+    });
     if (principal.status !== 'active') throw new ApiError('actor_suspended', `${principal.id} is suspended and may not read`);
-    res.locals.principal = principal;
-    next();
+    return principal;
   };
 
 /** 403 unless the authenticated principal has one of `roles` or passes `also`. */
-export const allow = (res: Response, roles: readonly Role[], also?: (p: Principal) => boolean): Principal => {
-  const p = principalOf(res);
+export const allow = (p: Principal | undefined, roles: readonly Role[], also?: (p: Principal) => boolean): Principal => {
   if (!p) throw new ApiError('unauthenticated', 'this read needs an RFC 9421 request signature');
   if (!roles.includes(p.role) && !also?.(p)) throw new ApiError('forbidden', `${p.id} (${p.role}) may not read this`);
   return p;

@@ -97,9 +97,6 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
   const ctx = pageContext(req);
   const bad = err instanceof URIError;
   if (!bad) console.error(err);
-  const body = html`<article class="card notfound">
-    <h1>${ctx.t.errorTitle}</h1>
-    <p>${bad ? ctx.t.errorBadRequest : ctx.t.errorInternal}</p>
-  </article>`;
+  const body = html`<article class="card notfound"><h1>${ctx.t.errorTitle}</h1><p>${bad ? ctx.t.errorBadRequest : ctx.t.errorInternal}</p></article>`;
   sendPage(res, ctx, bad ? 400 : 500, renderPage(ctx, { title: ctx.t.errorTitle, body }));
 };

@@ -45,45 +45,39 @@ export interface PageOptions {
 export const renderPage = (ctx: PageContext, o: PageOptions): string => {
   const { t } = ctx;
   const page = html`<!doctype html>
-    <html lang="${ctx.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <title>${o.title} · ${t.brand}</title>
-        ${
-          o.anchor
-            ? html`<meta name="anxin-origin" content="${o.anchor.origin}" />
-                <meta name="anxin-operator-key" content="${o.anchor.operatorKey}" /> `
-            : ''
-        }
-        <link rel="stylesheet" href="/assets/pages.css" />
-        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
-        ${
-          o.script
-            ? html`<script type="importmap">
-                  ${trusted(IMPORT_MAP)}
-                </script>
-                <script type="module" src="/js/src/pages/browser/${o.script}.js"></script> `
-            : ''
-        }
-      </head>
-      <body>
-        <header class="bar">
-          <div class="bar-in${o.wide ? ' wide' : ''}">
-            <a class="brand" href="${ctx.link('/')}"
-              ><span class="mark" aria-hidden="true">安</span><span>${t.brand}</span><small>${t.brandSub}</small></a
-            >
-            <nav class="langs" aria-label="Language">
-              <a href="${ctx.switchTo('zh-CN')}" lang="zh-CN" ${ctx.lang === 'zh-CN' ? html` aria-current="true"` : ''}>${t.langZh}</a
-              ><a href="${ctx.switchTo('en')}" lang="en" ${ctx.lang === 'en' ? html` aria-current="true"` : ''}>${t.langEn}</a>
-            </nav>
-          </div>
-        </header>
-        <main class="${o.wide ? 'wide' : 'narrow'}">${o.body}</main>
-        <footer class="${o.wide ? 'wide' : 'narrow'}"><p>${t.footerLedger} ${t.footerTime}</p></footer>
-      </body>
-    </html> `;
+<html lang="${ctx.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>${o.title} · ${t.brand}</title>
+${
+  o.anchor
+    ? html`<meta name="anxin-origin" content="${o.anchor.origin}">
+<meta name="anxin-operator-key" content="${o.anchor.operatorKey}">
+`
+    : ''
+}<link rel="stylesheet" href="/assets/pages.css">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+${
+  o.script
+    ? html`<script type="importmap">${trusted(IMPORT_MAP)}</script>
+<script type="module" src="/js/src/pages/browser/${o.script}.js"></script>
+`
+    : ''
+}</head>
+<body>
+<header class="bar"><div class="bar-in${o.wide ? ' wide' : ''}">
+<a class="brand" href="${ctx.link('/')}"><span class="mark" aria-hidden="true">安</span><span>${t.brand}</span><small>${t.brandSub}</small></a>
+<nav class="langs" aria-label="Language"><a href="${ctx.switchTo('zh-CN')}" lang="zh-CN"${ctx.lang === 'zh-CN' ? html` aria-current="true"` : ''}>${t.langZh}</a><a href="${ctx.switchTo('en')}" lang="en"${ctx.lang === 'en' ? html` aria-current="true"` : ''}>${t.langEn}</a></nav>
+</div></header>
+<main class="${o.wide ? 'wide' : 'narrow'}">
+${o.body}
+</main>
+<footer class="${o.wide ? 'wide' : 'narrow'}"><p>${t.footerLedger} ${t.footerTime}</p></footer>
+</body>
+</html>
+`;
   return page.text;
 };
 

@@ -5,12 +5,11 @@
  * regulator needs to execute a recall. It answers before any recall too.
  */
 import type { StateView } from '../../ledger/index.js';
-import type { z } from 'zod';
-import type { recallView } from '../../schemas/trace.js';
+import type { RecallView } from '../../schemas/trace.js';
 import { descendants } from './lineage.js';
 import { getLot, getShipment, lotStatus, type LotRecord } from './state.js';
 
-export type RecallView = z.infer<typeof recallView>;
+export type { RecallView };
 
 const lotLine = (state: Pick<StateView, 'get'>, lot: LotRecord, depth: number, nowMs: number): RecallView['lots'][number] => ({
   code: lot.code,

@@ -4,7 +4,9 @@
  * lot, so it is lot_not_found without touching state (and never reaches a
  * state key such as lot/<code>/entries/0).
  */
-import { Router } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import fresh from 'fresh';
+import Negotiator from 'negotiator';
 import QRCode from 'qrcode';
 import { ID_PATTERN } from '../../schemas/common.js';
 import { traceDocs } from '../../schemas/trace.js';
@@ -14,7 +16,7 @@ import { allow } from '../http/auth.js';
 import { buildRecallView } from './recall-view.js';
 import { getLot } from './state.js';
 import { TraceViewCache } from './view-cache.js';
-import { guarded, type FastRoute } from '../http/fast-routes.js';
+import { json, type Route } from '../http/route.js';
 
 const notFound = (code: string) => new ApiError('lot_not_found', `no lot with trace code ${code}`);
 
@@ -27,80 +29,68 @@ const lotCode = (raw: unknown): string => {
 /** The public page a QR code opens (SPEC §4 ANXIN_PUBLIC_URL). */
 export const tracePageUrl = (publicUrl: string, code: string): string => `${publicUrl}/trace/${encodeURIComponent(code)}`;
 
-/** Whether an Accept-Encoding header accepts gzip (q > 0, by name or by *). */
-export const acceptsGzip = (header: string | undefined): boolean =>
-  (header ?? '').split(',').some((part) => {
-    const [name, ...params] = part.split(';').map((x) => x.trim());
-    const q = params.find((p) => p.startsWith('q='));
-    return (name.toLowerCase() === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
-  });
-
-/** Whether If-None-Match names this (weak) ETag, so the client's copy is current. */
-const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
-  !!ifNoneMatch &&
-  (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
+/** Whether the request accepts gzip, by Accept-Encoding (negotiator: by name or by *, q > 0). */
+export const acceptsGzip = (headers: IncomingHttpHeaders): boolean => new Negotiator({ headers }).encoding(['gzip', 'identity']) === 'gzip';
 
 /**
- * GET /v1/trace/{code}: what every QR scan asks for, so it is a FastRoute
- * (http/fast-routes.ts) serving the cached bytes. Public and cacheable, but
- * revalidated (no-cache + ETag): status can change with the clock (expiry).
+ * GET /v1/trace/{code}: what every QR scan asks for, served from the cached
+ * bytes. Public and cacheable, but revalidated (no-cache + ETag): status can
+ * change with the clock (expiry). GET /v1/trace/{code}/qr.svg and the
+ * regulators' GET /v1/regulator/recall/{code}.
  */
-export const traceFastRoutes = (services: Services): FastRoute[] => {
-  const views = new TraceViewCache(services.ledger, services.now);
+export const traceRoutes = (services: Services): Route[] => {
+  const { ledger } = services;
+  const views = new TraceViewCache(ledger, services.now);
   return [
     {
       method: 'GET',
       path: '/v1/trace/{code}',
-      handle: guarded(
-        async (req, res, params) => {
-          let raw: string;
-          try {
-            raw = decodeURIComponent(params.code);
-          } catch {
-            throw new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
-          }
-          const code = lotCode(raw);
-          const view = await views.render(code, acceptsGzip(req.headers['accept-encoding']));
-          if (!view) throw notFound(code);
-          const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
-          if (matches(req.headers['if-none-match'], view.etag)) {
-            res.writeHead(304, headers);
-            res.end();
-            return;
-          }
-          headers['content-type'] = 'application/json; charset=utf-8';
-          headers['content-length'] = view.body.length;
-          if (view.gzip) headers['content-encoding'] = 'gzip';
-          res.writeHead(200, headers);
-          res.end(view.body);
-        },
-        (err) => console.error(err),
-      ),
+      auth: 'none',
+      handle: async (req) => {
+        const code = lotCode(req.params.code);
+        const view = await views.render(code, acceptsGzip(req.headers));
+        if (!view) throw notFound(code);
+        const headers: Record<string, string | number> = { etag: view.etag, 'cache-control': 'no-cache', vary: 'Accept-Encoding' };
+        if (fresh(req.headers, { etag: view.etag })) return { status: 304, headers };
+        headers['content-type'] = 'application/json; charset=utf-8';
+        if (view.gzip) headers['content-encoding'] = 'gzip';
+        return { status: 200, headers, body: view.body };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/trace/{code}/qr.svg',
+      auth: 'none',
+      handle: async (req) => {
+        const code = lotCode(req.params.code);
+        if (!getLot(ledger, code)) throw notFound(code);
+        const svg = await QRCode.toString(tracePageUrl(services.config.publicUrl, code), {
+          type: 'svg',
+          errorCorrectionLevel: 'M',
+          margin: 2,
+        });
+        return {
+          status: 200,
+          headers: { 'cache-control': 'public, max-age=86400', 'content-type': 'image/svg+xml; charset=utf-8' },
+          body: svg,
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/regulator/recall/{code}',
+      auth: 'required',
+      rate: 'expensive',
+      handle: (req) => {
+        allow(req.principal, ['regulator']);
+        const code = lotCode(req.params.code);
+        const view = buildRecallView(ledger, code, services.now());
+        if (!view) throw notFound(code);
+        return json(view);
+      },
     },
   ];
 };
 
-export const traceRoutes = (services: Services): Router => {
-  const { ledger } = services;
-  const r = Router();
-
-  r.get('/trace/:code/qr.svg', async (req, res) => {
-    const code = lotCode(req.params.code);
-    if (!getLot(ledger, code)) throw notFound(code);
-    const svg = await QRCode.toString(tracePageUrl(services.config.publicUrl, code), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(svg);
-  });
-
-  r.get('/regulator/recall/:code', services.signed, (req, res) => {
-    allow(res, ['regulator']);
-    const code = lotCode(req.params.code);
-    const view = buildRecallView(ledger, code, services.now());
-    if (!view) throw notFound(code);
-    res.json(view);
-  });
-
-  return r;
-};
-
 /** Food traceability's HTTP half. */
-export const traceHttp: PluginHttp = { routes: traceRoutes, fastRoutes: traceFastRoutes, docs: traceDocs };
+export const traceHttp: PluginHttp = { routes: traceRoutes, docs: traceDocs };

@@ -311,11 +311,19 @@ const run = async (randomOps: Op[]): Promise<void> => {
       if (o.t === 'issue') {
         cards.set(o.c, { merchant: o.m, kind: o.kind, keyed: o.keyed, company: o.company, balance: o.amount, issuedAtMs: f.clock.ms });
         t(o.m).issued += o.amount;
-      } else if (o.t === 'topup') ((c!.balance += o.amount), (t(c!.merchant).toppedUp += o.amount));
-      else if (o.t === 'consume') ((c!.balance -= o.amount), (t(c!.merchant).consumed += o.amount));
-      else if (o.t === 'refund') ((c!.balance -= o.amount), (t(c!.merchant).refunded += o.amount));
-      else if (o.t === 'compensate') ((c!.balance -= o.amount), (t(c!.merchant).compensated += o.amount));
-      else if (o.t === 'deposit') t(o.m).deposited += o.amount;
+      } else if (o.t === 'topup') {
+        c!.balance += o.amount;
+        t(c!.merchant).toppedUp += o.amount;
+      } else if (o.t === 'consume') {
+        c!.balance -= o.amount;
+        t(c!.merchant).consumed += o.amount;
+      } else if (o.t === 'refund') {
+        c!.balance -= o.amount;
+        t(c!.merchant).refunded += o.amount;
+      } else if (o.t === 'compensate') {
+        c!.balance -= o.amount;
+        t(c!.merchant).compensated += o.amount;
+      } else if (o.t === 'deposit') t(o.m).deposited += o.amount;
       else if (o.t === 'release') t(o.m)[o.purpose === 'consumption' ? 'releasedConsumption' : 'releasedRefund'] += o.amount;
       else if (o.t === 'dispose' && o.action !== 'warn')
         ms[o.m].status = o.action === 'close' ? 'closed' : o.action === 'reinstate' ? 'active' : 'suspendedIssuing';

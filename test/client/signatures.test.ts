@@ -3,7 +3,8 @@
  * `requests` byte for byte — signature base and both headers, with node:crypto
  * and with @noble/* — and the server's verifier accepts exactly those requests.
  */
-import express from 'express';
+import type { RequestListener } from 'node:http';
+import { pino } from 'pino';
 import request from 'supertest';
 import { fromBase64Url, type Suite, signatureBase, signatureParams, signRequest } from '../../ledger/portable.js';
 import { nodeSuite } from '../../ledger/suite-node.js';
@@ -11,8 +12,9 @@ import { nobleSuite } from '../../ledger/suite-noble.js';
 import { AnxinClient } from '../../src/client/client.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { DomainPlugin, Principal } from '../../src/domain/plugin.js';
-import { authenticate, principalOf } from '../../src/http/auth.js';
-import { problemHandler } from '../../src/http/problem.js';
+import { authenticator } from '../../src/http/auth.js';
+import { createPipeline } from '../../src/http/pipeline.js';
+import { json } from '../../src/http/route.js';
 import { vectors } from '../helpers/vectors.js';
 
 const keyOf = (name: string, id: string) => {
@@ -74,17 +76,19 @@ describe("the server's verifier (http/auth.ts) on the vector requests", () => {
       };
     },
   };
-  /** The real middleware on a minimal app that echoes who was authenticated. */
-  const appAt = (nowMs: number) => {
-    const app = express();
+  /** The real pipeline and authenticator, with one route that echoes who was authenticated. */
+  const appAt = (nowMs: number): RequestListener => {
     const services = { ledger: { get: () => undefined } as never, now: () => nowMs };
-    app.get(/.*/, authenticate(services, new Catalogue([vectorPrincipals]), true), (_req, res) => {
-      res.json({ principal: principalOf(res)?.id });
+    const api = createPipeline({
+      routes: [{ method: 'GET', path: '/v1/*', auth: 'required', handle: (req) => json({ principal: req.principal?.id }) }],
+      authenticate: authenticator(services, new Catalogue([vectorPrincipals])),
+      logger: pino({ level: 'silent' }),
     });
-    app.use(problemHandler(() => undefined));
-    return app;
+    return (req, res) => {
+      if (!api(req, res)) res.writeHead(404).end();
+    };
   };
-  const send = (app: express.Express, v: (typeof vectors.requests)[number], headers = v.headers) =>
+  const send = (app: RequestListener, v: (typeof vectors.requests)[number], headers = v.headers) =>
     request(app).get(v.target).set('Signature-Input', headers['Signature-Input']).set('Signature', headers.Signature);
 
   test.each(vectors.requests.map((v) => [`${v.method} ${v.target}`, v] as const))(

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import request from 'supertest';
-import type { Express } from 'express';
 import {
   Ledger,
   cosignEnvelope,
@@ -19,7 +19,7 @@ import {
   type LedgerOptions,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp, type AppDeps } from '../../src/app.js';
+import { buildApp, type App, type AppDeps } from '../../src/app.js';
 import { AccessLog } from '../../src/http/access-log.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Config } from '../../src/config.js';
@@ -66,7 +66,7 @@ export const signEvent = (key: SigningKey, type: string, body: unknown, clock: C
 export interface Fixture {
   dir: string;
   ledger: Ledger;
-  app: Express;
+  app: App;
   config: Config;
   clock: Clock;
   operator: SigningKey;
@@ -126,7 +126,7 @@ export const startFixture = async (options: FixtureOptions = {}): Promise<Fixtur
     publicUrl: 'http://anxin.test',
   };
   const accessLog = await AccessLog.open(join(dir, 'access-log'));
-  const app = buildApp({ ledger, config, now: clock.now, plugins, log: () => undefined, accessLog, ...options.app });
+  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }), accessLog, ...options.app });
   const f: Fixture = {
     dir,
     ledger,

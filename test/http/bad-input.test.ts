@@ -60,8 +60,11 @@ describe('malformed JSON', () => {
     await rejects(f, () => json(body), 'invalid_json');
   });
 
-  test('when the body holds invalid UTF-8, then the bytes never reach the ledger (400 invalid_event)', async () => {
-    await rejects(f, () => json(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), 'invalid_event');
+  test('when the body holds invalid UTF-8, then the bytes never reach the ledger (400 invalid_json)', async () => {
+    // serialize: superagent would JSON-encode a Buffer sent as application/json; these are the raw bytes.
+    const bytes = Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]);
+    const res = await rejects(f, () => json(bytes).serialize(() => bytes as unknown as string), 'invalid_json');
+    expect(res.body.detail).toContain('UTF-8');
   });
 
   test('when there is no body, then 400 invalid_json', async () => {

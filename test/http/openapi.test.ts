@@ -4,7 +4,6 @@
  * real app, or when it documents a route the app does not have.
  */
 import { readFileSync } from 'node:fs';
-import type { Express } from 'express';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -12,12 +11,12 @@ import { buildOpenApi, eventTypes, OPENAPI_FILE, renderOpenApi, routeDocs } from
 import { ERROR_CODES, ERROR_STATUS } from '../../src/errors.js';
 import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { startFixture, type Fixture } from '../helpers/fixture.js';
-import type { FastRoute } from '../../src/http/fast-routes.js';
+import type { App } from '../../src/app.js';
 
 type Json = Record<string, any>;
 
-/** Every (METHOD, OpenAPI path) the Express app routes, found by walking its router stack. */
-const registeredRoutes = (app: Express): string[] => {
+/** Every (METHOD, OpenAPI path) the app routes: the pipeline's routes, and Express's found by walking its router stack. */
+const registeredRoutes = (app: App): string[] => {
   interface Layer {
     rawPath?: string | string[];
     route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -36,9 +35,8 @@ const registeredRoutes = (app: Express): string[] => {
       }
     }
   };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  // The hot routes are served by one middleware (src/http/fast-routes.ts) that lists them.
-  for (const r of app.locals.fastRoutes as FastRoute[]) out.push(`${r.method} ${r.path}`);
+  walk((app.web as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  for (const r of app.routes) out.push(`${r.method} ${r.path}`);
   return [...new Set(out)].sort();
 };
 
@@ -170,6 +168,18 @@ describe('openapi.yaml', () => {
     const documented = documentedRoutes(doc);
     expect(documented.filter((r) => !registered.includes(r))).toEqual([]);
     expect(registered.filter((r) => / \/v1\//.test(r) && !documented.includes(r))).toEqual([]);
+  });
+
+  test("every pipeline route's auth mode is the one its documentation states", () => {
+    const docs = new Map(routeDocs(PLUGINS).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.auth]));
+    for (const route of f.app.routes) {
+      const documented = docs.get(`${route.method} ${route.path}`);
+      const expected = documented === 'signed' ? 'required' : documented === 'optional' ? 'optional' : 'none';
+      expect({ route: `${route.method} ${route.path}`, auth: route.auth }).toEqual({
+        route: `${route.method} ${route.path}`,
+        auth: expected,
+      });
+    }
   });
 
   test('the routes the document leaves out are pages, not JSON API: none of them answers application/json', async () => {

@@ -3,6 +3,7 @@
  * entry pages and single entries with inclusion proofs, and who may read them.
  */
 import request from 'supertest';
+import { logVkey } from '../../src/tlog/service.js';
 import {
   fromBase64Url,
   fromHex,
@@ -54,10 +55,10 @@ const allEntries = (): Entry[] => Array.from({ length: f.ledger.size }, (_, i) =
 const operatorKey = () => fromBase64Url(f.operator.publicKey)!;
 
 describe('GET /v1/ledger', () => {
-  test('it returns the trust anchor: the origin and the operator key', async () => {
+  test('it returns the trust anchor: the origin, the operator key and its signed-note verifier key', async () => {
     const res = await request(f.app).get('/v1/ledger');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ origin: ORIGIN, operatorKey: f.operator.publicKey });
+    expect(res.body).toEqual({ origin: ORIGIN, operatorKey: f.operator.publicKey, vkey: logVkey(ORIGIN, f.operator.publicKey) });
   });
 });
 

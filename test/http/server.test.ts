@@ -21,6 +21,7 @@ import { AnxinClient } from '../../src/client/client.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { DOMAINS } from '../../src/plugins.js';
+import { logVkey } from '../../src/tlog/service.js';
 import { newKey } from '../helpers/fixture.js';
 
 const SERVER = resolve(process.cwd(), 'dist/src/server.js');
@@ -118,7 +119,11 @@ describe('a first start on a new data directory, a restart, and graceful shutdow
     async () => {
       const ledger = await getJson(`${first.url}/v1/ledger`);
       anchor = ledger.body;
-      expect(anchor).toEqual({ origin: DEFAULT_ORIGIN, operatorKey: operator.publicKey });
+      expect(anchor).toEqual({
+        origin: DEFAULT_ORIGIN,
+        operatorKey: operator.publicKey,
+        vkey: logVkey(DEFAULT_ORIGIN, operator.publicKey),
+      });
       const cp = await getJson(`${first.url}/v1/checkpoint`);
       expect(cp.body.size).toBe(1);
       expect(verifyCheckpoint(nodeSuite, cp.body, DEFAULT_ORIGIN, fromBase64Url(operator.publicKey)!)).toBeUndefined();

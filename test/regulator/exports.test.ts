@@ -79,8 +79,10 @@ const parseCsv = (text: string): string[][] => {
       if (text[i] === '"') {
         for (i++; ; i++) {
           if (i >= text.length) throw new Error('unterminated quoted field');
-          if (text[i] === '"' && text[i + 1] === '"') ((field += '"'), i++);
-          else if (text[i] === '"') break;
+          if (text[i] === '"' && text[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else if (text[i] === '"') break;
           else field += text[i];
         }
         i++;

@@ -4,7 +4,6 @@
  * clock), a gate that holds a verification run mid-way, the 大陈岛 chain of
  * test/trace on such an app, and the compiled CLI pinned to a fixture's keys.
  */
-import { Router } from 'express';
 import type request from 'supertest';
 import { PLUGINS, type Plugin } from '../../src/plugins.js';
 import { regulatorDomain } from '../../src/regulator/index.js';
@@ -28,10 +27,10 @@ export const pluginsWith = (options: VerifyRouteOptions): Plugin[] =>
           http: {
             ...p.http,
             routes(services) {
-              const r = Router();
-              r.use(verifyRoutes(services, options));
-              if (p.http?.routes) r.use(p.http.routes(services));
-              return r;
+              const mine = verifyRoutes(services, options);
+              const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+              const taken = new Set(mine.map(key));
+              return [...mine, ...(p.http?.routes?.(services) ?? []).filter((r) => !taken.has(key(r)))];
             },
           },
         },

@@ -22,11 +22,9 @@ export interface MerchantPageData {
 }
 
 const stars = (n: number, t: Messages): Html =>
-  html`<p class="stars" data-stars="${n}" aria-label="${fmt(t.starsOf, { n })}">
-    ${[1, 2, 3, 4, 5].map((i) => html`<span class="${i <= n ? 'star on' : 'star'}" aria-hidden="true">★</span>`)}<span class="stars-text"
-      >${fmt(t.starsOf, { n })}</span
-    >
-  </p>`;
+  html`<p class="stars" data-stars="${n}" aria-label="${fmt(t.starsOf, { n })}">${[1, 2, 3, 4, 5].map(
+    (i) => html`<span class="${i <= n ? 'star on' : 'star'}" aria-hidden="true">★</span>`,
+  )}<span class="stars-text">${fmt(t.starsOf, { n })}</span></p>`;
 
 /** Verdict first: what a consumer should do, with the reasons. */
 const advice = (v: MerchantPublic, t: Messages): Html => {
@@ -47,89 +45,29 @@ export const renderMerchantPage = async (ctx: PageContext, d: MerchantPageData):
   const v = d.view;
   const qr = await QRCode.toString(d.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   const body = html`<article class="merchant">
-    <header class="product">
-      <p class="eyebrow">${t.merchantTitle}</p>
-      <h1>${v.name}</h1>
-      <p class="filed" data-filed="true"><span class="pill pill-ok">${t.filed}</span> <span class="mono small">${v.id}</span></p>
-    </header>
-    ${advice(v, t)}
-    <section class="card">
-      <dl class="facts">
-        <div class="wide">
-          <dt>${t.stars}</dt>
-          <dd>${stars(v.stars, t)}</dd>
-        </div>
-        <div>
-          <dt>${t.merchantStatus}</dt>
-          <dd>
-            <span class="pill ${v.status === 'active' ? 'pill-ok' : 'pill-bad'}" data-status="${v.status}"
-              >${t[`mstatus_${v.status}`]}</span
-            >
-          </dd>
-        </div>
-        <div>
-          <dt>${t.complaintsOpen}</dt>
-          <dd class="${v.complaintsOpen > 0 ? 'warn-text' : ''}">${fmt(t.complaintsCount, { n: v.complaintsOpen })}</dd>
-        </div>
-        <div class="wide">
-          <dt>${t.custody}</dt>
-          <dd>
-            <span class="pill ${v.custodyOk ? 'pill-ok' : 'pill-bad'}" data-custody-ok="${String(v.custodyOk)}"
-              >${v.custodyOk ? t.custodyOk : t.custodyShort}</span
-            >
-          </dd>
-        </div>
-        <div class="wide">
-          <dt>${t.tier}</dt>
-          <dd>${t[`tier_${v.tier}`]}</dd>
-        </div>
-        ${
-          d.custodianName
-            ? html`<div>
-                <dt>${t.custodian}</dt>
-                <dd>${d.custodianName}</dd>
-              </div>`
-            : ''
-        }
-        ${
-          d.region
-            ? html`<div>
-                <dt>${t.region}</dt>
-                <dd>${d.region}</dd>
-              </div>`
-            : ''
-        }
-        ${
-          d.creditCode
-            ? html`<div class="wide">
-                <dt>${t.creditCode}</dt>
-                <dd class="mono">${d.creditCode}</dd>
-              </div>`
-            : ''
-        }
-      </dl>
-    </section>
-    <section class="card qr">
-      <figure>
-        <div class="qr-code">${trusted(qr)}</div>
-        <figcaption>${t.qr}<br /><span class="mono small">${d.url}</span></figcaption>
-      </figure>
-    </section>
-    <p class="small"><a href="/v1/merchants/${encodeURIComponent(v.id)}">${t.rawData}</a></p>
-  </article>`;
+<header class="product"><p class="eyebrow">${t.merchantTitle}</p><h1>${v.name}</h1><p class="filed" data-filed="true"><span class="pill pill-ok">${t.filed}</span> <span class="mono small">${v.id}</span></p></header>
+${advice(v, t)}
+<section class="card">
+<dl class="facts">
+<div class="wide"><dt>${t.stars}</dt><dd>${stars(v.stars, t)}</dd></div>
+<div><dt>${t.merchantStatus}</dt><dd><span class="pill ${v.status === 'active' ? 'pill-ok' : 'pill-bad'}" data-status="${v.status}">${t[`mstatus_${v.status}`]}</span></dd></div>
+<div><dt>${t.complaintsOpen}</dt><dd class="${v.complaintsOpen > 0 ? 'warn-text' : ''}">${fmt(t.complaintsCount, { n: v.complaintsOpen })}</dd></div>
+<div class="wide"><dt>${t.custody}</dt><dd><span class="pill ${v.custodyOk ? 'pill-ok' : 'pill-bad'}" data-custody-ok="${String(v.custodyOk)}">${v.custodyOk ? t.custodyOk : t.custodyShort}</span></dd></div>
+<div class="wide"><dt>${t.tier}</dt><dd>${t[`tier_${v.tier}`]}</dd></div>
+${d.custodianName ? html`<div><dt>${t.custodian}</dt><dd>${d.custodianName}</dd></div>` : ''}
+${d.region ? html`<div><dt>${t.region}</dt><dd>${d.region}</dd></div>` : ''}
+${d.creditCode ? html`<div class="wide"><dt>${t.creditCode}</dt><dd class="mono">${d.creditCode}</dd></div>` : ''}
+</dl>
+</section>
+<section class="card qr"><figure><div class="qr-code">${trusted(qr)}</div><figcaption>${t.qr}<br><span class="mono small">${d.url}</span></figcaption></figure></section>
+<p class="small"><a href="/v1/merchants/${encodeURIComponent(v.id)}">${t.rawData}</a></p>
+</article>`;
   return renderPage(ctx, { title: `${v.name} · ${t.merchantTitle}`, body });
 };
 
 export const renderMerchantNotFound = (ctx: PageContext, id: string): string => {
   const { t } = ctx;
-  const body = html`<article class="merchant">
-    <header class="product">
-      <p class="eyebrow">${t.merchantTitle}</p>
-      <h1>${fmt(t.merchantNotFound, { id })}</h1>
-    </header>
-    <section class="banner banner-bad" data-filed="false" role="status">
-      <strong class="banner-title">${t.merchantNotFoundHint}</strong>
-    </section>
-  </article>`;
+  const body = html`<article class="merchant"><header class="product"><p class="eyebrow">${t.merchantTitle}</p><h1>${fmt(t.merchantNotFound, { id })}</h1></header>
+<section class="banner banner-bad" data-filed="false" role="status"><strong class="banner-title">${t.merchantNotFoundHint}</strong></section></article>`;
   return renderPage(ctx, { title: t.merchantTitle, body });
 };

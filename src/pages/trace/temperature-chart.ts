@@ -76,38 +76,26 @@ export const temperatureChart = (readings: readonly ChartReading[], storage: Sto
     let d = `M${x(pts[0].ms)} ${y(pts[0].c)}`;
     for (let k = 1; k < pts.length; k++) d += `H${x(pts[k].ms)}V${y(pts[k].c)}`;
     const hot = limits ? pts.filter((p) => p.c > limits.aboveC) : [];
-    return html`<path
-        class="series s${i % 4}"
-        d="${d}"
-      />${hot.map((p) => html`<circle class="hot" cx="${x(p.ms)}" cy="${y(p.c)}" r="2.2" />`)}`;
+    return html`<path class="series s${i % 4}" d="${d}"/>${hot.map((p) => html`<circle class="hot" cx="${x(p.ms)}" cy="${y(p.c)}" r="2.2"/>`)}`;
   });
 
   const band = limits
-    ? html`<rect class="band" x="${M.left}" y="${y(limits.aboveC)}" width="${pw}" height="${r1(y(lo) - y(limits.aboveC))}" />
-        <line class="limit" x1="${M.left}" x2="${W - M.right}" y1="${y(limits.aboveC)}" y2="${y(limits.aboveC)}" />
-        <line class="redline" x1="${M.left}" x2="${W - M.right}" y1="${y(limits.redAboveC)}" y2="${y(limits.redAboveC)}" />
-        <text class="band-label" x="${M.left + 4}" y="${y(limits.aboveC) + 12}">${fmt(t.band, { limit: limits.aboveC })}</text>
-        <text class="red-label" x="${W - M.right - 4}" y="${y(limits.redAboveC) - 4}" text-anchor="end"
-          >${fmt(t.redLine, { limit: limits.redAboveC })}</text
-        >`
+    ? html`<rect class="band" x="${M.left}" y="${y(limits.aboveC)}" width="${pw}" height="${r1(y(lo) - y(limits.aboveC))}"/>
+<line class="limit" x1="${M.left}" x2="${W - M.right}" y1="${y(limits.aboveC)}" y2="${y(limits.aboveC)}"/>
+<line class="redline" x1="${M.left}" x2="${W - M.right}" y1="${y(limits.redAboveC)}" y2="${y(limits.redAboveC)}"/>
+<text class="band-label" x="${M.left + 4}" y="${y(limits.aboveC) + 12}">${fmt(t.band, { limit: limits.aboveC })}</text>
+<text class="red-label" x="${W - M.right - 4}" y="${y(limits.redAboveC) - 4}" text-anchor="end">${fmt(t.redLine, { limit: limits.redAboveC })}</text>`
     : '';
 
   const svg = html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${t.temperature}">
-    <title>${t.temperature}</title>
-    ${band}
-    <g class="grid">${yTicks.map((c) => html`<line x1="${M.left}" x2="${W - M.right}" y1="${y(c)}" y2="${y(c)}" />`)}</g>
-    <g class="axis">
-      ${yTicks.map((c) => html`<text x="${M.left - 4}" y="${y(c) + 3.5}" text-anchor="end">${c}°</text>`)}
-      ${xTicks.map((ms, i) => html`<text x="${x(ms)}" y="${H - 8}" text-anchor="${i === 0 ? 'start' : i === 3 ? 'end' : 'middle'}">${short ? formatShort(ms) : formatClock(ms)}</text>`)}
-    </g>
-    ${series}
-  </svg>`;
-  const legend = html`<ul class="legend">
-    ${subjects.map((s, i) => html`<li><span class="swatch s${i % 4}" aria-hidden="true"></span>${s}</li>`)}
-  </ul>`;
+<title>${t.temperature}</title>
+${band}
+<g class="grid">${yTicks.map((c) => html`<line x1="${M.left}" x2="${W - M.right}" y1="${y(c)}" y2="${y(c)}"/>`)}</g>
+<g class="axis">${yTicks.map((c) => html`<text x="${M.left - 4}" y="${y(c) + 3.5}" text-anchor="end">${c}°</text>`)}
+${xTicks.map((ms, i) => html`<text x="${x(ms)}" y="${H - 8}" text-anchor="${i === 0 ? 'start' : i === 3 ? 'end' : 'middle'}">${short ? formatShort(ms) : formatClock(ms)}</text>`)}</g>
+${series}
+</svg>`;
+  const legend = html`<ul class="legend">${subjects.map((s, i) => html`<li><span class="swatch s${i % 4}" aria-hidden="true"></span>${s}</li>`)}</ul>`;
   const summary = html`<p class="muted">${fmt(t.tempRange, { min: formatC(minC), max: formatC(maxC), n: points.length })}</p>`;
-  return html`<figure class="chart-box">
-    ${svg}
-    <figcaption>${legend}${summary}</figcaption>
-  </figure>`;
+  return html`<figure class="chart-box">${svg}<figcaption>${legend}${summary}</figcaption></figure>`;
 };

@@ -117,23 +117,11 @@ export const renderTimeline = (d: TracePageData, t: Messages, lang: Lang): Html 
     const x = describe(item, d, t, lang, unitOf);
     const compact = item.event.type === 'lot.temperature' ? ' compact' : '';
     return html`<li class="ev tone-${x.tone}${compact}" data-index="${item.index}" data-leaf="${item.leaf}">
-      <div class="ev-head"><strong>${x.title}</strong><time datetime="${item.at}">${formatTime(item.at)}</time></div>
-      <div class="ev-actor">${fmt(t.by, { name: item.actor.name, role: roleName(t, item.actor.role) })}</div>
-      ${
-        x.lines.length
-          ? html`<ul class="ev-lines">
-              ${x.lines.map((l) => html`<li>${l}</li>`)}
-            </ul>`
-          : ''
-      }
-      <div class="ev-meta">
-        ${item.lot !== d.code ? html`<span class="lot-tag">${fmt(t.sourceLot, { lot: item.lot })}</span>` : ''}<span class="idx"
-          >${fmt(t.ledgerIndex, { index: item.index })}</span
-        >
-      </div>
-    </li>`;
+<div class="ev-head"><strong>${x.title}</strong><time datetime="${item.at}">${formatTime(item.at)}</time></div>
+<div class="ev-actor">${fmt(t.by, { name: item.actor.name, role: roleName(t, item.actor.role) })}</div>
+${x.lines.length ? html`<ul class="ev-lines">${x.lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+<div class="ev-meta">${item.lot !== d.code ? html`<span class="lot-tag">${fmt(t.sourceLot, { lot: item.lot })}</span>` : ''}<span class="idx">${fmt(t.ledgerIndex, { index: item.index })}</span></div>
+</li>`;
   });
-  return html`<ol class="timeline">
-    ${items}
-  </ol>`;
+  return html`<ol class="timeline">${items}</ol>`;
 };

@@ -6,52 +6,66 @@
  * it names in one synchronous stretch (exports/lineage.ts), so a document is of
  * one moment, and every entry in it is covered by the latest checkpoint.
  */
-import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ID_PATTERN } from '../../../schemas/common.js';
 import type { Services } from '../../http/plugin-http.js';
 import { ApiError } from '../../errors.js';
 import { allow } from '../../http/auth.js';
 import { parseInput } from '../../http/params.js';
+import type { HttpRequest, Route } from '../../http/route.js';
 import { epcisDocument } from './epcis.js';
 import { fsmaCsv, fsmaRows } from './fsma.js';
 import { collectLineage, type Lineage } from './lineage.js';
 
 export const exportQuery = z.object({ code: z.string().min(1, 'give the trace code of a lot') });
 
-export const exportRoutes = (services: Services): Router => {
+export const exportRoutes = (services: Services): Route[] => {
   const { ledger } = services;
-  const r = Router();
 
-  const lineageOf = (req: Request): Lineage => {
+  const lineageOf = (req: HttpRequest): Lineage => {
     const { code } = parseInput(exportQuery, req.query, 'query');
     const lineage = ID_PATTERN.test(code) ? collectLineage(ledger, code) : undefined;
     if (!lineage) throw new ApiError('lot_not_found', `no lot with trace code ${code.slice(0, 80)}`);
     return lineage;
   };
 
-  r.get('/regulator/export/fsma', services.signed, (req, res) => {
-    allow(res, ['regulator', 'auditor']);
-    const lineage = lineageOf(req);
-    res
-      .set({
-        'Content-Type': 'text/csv; charset=utf-8; header=present',
-        'Content-Disposition': `attachment; filename="fsma204-${lineage.lot.code}.csv"`,
-      })
-      .send(fsmaCsv(fsmaRows(ledger, lineage)));
-  });
-
-  r.get('/regulator/export/epcis', services.signed, (req, res) => {
-    allow(res, ['regulator', 'auditor']);
-    const lineage = lineageOf(req);
-    const doc = epcisDocument(ledger, lineage, { origin: ledger.origin, now: services.now(), checkpoint: ledger.checkpoint });
-    res
-      .set({
-        'Content-Type': 'application/ld+json; charset=utf-8',
-        'Content-Disposition': `attachment; filename="epcis-${lineage.lot.code}.jsonld"`,
-      })
-      .send(JSON.stringify(doc));
-  });
-
-  return r;
+  return [
+    {
+      method: 'GET',
+      path: '/v1/regulator/export/fsma',
+      auth: 'required',
+      rate: 'expensive',
+      handle: (req) => {
+        allow(req.principal, ['regulator', 'auditor']);
+        const lineage = lineageOf(req);
+        return {
+          status: 200,
+          headers: {
+            'content-type': 'text/csv; charset=utf-8; header=present',
+            'content-disposition': `attachment; filename="fsma204-${lineage.lot.code}.csv"`,
+          },
+          body: fsmaCsv(fsmaRows(ledger, lineage)),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/regulator/export/epcis',
+      auth: 'required',
+      rate: 'expensive',
+      handle: (req) => {
+        allow(req.principal, ['regulator', 'auditor']);
+        const lineage = lineageOf(req);
+        const doc = epcisDocument(ledger, lineage, { origin: ledger.origin, now: services.now(), checkpoint: ledger.checkpoint });
+        return {
+          status: 200,
+          headers: {
+            'content-type': 'application/ld+json; charset=utf-8',
+            'content-disposition': `attachment; filename="epcis-${lineage.lot.code}.jsonld"`,
+          },
+          body: JSON.stringify(doc),
+        };
+      },
+    },
+  ];
 };

@@ -5,7 +5,7 @@
  * cards on a phone (each cell carries its column name in `data-label`).
  */
 import type { MerchantFull } from '../../../../schemas/cards.js';
-import type { RecallView } from '../../../trace/index.js';
+import type { RecallView } from '../../../../schemas/trace.js';
 import type { Checkpoint } from '../../../../ledger/portable.js';
 import { h, type Child } from '../dom.js';
 import type { Lang, Messages } from '../messages.js';

@@ -1,0 +1,126 @@
+/**
+ * Follows an anxin log through its tiles (SPEC §12) and replays every entry as
+ * §9 does — every hash, signature, permission and rule — with the project's
+ * verifier (LogVerifier + the domain replay hook), incrementally: each call
+ * verifies only the entries past what it already verified. The entries are the
+ * bundle bytes themselves, so the replayed tree must reach the checkpoint's
+ * root, or the log served something other than what it signed.
+ */
+import {
+  decodeBundle,
+  LogVerifier,
+  makeEntry,
+  toBase64,
+  fromHex,
+  TILE_WIDTH,
+  ZERO_HASH,
+  formatTilePath,
+  type Entry,
+  type VerifyError,
+} from '../../ledger/index.js';
+import { nodeSuite } from '../../ledger/index.js';
+import { Catalogue } from '../domain/catalogue.js';
+import { domainReplay } from '../domain/replay.js';
+import { DOMAINS } from '../plugins.js';
+
+export interface Verdict {
+  ok: boolean;
+  /** Entries verified so far. */
+  verified: number;
+  /** The first bad entry, once one is found (the log stays broken from there on). */
+  firstBad?: VerifyError;
+  /** Why the log cannot be checked at this size (tiles missing, root mismatch), when not a rule. */
+  reason?: string;
+}
+
+export class RuleFollower {
+  private readonly verifier: LogVerifier;
+  private head: Uint8Array = ZERO_HASH;
+  private readonly roots = new Map<number, string>();
+  private firstBad: VerifyError | undefined;
+
+  constructor(
+    /** The tiles prefix, e.g. https://anxin.example/tlog */
+    private readonly url: string,
+    origin: string,
+    operatorKey: string,
+    private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
+    maxSkewS = 600,
+  ) {
+    this.verifier = new LogVerifier({
+      origin,
+      operatorKey,
+      hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS }),
+      threads: 1,
+      maxErrors: 1,
+    });
+  }
+
+  get verified(): number {
+    return this.verifier.size;
+  }
+
+  private async bundle(index: number, width: number): Promise<Uint8Array[]> {
+    const path = formatTilePath({ level: 'entries', index, width });
+    const res = await this.fetchImpl(`${this.url.replace(/\/$/, '')}/${path}`);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+    const entries = decodeBundle(new Uint8Array(await res.arrayBuffer()));
+    if (!entries || entries.length !== width) throw new Error(`${path} is not a bundle of ${width} entries`);
+    return entries;
+  }
+
+  /** Entries [from, to) as the verifier takes them, rebuilt from bundle bytes (leaf, prev and hash recomputed). */
+  private async *entries(from: number, to: number): AsyncGenerator<unknown> {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (let n = Math.floor(from / TILE_WIDTH); n * TILE_WIDTH < to; n++) {
+      const width = Math.min(TILE_WIDTH, to - n * TILE_WIDTH);
+      const bundle = await this.bundle(n, width);
+      for (let i = Math.max(from, n * TILE_WIDTH); i < n * TILE_WIDTH + width; i++) {
+        let parsed: { index?: unknown; at?: unknown; event?: unknown };
+        try {
+          parsed = JSON.parse(decoder.decode(bundle[i - n * TILE_WIDTH]));
+        } catch {
+          yield { malformed: true };
+          continue;
+        }
+        let entry: Entry | { malformed: true };
+        try {
+          entry = makeEntry(nodeSuite, i, parsed.at as string, parsed.event as Entry['event'], this.head);
+          if (parsed.index !== i) entry = { malformed: true };
+        } catch {
+          entry = { malformed: true };
+        }
+        if ('hash' in entry) this.head = fromHex(entry.hash)!;
+        yield entry;
+      }
+    }
+  }
+
+  /** Replays up to `size` and checks the tree it rebuilt against `root` (base64). */
+  async check(size: number, root: string): Promise<Verdict> {
+    if (this.firstBad && this.firstBad.index < size) return { ok: false, verified: this.verified, firstBad: this.firstBad };
+    if (size > this.verified) {
+      let report;
+      try {
+        report = await this.verifier.run({ entries: this.entries(this.verified, size) }, { final: false });
+      } catch (e) {
+        return { ok: false, verified: this.verified, reason: `cannot read the log's tiles: ${(e as Error).message}` };
+      }
+      if (report.size !== size)
+        return { ok: false, verified: this.verified, reason: `the log's bundles end at ${report.size}, not ${size}` };
+      this.roots.set(size, toBase64(fromHex(report.root)!));
+      if (this.roots.size > 1024) this.roots.delete(this.roots.keys().next().value!);
+      if (report.errors.length) this.firstBad = report.errors[0];
+    }
+    if (this.firstBad && this.firstBad.index < size) return { ok: false, verified: this.verified, firstBad: this.firstBad };
+    const replayed = this.roots.get(size);
+    if (replayed === undefined) return { ok: false, verified: this.verified, reason: `no replayed root at size ${size}` };
+    if (replayed !== root)
+      return {
+        ok: false,
+        verified: this.verified,
+        reason: `the entries served under the tiles do not hash to the checkpoint root at ${size}`,
+      };
+    return { ok: true, verified: this.verified };
+  }
+}
