@@ -122,5 +122,4 @@ export default tseslint.config(
   { files: PURE, rules: noPackages(['express', 'qrcode'], 'a pure plug-in half imports no HTTP library.') },
   { files: BROWSER, languageOptions: { globals: { ...globals.browser } } },
   // Until the LogStore seam lands (the verification API on the ledger), the verifier service reads the store itself.
-  { files: ['src/regulator/verification.ts'], rules: { 'import-x/no-restricted-paths': 'off' } },
 );

@@ -5,7 +5,7 @@ export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger } from './log.js';
-export type { Tx, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange } from './log.js';
+export type { Tx, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange, WriteHealth, WriteObserver } from './log.js';
 export type { State, StateView } from './state.js';
 export type { LogStore, CommitGroup, StateScan, Sequencing } from './store.js';
 export { openStore, isDatabaseUrl } from './open-store.js';
@@ -26,6 +26,6 @@ export type {
 export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDatabase, verifyStore, withStore } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
-export { SigPool } from './sigpool.js';
+export { SigPool, SigPoolBusy, type SigPoolOptions } from './sigpool.js';
 export { migrateStore } from './migrate.js';
 export type { MigrationReport } from './migrate.js';

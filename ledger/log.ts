@@ -32,6 +32,9 @@ import { checkOnOpen, loadFrontier, treeRecord, writeGenesis, type GenesisOption
 import { LogVerifier, type VerifierOptions, type VerifyReport } from './verify.js';
 import { exportNdjson, verifyStore, type ExportHeader } from './export.js';
 import type { State, StateView } from './state.js';
+import { describeWriteFailure, type WriteHealth } from './health.js';
+
+export type { WriteHealth } from './health.js';
 
 export type { GenesisOptions, GenesisRegulator } from './open.js';
 
@@ -67,6 +70,25 @@ export interface LedgerOptions {
   now?: () => number;
   /** How many state values to keep parsed in memory. */
   cacheSize?: number;
+  /** After a failed write, how long to wait between attempts to heal (milliseconds; default 1000). */
+  recoveryRetryMs?: number;
+  /**
+   * Fault-injection seam, for tests: called before every commit group is written and
+   * before every attempt to heal; what it throws is treated exactly like a failed write.
+   */
+  beforeWrite?: () => void;
+}
+
+/** What the ledger reports after each durable commit group (for metrics). */
+export interface WriteObserver {
+  /** A commit group of `entries` entries was written durably in `seconds`. */
+  committed?(entries: number, seconds: number): void;
+  /** A transaction's entries became durable `seconds` after it was submitted. */
+  appended?(entries: number, seconds: number): void;
+  /** A write failed; the ledger takes no writes until it has healed. */
+  failed?(reason: string): void;
+  /** The ledger takes writes again. */
+  healed?(): void;
 }
 
 /** What a verification run reads: the entries, tree and checkpoints of the log between two sizes. */
@@ -109,8 +131,6 @@ const parseEntry = (text: string): unknown => {
 /** Tree records never change once written; records holding nodes of level ≥ 6 (1 in 64, on every proof's path) stay in memory. */
 const CACHED_LEVEL = 6;
 const TREE_CACHE_SIZE = 65_536;
-/** Seconds between attempts to heal after a failed commit while the store stays unreachable. */
-const HEAL_RETRY_MS = 1000;
 
 export class Ledger {
   private committedSize!: number;
@@ -127,7 +147,11 @@ export class Ledger {
   private readonly inFlight: Group[] = [];
   private writing = false;
   private failure: LedgerError | undefined;
+  /** Why, since when and after how many attempts the ledger takes no writes (for /healthz). */
+  private failed: { reason: string; since: string; probes: number } | undefined;
   private healing: Promise<void> | undefined;
+  /** Hooks for metrics; never affect the ledger. */
+  observer: WriteObserver = {};
   private closing = false;
   private nextGroupId = 1;
 
@@ -140,6 +164,8 @@ export class Ledger {
     frontier: Frontier,
     lastAtMs: number,
     cacheSize: number,
+    private readonly beforeWrite: (() => void) | undefined,
+    private readonly recoveryRetryMs: number,
   ) {
     this.cache = new BoundedCache(cacheSize);
     this.setHead(head, frontier, lastAtMs);
@@ -165,7 +191,18 @@ export class Ledger {
         head = await writeGenesis(store, options, options.genesis, now());
       }
       const { frontier, lastAtMs } = await checkOnOpen(store, options, head);
-      return new Ledger(store, options.origin, options.operator, now, head, frontier, lastAtMs, cacheSize);
+      return new Ledger(
+        store,
+        options.origin,
+        options.operator,
+        now,
+        head,
+        frontier,
+        lastAtMs,
+        cacheSize,
+        options.beforeWrite,
+        options.recoveryRetryMs ?? 1000,
+      );
     } catch (e) {
       await store.close();
       throw e;
@@ -200,6 +237,12 @@ export class Ledger {
     return this.operator.publicKey;
   }
 
+  /** Whether the ledger takes writes now; when not, why and since when (for /healthz). */
+  get health(): WriteHealth {
+    const f = this.failed;
+    return f ? { ok: false, reason: f.reason, since: f.since, probes: f.probes } : { ok: true };
+  }
+
   /** Why writes are refused right now (a failed commit not yet healed, or not the sequencer), if they are. */
   get writeBlocked(): LedgerError | undefined {
     if (this.failure) return this.failure;
@@ -225,6 +268,7 @@ export class Ledger {
     if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closing');
     const blocked = this.writeBlocked;
     if (blocked) throw blocked;
+    const startMs = performance.now();
     const atMs = Math.max(this.now(), this.lastAtMs);
     const at = new Date(atMs).toISOString();
     const writes = new Map<string, string | null>();
@@ -295,6 +339,7 @@ export class Ledger {
     }
     this.scheduleFlush();
     await group.done;
+    this.observer.appended?.(entries.length, (performance.now() - startMs) / 1000);
     const checkpoint = this.latest;
     return {
       value,
@@ -496,7 +541,9 @@ export class Ledger {
       const index = this.store.event(raw.slice(1, nl), raw.slice(nl + 1));
       text = index === undefined ? null : String(index);
     }
-    this.cache.set(raw, text);
+    // Only values that exist are cached: keys often come from requests (an actor id in a path, a keyid in a
+    // signature), and caching misses would let anyone fill the cache with junk and evict the hot state.
+    if (text !== null) this.cache.set(raw, text);
     return text;
   }
 
@@ -547,7 +594,9 @@ export class Ledger {
         root: this.frontier.root(),
         head: fromHex(group.entries[group.entries.length - 1]?.hash ?? this.latest.head)!,
       });
+      const writeStart = performance.now();
       try {
+        this.beforeWrite?.();
         await this.store.commit({ ...group.commit, checkpoint: { size, text: JSON.stringify(checkpoint) } });
       } catch (cause) {
         this.fail(
@@ -559,6 +608,7 @@ export class Ledger {
         );
         break;
       }
+      this.observer.committed?.(group.entries.length, (performance.now() - writeStart) / 1000);
       this.committedSize = size;
       this.latest = checkpoint;
       for (const [key, text] of group.written) {
@@ -578,6 +628,9 @@ export class Ledger {
    */
   private fail(error: LedgerError): void {
     this.failure = error;
+    const reason = describeWriteFailure(error.cause ?? error);
+    this.failed = { reason, since: new Date(this.now()).toISOString(), probes: 0 };
+    this.observer.failed?.(reason);
     for (const g of [...this.inFlight, ...(this.open ? [this.open] : [])]) g.reject(error);
     this.inFlight.length = 0;
     this.open = undefined;
@@ -588,13 +641,18 @@ export class Ledger {
 
   private async heal(): Promise<void> {
     while (!this.closing) {
+      if (this.failed) this.failed.probes++;
       try {
+        this.beforeWrite?.();
         await this.store.refresh();
         await this.reload();
         this.failure = undefined;
+        this.failed = undefined;
+        this.observer.healed?.();
         return;
-      } catch {
-        await new Promise((r) => setTimeout(r, HEAL_RETRY_MS).unref());
+      } catch (cause) {
+        if (this.failed) this.failed.reason = describeWriteFailure(cause);
+        await new Promise((r) => setTimeout(r, this.recoveryRetryMs).unref());
       }
     }
   }

@@ -12,10 +12,11 @@
  * small records, mostly in LevelDB's block cache, where a thread-pool round trip would cost more
  * than the read.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { LedgerError } from './errors.js';
+import { probeWrite } from './health.js';
 import { nodeLeaf, type CommitGroup, type LogStore, type StateScan } from './store.js';
 import type { NodeId } from './merkle.js';
 
@@ -103,20 +104,32 @@ export const groupOps = (group: CommitGroup): WriteOp[] => {
   return ops;
 };
 
+/** Names LevelDB gives its own files. */
+const LEVELDB_FILE = /^(?:\d+\.(?:log|ldb|sst)|MANIFEST-\d+|LOCK|LOG(?:\.old)?)$/;
+
 export class LevelStore implements LogStore {
   readonly backend = 'leveldb';
+  /** Set when a commit failed: LevelDB refuses every write after a failed log write until it is reopened. */
+  private broken = false;
 
   constructor(
     /** The LevelDB handle; only this adapter and the engine's tests touch it. */
-    readonly db: Db,
+    public db: Db,
     readonly location: string,
   ) {}
 
-  /** Opens the LevelDB directory `path`; LEDGER_NOT_FOUND when it holds none and `create` is false. */
+  /**
+   * Opens the LevelDB directory `path`; LEDGER_NOT_FOUND when it holds none and `create` is false.
+   * A directory that holds LevelDB tables but lost its CURRENT file is LEDGER_CORRUPT, never
+   * recreated (LevelDB would start an empty database there and delete the old tables).
+   */
   static async open(path: string, create: boolean): Promise<LevelStore> {
+    const hasCurrent = existsSync(join(path, 'CURRENT'));
     // Without this, LevelDB would fail with its own error, after creating the directory.
-    if (!create && !existsSync(join(path, 'CURRENT'))) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${path}`);
-    return new LevelStore(await openDb(path, create), path);
+    if (!create && !hasCurrent) throw new LedgerError('LEDGER_NOT_FOUND', `no ledger in ${path}`);
+    if (!hasCurrent && existsSync(path) && readdirSync(path).some((n) => LEVELDB_FILE.test(n)))
+      throw new LedgerError('LEDGER_CORRUPT', `${path} holds LevelDB files but no CURRENT file; refusing to create a ledger over them`);
+    return new LevelStore(await openDb(path, !hasCurrent && create), path);
   }
 
   head(): string | undefined {
@@ -177,12 +190,26 @@ export class LevelStore implements LogStore {
     }
   }
 
-  commit(group: CommitGroup): Promise<void> {
-    return writeBatch(this.db, groupOps(group), true);
+  async commit(group: CommitGroup): Promise<void> {
+    try {
+      await writeBatch(this.db, groupOps(group), true);
+    } catch (e) {
+      this.broken = true;
+      throw e;
+    }
   }
 
-  /** One process owns a LevelDB directory, and a batch is all or nothing: nothing to catch up with. */
+  /**
+   * One process owns a LevelDB directory, and a batch is all or nothing: nothing to catch up with.
+   * After a failed commit, heals: a probe file is written and fsynced beside the tables (so a full
+   * disk is seen before LevelDB is touched), then the database is closed and reopened.
+   */
   async refresh(): Promise<boolean> {
+    if (!this.broken) return false;
+    probeWrite(this.location);
+    if (this.db.status === 'open') await this.db.close();
+    this.db = await openDb(this.location, false);
+    this.broken = false;
     return false;
   }
 

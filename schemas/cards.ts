@@ -3,6 +3,7 @@
  * merchant, the read views and their route descriptions. Money is integer fen.
  */
 import { z } from 'zod';
+import { freeText } from './pii.js';
 import { actorId, actorRef, eventId, hash, id, money, publicKey, timestamp } from './common.js';
 import { checkpoint, entry, receipt } from './envelope.js';
 import { tier } from './actors.js';
@@ -24,7 +25,7 @@ export const DISPOSAL_ACTIONS = ['warn', 'suspendIssuing', 'reinstate', 'close']
 
 /** A bank or payment reference for a custody movement (no personal data). */
 const reference = z.string().min(1).max(200);
-const reason = z.string().min(1).max(500);
+const reason = freeText(1, 500);
 /** Non-negative fen, for running totals. */
 const fen = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
@@ -136,7 +137,7 @@ export const complaintFile = z
     merchant: actorId,
     card: id.optional(),
     category: z.enum(COMPLAINT_CATEGORIES),
-    summary: z.string().min(1).max(500),
+    summary: freeText(1, 500),
     ref12315: z
       .string()
       .regex(/^[A-Za-z0-9-]{1,40}$/, 'must be the 12315 complaint number (letters, digits, -)')
@@ -147,7 +148,7 @@ export const complaintFile = z
 export type ComplaintFileBody = z.infer<typeof complaintFile>;
 
 export const complaintRespond = z
-  .strictObject({ complaint: id, response: z.string().min(1).max(500) })
+  .strictObject({ complaint: id, response: freeText(1, 500) })
   .meta({ id: 'ComplaintRespondBody', description: "The merchant's answer to an open complaint about it. No personal data." });
 export type ComplaintRespondBody = z.infer<typeof complaintRespond>;
 

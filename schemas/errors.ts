@@ -49,6 +49,8 @@ export const ERROR_STATUS = {
   shipment_closed: 422,
   custody_insufficient: 422,
   import_closed: 422,
+  /** Not in the SPEC table: a lot already holds the most temperature readings allowed (docs/TRACE.md). */
+  readings_exceeded: 422,
   /** Not in the SPEC table: the service cannot take writes (ledger failed or shutting down); retry later. */
   unavailable: 503,
   /**

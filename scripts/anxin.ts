@@ -2,6 +2,7 @@
 /**
  * The anxin command line:
  *
+ *   anxin init [--data DIR] [--origin ORIGIN] [--operator-key FILE] [--regulator-pubkey KEY]
  *   anxin keygen --id ID --out FILE
  *   anxin export (--data DIR | --database URL)    NDJSON to stdout
  *   anxin verify (--export FILE | --data DIR | --database URL) --origin ORIGIN --operator-key KEY [--max-skew S]
@@ -39,6 +40,8 @@ import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
 import { DOMAINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
+import { loadConfig } from '../src/config.js';
+import { openLedger } from '../src/service.js';
 import { checkEntryProof } from '../src/tlog/proof.js';
 import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
@@ -46,6 +49,8 @@ import { writeTilesFromDir } from './tiles.js';
 class UsageError extends Error {}
 
 const USAGE = `usage:
+  anxin init [--data DIR] [--origin ORIGIN] [--operator-key FILE] [--regulator-pubkey KEY]
+                                                create a new ledger in an empty directory (flags override ANXIN_*)
   anxin keygen --id ID --out FILE
   anxin export (--data DIR | --database URL)    NDJSON to stdout
   anxin verify (--export FILE | --data DIR | --database URL) --origin ORIGIN --operator-key KEY [--max-skew S]
@@ -141,6 +146,32 @@ const printReport = (report: VerifyReport): number => {
 };
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  /** The explicit way to create a ledger (docs/OPERATIONS.md): only on an empty data directory. */
+  async init(argv) {
+    const { values } = args(argv, {
+      data: { type: 'string' },
+      origin: { type: 'string' },
+      'operator-key': { type: 'string' },
+      'regulator-pubkey': { type: 'string' },
+    });
+    const env = { ...process.env };
+    if (values.data) env.ANXIN_DATA = values.data as string;
+    if (values.origin) env.ANXIN_ORIGIN = values.origin as string;
+    if (values['operator-key']) env.ANXIN_OPERATOR_KEY = values['operator-key'] as string;
+    if (values['regulator-pubkey']) env.ANXIN_REGULATOR_PUBKEY = values['regulator-pubkey'] as string;
+    let config;
+    try {
+      config = loadConfig(env);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { ledger } = await openLedger(config, { mode: 'init', log: (line) => console.error(line) });
+    const genesis = ledger.entry(0)!;
+    console.log(JSON.stringify({ origin: ledger.origin, operatorKey: ledger.operatorKey, data: config.dataDir, genesis: genesis.hash }));
+    await ledger.close();
+    return 0;
+  },
+
   async keygen(argv) {
     const { values } = args(argv, { id: { type: 'string' }, out: { type: 'string' } });
     const id = need(values, 'id');

@@ -15,6 +15,8 @@ export interface Config {
   regulatorId: string;
   maxSkewS: number;
   publicUrl: string;
+  /** Signature checks waiting at most (ANXIN_SIG_BACKLOG); beyond it ingest answers 503 `unavailable`. */
+  sigBacklog?: number;
   /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
   witnessPolicy?: string;
   /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
@@ -22,6 +24,8 @@ export interface Config {
   /** pino level: fatal, error, warn, info (default), debug (one line per request), trace, silent. */
   logLevel?: string;
 }
+
+export const DEFAULT_SIG_BACKLOG = 8192;
 
 /** What an operator bounds (README, docs/API.md "Limits"). 0 turns a rate limit off. */
 export interface HttpSettings {
@@ -73,6 +77,7 @@ const env = z.object({
     .default('regulator'),
   ANXIN_MAX_SKEW_S: z.coerce.number().int().positive().default(600),
   ANXIN_PUBLIC_URL: z.string().url().optional(),
+  ANXIN_SIG_BACKLOG: z.coerce.number().int().positive().default(DEFAULT_SIG_BACKLOG),
   ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
   ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
   ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
@@ -104,6 +109,7 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorPublicKey: e.ANXIN_REGULATOR_PUBKEY,
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
+    sigBacklog: e.ANXIN_SIG_BACKLOG,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     ...(e.ANXIN_WITNESS_POLICY ? { witnessPolicy: e.ANXIN_WITNESS_POLICY } : {}),
     http: {

@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import { SigPool } from '../ledger/index.js';
 import { buildApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_SIG_BACKLOG, loadConfig, type Config } from './config.js';
+import { AccessLog } from './http/access-log.js';
+import { join } from 'node:path';
 import { openLedger } from './service.js';
 import { logVkey } from './tlog/service.js';
 import { loadWitnessPolicy, WitnessSubmitter } from './tlog/witnessing.js';
@@ -32,8 +34,9 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
     await ledger.close();
     throw e;
   }
-  const pool = new SigPool();
-  const app = buildApp({ ledger, config, logger, preverify: (k, m, s) => pool.verify(k, m, s), witnessing });
+  const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
+  const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
+  const app = buildApp({ ledger, config, logger, accessLog, pool, preverify: (k, m, s) => pool.verify(k, m, s), witnessing });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -48,6 +51,7 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
       clearTimeout(force);
       await witnessing?.stop();
       await ledger.close();
+      await accessLog.close();
       await pool.close();
     })());
   return { server, config, logger, close };

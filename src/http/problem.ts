@@ -8,9 +8,10 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
+import { countRejection } from '../metrics.js';
 
 /** Seconds a client should wait before retrying a write that another process must sequence (its lease's lifetime at most). */
-const RETRY_AFTER_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_TTL_MS ?? 5000) / 1000) || 5);
+const NOT_SEQUENCER_RETRY_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_TTL_MS ?? 5000) / 1000) || 5);
 
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
@@ -27,10 +28,13 @@ export const toApiError = (err: unknown): ApiError => {
     );
   if (err instanceof LedgerError && err.code === 'LEDGER_NOT_SEQUENCER')
     return new ApiError('not_sequencer', 'another service process sequences this log; retry later (or at that process)', {
-      retryAfterS: RETRY_AFTER_S,
+      retryAfterS: NOT_SEQUENCER_RETRY_S,
     });
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
+
+/** Seconds a client should wait before retrying a 503 `unavailable` (the ledger's write probe runs every second). */
+export const RETRY_AFTER_S = 1;
 
 export const problemBody = (e: ApiError) => ({
   type: `urn:anxin:problem:${e.code}`,
@@ -46,8 +50,10 @@ export const problemBody = (e: ApiError) => ({
  * error whose `extra.retryAfterS` is a number also gets a Retry-After header.
  */
 export const writeProblem = (res: ServerResponse, e: ApiError, headers: Record<string, string> = {}): void => {
+  countRejection(e.code);
   const body = JSON.stringify(problemBody(e));
-  const retry = e.extra?.retryAfterS;
+  // 503 unavailable is temporary by definition (a full backlog, a write probe pending): say when to come back.
+  const retry = e.extra?.retryAfterS ?? (e.code === 'unavailable' ? RETRY_AFTER_S : undefined);
   res.writeHead(e.status, {
     ...headers,
     ...(typeof retry === 'number' ? { 'retry-after': String(retry) } : {}),

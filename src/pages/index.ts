@@ -28,6 +28,7 @@ import { renderPosPage, renderWalletPage } from './wallet/page.js';
 import QRCode from 'qrcode';
 import { loadTrace } from './trace/data.js';
 import { renderTraceNotFound, renderTracePage } from './trace/page.js';
+import { TracePageCache } from './trace/page-cache.js';
 
 const param = (req: Request, name: string): string => {
   const v = req.params[name];
@@ -53,12 +54,19 @@ export const pageRoutes = (services: Services): Router => {
   });
 
   r.get('/trace', formRedirect('/trace', 'code'));
+  const tracePages = new TracePageCache(ledger, services.now);
   r.get('/trace/:code', (req, res) => {
-    const ctx = pageContext(req);
     const code = param(req, 'code');
-    const data = ID_PATTERN.test(code) ? loadTrace(ledger, code, services.now()) : undefined;
-    if (!data) return sendPage(res, ctx, 404, renderTraceNotFound(ctx, code.slice(0, 80)));
-    sendPage(res, ctx, 200, renderTracePage(ctx, data, anchor()));
+    // The page depends on the code and the language only (other query parameters are dropped), so it can be cached.
+    const ctx = { ...pageContext(req), switchTo: (l: string) => `/trace/${encodeURIComponent(code)}?lang=${l}` };
+    const page = ID_PATTERN.test(code)
+      ? tracePages.get(code, `${ctx.lang} ${ctx.explicit}`, () => {
+          const data = loadTrace(ledger, code, services.now());
+          return data && renderTracePage(ctx, data, anchor());
+        })
+      : undefined;
+    if (page === undefined) return sendPage(res, ctx, 404, renderTraceNotFound(ctx, code.slice(0, 80)));
+    sendPage(res, ctx, 200, page);
   });
 
   r.get('/m', formRedirect('/m', 'id'));

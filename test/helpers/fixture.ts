@@ -20,9 +20,11 @@ import {
   signEnvelope,
   signRequest,
   type Envelope,
+  type LedgerOptions,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppDeps } from '../../src/app.js';
+import { AccessLog } from '../../src/http/access-log.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Config } from '../../src/config.js';
 import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
@@ -96,8 +98,21 @@ export interface Fixture {
 
 export const ORIGIN = 'anxin.test/ledger';
 
-export const startFixture = async (options: { plugins?: readonly Plugin[]; clock?: Clock; backend?: Backend } = {}): Promise<Fixture> => {
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-test-'));
+export interface FixtureOptions {
+  plugins?: readonly Plugin[];
+  clock?: Clock;
+  /** Which store the ledger lives in (default: ANXIN_TEST_BACKEND, else LevelDB). */
+  backend?: Backend;
+  /** An empty directory for the ledger (default: a new temp directory, removed on close). */
+  dir?: string;
+  /** Engine options beyond the fixture's (fault-injection seams, recovery timing). */
+  ledger?: Pick<LedgerOptions, 'beforeWrite' | 'recoveryRetryMs'>;
+  /** App dependencies beyond the fixture's. */
+  app?: Partial<AppDeps>;
+}
+
+export const startFixture = async (options: FixtureOptions = {}): Promise<Fixture> => {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'anxin-test-'));
   const backend = options.backend ?? testBackend();
   const database = backend === 'postgres' ? await freshDatabase() : undefined;
   const store: LogStore = await openStore({ path: dir, database, create: true });
@@ -111,6 +126,7 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     origin: ORIGIN,
     operator,
     now: clock.now,
+    ...options.ledger,
     genesis: {
       regulators: [{ id: regulator.id, name: '椒江区市场监督管理局', publicKey: regulator.publicKey }],
       state: (entry) => catalogue.genesisState(entry),
@@ -126,7 +142,8 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }) });
+  const accessLog = await AccessLog.open(join(dir, 'access-log'));
+  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }), accessLog, ...options.app });
   const f: Fixture = {
     dir,
     backend,
@@ -167,7 +184,8 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     state: () => ({ size: ledger.size, head: ledger.checkpoint.head }),
     close: async () => {
       await ledger.close();
-      rmSync(dir, { recursive: true, force: true });
+      await accessLog.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return f;
