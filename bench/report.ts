@@ -96,7 +96,42 @@ ${
     : ''
 }
 How each figure is taken: bench/*.ts. (b) appenders verify each event's signature on worker threads and count an append once its group commit (fsync) returns. HTTP figures come from a separate load-generating process (bench/loadgen.ts, undici) on loopback against the real server (dist/src/server.js); it shares the machine's ${r.machine.cores} cores with the server.
-${analysis(r)}`;
+${renderStores(r)}${analysis(r)}`;
+};
+
+/** LevelDB and PostgreSQL side by side (bench/stores.ts), each figure as a share of the one-core Ed25519 limit. */
+export const renderStores = (r: Results): string => {
+  const st = r.sections.stores as Record<string, any> | undefined;
+  const limit = r.sections.limits?.singleCorePerSec as number | undefined;
+  if (!st?.leveldb) return '';
+  const share = (x: number | undefined) =>
+    x === undefined ? '—' : limit ? `${Math.round(x).toLocaleString('en')} /s (${Math.round((100 * x) / limit)} %)` : `${Math.round(x)} /s`;
+  const cell = (b: string, f: (s: any) => string) => (st[b] ? f(st[b]) : 'not run (PostgreSQL not installed)');
+  const rows: Array<[string, (s: any) => string, string]> = [
+    ['durable single-event appends, 16 appenders', (s) => share(s.single16?.eventsPerSec), 'PG ≥ 30 %'],
+    ['durable single-event appends, 256 appenders', (s) => share(s.single256?.eventsPerSec), '—'],
+    ['batches of 100 per transaction, 8 appenders', (s) => share(s.batch100?.eventsPerSec), 'PG ≥ 70 %'],
+    ['HTTP single POST, 64 connections', (s) => share(s.http?.find((h: any) => h.mode === 'single')?.eventsPerSec), '—'],
+    ['HTTP batches of 100, 8 connections', (s) => share(s.http?.find((h: any) => h.mode === 'batch')?.eventsPerSec), '—'],
+    ["verify the batch run's ledger (entries/s)", (s) => share(s.verify?.entriesPerSec), '—'],
+    [
+      "open the batch run's ledger",
+      (s) => (s.open ? `${Math.round(s.open.ms)} ms at ${s.open.size.toLocaleString('en')} entries` : '—'),
+      '—',
+    ],
+  ];
+  const lines = [
+    '',
+    '## The two stores side by side',
+    '',
+    `Percentages are of this run's one-core Ed25519 limit. PostgreSQL: a throwaway local cluster (bench/stores.ts), unix socket, ${st.postgres?.server ? `server ${st.postgres.server.server_version}, fsync ${st.postgres.server.fsync}, synchronous_commit ${st.postgres.server.synchronous_commit}` : 'not run'}.${st.scale ? ` **Event counts scaled by ${st.scale}: a quick look, not the figures of record.**` : ''}`,
+    '',
+    '| | LevelDB | PostgreSQL | target |',
+    '| --- | --- | --- | --- |',
+    ...rows.map(([name, f, target]) => `| ${name} | ${cell('leveldb', f)} | ${cell('postgres', f)} | ${target} |`),
+    '',
+  ];
+  return lines.join('\n');
 };
 
 /** For each missed target, what bounds it, with this run's figures (nothing when every target is met). */

@@ -6,6 +6,7 @@
  *   npm run bench                 the full run (a 1,000,000-entry ledger)
  *   npm run bench -- --size N     a smaller ledger, for a quick look (marked as such)
  *   npm run bench -- --only http  only the named sections (comma-separated; see `only` below), printed, not saved
+ *   npm run bench -- --only stores --scale 0.01   the LevelDB / PostgreSQL comparison, its event counts scaled
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { measureProofs } from './proofs.js';
 import { renderMarkdown, type Results } from './report.js';
 import { log, machine, runNode, tempDir } from './util.js';
 import { extraBenchmarks } from './extra.js';
+import { measureStores } from './stores.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -30,7 +32,7 @@ const arg = (name: string) => {
 const size = Number(arg('--size') ?? 1_000_000);
 
 /**
- * `--only a,b` runs only the named sections (limits, appends, http, build, open, proofs, verifyEngine, verify,
+ * `--only a,b` runs only the named sections (limits, stores, appends, http, build, open, proofs, verifyEngine, verify,
  * and the extras: incrementalVerify, anomalies, trace); the Ed25519 limit is always measured, since every ratio
  * is to it. A partial run prints its table and leaves bench/results.json and BENCHMARKS.md as they are.
  */
@@ -51,6 +53,12 @@ const save = () => {
 log(`machine: ${JSON.stringify(results.machine)}; ledger size ${size}${only ? `; only ${only.join(', ')}` : ''}`);
 results.sections.limits = await measureLimits();
 save();
+if (wanted('stores')) {
+  const scale = Number(arg('--scale') ?? 1);
+  results.sections.stores = await measureStores(scale);
+  if (scale !== 1) results.sections.stores.scale = scale;
+  save();
+}
 if (wanted('appends')) {
   results.sections.appends = await measureAppends([
     { concurrency: 1, events: 2_000 },

@@ -171,6 +171,8 @@ export class Workload {
       this.queue.push({
         actor: m.key,
         type: 'card.issue',
+        // Holder consent (SPEC §14): a keyed card is issued with its holder's co-signature.
+        holder: card.holder,
         body: () => ({
           card: card.id,
           kind: named ? 'named' : 'anonymous',
@@ -223,7 +225,7 @@ export class Workload {
       if (this.random() < 0.5) {
         card.balance -= amount;
         m.outstanding -= amount;
-        this.queue.push({ actor: m.key, type: 'card.refund', body: () => ({ card: card.id, amount }) });
+        this.queue.push({ actor: m.key, type: 'card.refund', holder: card.holder, body: () => ({ card: card.id, amount }) });
       }
     } else if (r < 0.975) {
       const complaint = this.id('CP');

@@ -7,8 +7,12 @@ export const LEDGER_ERROR_CODES = [
   'LEDGER_CORRUPT',
   /** The directory holds no ledger (and creation was not asked for). */
   'LEDGER_NOT_FOUND',
-  /** A durable write failed; the ledger refuses further appends until reopened. */
+  /** A durable write failed; pending appends were rejected, and the ledger takes appends again once it has reread the store. */
   'LEDGER_WRITE_FAILED',
+  /** The store cannot be reached (a lost database connection); appends resume when it returns. */
+  'LEDGER_UNAVAILABLE',
+  /** Another process holds the sequencer lease on this shared log: this one serves reads only. */
+  'LEDGER_NOT_SEQUENCER',
   /** The ledger is closed or closing. */
   'LEDGER_CLOSED',
   /** A key file is unreadable or inconsistent. */

@@ -9,8 +9,10 @@ import type { Checkpoint } from './checkpoint.js';
 import type { Entry } from './entry.js';
 import { LedgerError } from './errors.js';
 import type { GenesisBody } from './genesis.js';
-import { HEAD_KEY, checkpointKey, iterateCheckpoints, iterateEntryTexts, iterateNodes, readEntry, readHead, type Db } from './store.js';
+import { decodeTreeRecord, type LogStore } from './store.js';
+import type { NodeId } from './merkle.js';
 import { withSnapshot } from './snapshot.js';
+import { openStore } from './open-store.js';
 import { verifyLog, type VerifyError, type VerifyOptions, type VerifyReport } from './verify.js';
 
 export interface ExportHeader {
@@ -19,23 +21,38 @@ export interface ExportHeader {
   checkpoint: Checkpoint;
 }
 
-export const exportHeader = (db: Db): ExportHeader => {
-  const checkpoint = readHead(db);
-  const genesis = readEntry(db, 0);
+const parseJson = <T>(text: string | undefined): T | undefined => {
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
+  }
+};
+
+export const exportHeader = (store: LogStore): ExportHeader => {
+  const checkpoint = parseJson<Checkpoint>(store.head());
+  const genesis = parseJson<Entry>(store.entry(0));
   if (!checkpoint || !genesis) throw new LedgerError('LEDGER_NOT_FOUND', 'the database holds no ledger');
   return { origin: checkpoint.origin, operatorKey: (genesis.event.body as GenesisBody).operatorKey, checkpoint };
 };
 
 /** Writes the export line by line; `write` may return a promise to apply backpressure. */
-export const exportNdjson = async (db: Db, write: (line: string) => unknown): Promise<ExportHeader> => {
-  const header = exportHeader(db);
+export const exportNdjson = async (store: LogStore, write: (line: string) => unknown): Promise<ExportHeader> => {
+  const header = exportHeader(store);
   await write(JSON.stringify(header) + '\n');
-  let n = 0;
-  for await (const { text } of iterateEntryTexts(db)) {
-    if (n++ >= header.checkpoint.size) break;
-    await write(text + '\n');
-  }
+  for await (const { text } of store.entries(0, header.checkpoint.size)) await write(text + '\n');
   return header;
+};
+
+/** Runs `fn` on the ledger store at `path` (a LevelDB directory, read through a private snapshot) or `database` (a PostgreSQL URL, read only). */
+export const withStore = async <T>(where: { path?: string; database?: string }, fn: (store: LogStore) => Promise<T>): Promise<T> => {
+  if (!where.database) return withSnapshot(where.path!, fn);
+  const store = await openStore({ database: where.database, create: false, readOnly: true });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 };
 
 const parseLine = (line: string): unknown => {
@@ -79,14 +96,26 @@ export const verifyExport = async (path: string, options: Omit<VerifyOptions, 'c
 
 /** Verifies a data directory without modifying it: entries, stored tree and every stored checkpoint. */
 export const verifyDataDir = (dir: string, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> =>
-  withSnapshot(dir, (db) => verifyDb(db, options));
+  withSnapshot(dir, (store) => verifyStore(store, options));
 
-export async function verifyDb(db: Db, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> {
+/** Verifies the ledger in a PostgreSQL database, read only. */
+export const verifyDatabase = (url: string, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> =>
+  withStore({ database: url }, (store) => verifyStore(store, options));
+
+async function* storeNodes(store: LogStore): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
+  for await (const { leaf, record } of store.treeRange(0)) yield* decodeTreeRecord(leaf, record);
+}
+
+/** Verifies everything a store holds: entries, stored tree, every stored checkpoint, and the head. */
+export async function verifyStore(store: LogStore, options: Omit<VerifyOptions, 'checkpoints' | 'nodes'>): Promise<VerifyReport> {
   async function* entries(): AsyncGenerator<unknown> {
-    for await (const { text } of iterateEntryTexts(db)) yield parseLine(text) as Entry;
+    for await (const { text } of store.entries(0)) yield parseLine(text) as Entry;
   }
-  const report = await verifyLog(entries(), { ...options, checkpoints: iterateCheckpoints(db), nodes: iterateNodes(db) });
-  const fault = checkHead(db.getSync(HEAD_KEY), (size) => db.getSync(checkpointKey(size)), report.size);
+  async function* checkpoints(): AsyncGenerator<Checkpoint> {
+    for await (const { text } of store.checkpoints(0)) yield parseLine(text) as Checkpoint;
+  }
+  const report = await verifyLog(entries(), { ...options, checkpoints: checkpoints(), nodes: storeNodes(store) });
+  const fault = checkHead(store.head(), (size) => store.checkpoint(size), report.size);
   if (fault) {
     report.errors.push(fault);
     report.errors.sort((a, b) => a.index - b.index);
@@ -103,10 +132,9 @@ export async function verifyDb(db: Db, options: Omit<VerifyOptions, 'checkpoints
 const checkHead = (text: string | undefined, stored: (size: number) => string | undefined, size: number): VerifyError | undefined => {
   const last = Math.max(0, size - 1);
   if (text === undefined)
-    return { index: last, code: 'checkpoint_missing', detail: `the head pointer ${HEAD_KEY} is missing: the ledger will not open` };
+    return { index: last, code: 'checkpoint_missing', detail: `the head pointer is missing: the ledger will not open` };
   const head = parseLine(text) as Partial<Checkpoint>;
-  if (!Number.isSafeInteger(head.size))
-    return { index: last, code: 'checkpoint_invalid', detail: `the head pointer ${HEAD_KEY} is not a checkpoint` };
+  if (!Number.isSafeInteger(head.size)) return { index: last, code: 'checkpoint_invalid', detail: `the head pointer is not a checkpoint` };
   if (head.size! < size)
     return {
       index: head.size!,

@@ -5,8 +5,10 @@ export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger } from './log.js';
-export type { Tx, LedgerOptions, GenesisOptions, GenesisRegulator } from './log.js';
+export type { Tx, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange, WriteHealth, WriteObserver } from './log.js';
 export type { State, StateView } from './state.js';
+export type { LogStore, CommitGroup, StateScan, Sequencing } from './store.js';
+export { openStore, isDatabaseUrl } from './open-store.js';
 export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';
 export type { GenesisBody } from './genesis.js';
 export { verifyLog, LogVerifier } from './verify.js';
@@ -21,7 +23,9 @@ export type {
   ReplayContext,
   Fault,
 } from './verify.js';
-export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDb } from './export.js';
+export { exportNdjson, exportHeader, verifyExport, verifyDataDir, verifyDatabase, verifyStore, withStore } from './export.js';
 export type { ExportHeader } from './export.js';
 export { withSnapshot } from './snapshot.js';
-export { SigPool } from './sigpool.js';
+export { SigPool, SigPoolBusy, type SigPoolOptions } from './sigpool.js';
+export { migrateStore } from './migrate.js';
+export type { MigrationReport } from './migrate.js';

@@ -1,5 +1,5 @@
 /**
- * Creating and opening a ledger's database: the genesis batch (SPEC §4) and the
+ * Creating and opening a ledger's store: the genesis commit (SPEC §4) and the
  * open-time invariants, which cost O(log n) reads and never replay the log.
  */
 import { bytesEqual, concatBytes, fromBase64Url, fromHex, toHex } from './encoding.js';
@@ -8,21 +8,9 @@ import { LedgerError } from './errors.js';
 import { noteKeyId, parseCheckpoint, signCheckpoint, verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { genesisEvent } from './genesis.js';
 import type { SigningKey } from './keys.js';
-import { Frontier, type StoredNode } from './merkle.js';
+import { Frontier, type NodeId, type StoredNode } from './merkle.js';
 import { nodeSuite as suite } from './suite-node.js';
-import {
-  checkpointKey,
-  entryKey,
-  eventKey,
-  HEAD_KEY,
-  NODE_ENCODING,
-  readEntry,
-  readNodes,
-  stateKey,
-  treeKey,
-  writeBatch,
-  type Db,
-} from './store.js';
+import { nodeInRecord, nodeLeaf, type LogStore } from './store.js';
 
 export interface GenesisRegulator {
   id: string;
@@ -44,8 +32,8 @@ interface Identity {
 /** The nodes one append completed, concatenated lowest level first (see store.ts). */
 export const treeRecord = (nodes: StoredNode[]): Uint8Array => concatBytes(...nodes.map((n) => n.hash));
 
-/** Writes entry 0 and its checkpoint (and the genesis state) in one durable batch. */
-export const writeGenesis = async (db: Db, options: Identity, genesis: GenesisOptions, nowMs: number): Promise<Checkpoint> => {
+/** Writes entry 0 and its checkpoint (and the genesis state) in one durable commit. */
+export const writeGenesis = async (store: LogStore, options: Identity, genesis: GenesisOptions, nowMs: number): Promise<Checkpoint> => {
   const event = genesisEvent(options.operator, options.origin, genesis.regulators, nowMs);
   const entry = makeEntry(suite, 0, new Date(nowMs).toISOString(), event, ZERO_HASH);
   const leaf = fromHex(entry.leaf)!;
@@ -57,29 +45,55 @@ export const writeGenesis = async (db: Db, options: Identity, genesis: GenesisOp
     root: frontier.root(),
     head: fromHex(entry.hash)!,
   });
-  const cpText = JSON.stringify(checkpoint);
-  await writeBatch(
-    db,
-    [
-      { type: 'put', key: treeKey(0), value: treeRecord(nodes), ...NODE_ENCODING },
-      { type: 'put', key: entryKey(0), value: JSON.stringify(entry) },
-      { type: 'put', key: eventKey(event.actor, event.id), value: '0' },
-      ...Object.entries(genesis.state?.(entry) ?? {}).map(([key, value]) => ({
-        type: 'put' as const,
-        key: stateKey(key),
-        value: JSON.stringify(value),
-      })),
-      { type: 'put', key: checkpointKey(1), value: cpText },
-      { type: 'put', key: HEAD_KEY, value: cpText },
-    ],
-    true,
-  );
+  await store.commit({
+    entries: [{ index: 0, text: JSON.stringify(entry) }],
+    tree: [{ leaf: 0, record: treeRecord(nodes) }],
+    events: [{ actor: event.actor, id: event.id, index: 0 }],
+    state: Object.entries(genesis.state?.(entry) ?? {}).map(([key, value]) => ({ key, value: JSON.stringify(value) })),
+    checkpoint: { size: 1, text: JSON.stringify(checkpoint) },
+  });
   return checkpoint;
 };
 
+/** The stored nodes, in the order asked (undefined where missing). */
+const readNodes = async (store: LogStore, ids: readonly NodeId[]): Promise<Array<Uint8Array | undefined>> => {
+  const records = await store.treeRecords(ids.map(nodeLeaf));
+  return ids.map((id, i) => nodeInRecord(id, records[i]));
+};
+
+/** The tree's frontier at `size` from the stored records (O(log n) reads); `corrupt` names a missing node. */
+export const loadFrontier = async (store: LogStore, size: number, corrupt: (what: string) => Error): Promise<Frontier> => {
+  try {
+    return await Frontier.load(suite, size, async (ids) => {
+      const nodes = await readNodes(store, ids);
+      return nodes.map((n, i) => {
+        if (!n) throw corrupt(`Merkle node ${ids[i].level}/${ids[i].index} is missing`);
+        return n;
+      });
+    });
+  } catch (e) {
+    if (e instanceof LedgerError) throw e;
+    throw corrupt('the Merkle tree cannot be read');
+  }
+};
+
+const readEntry = (store: LogStore, index: number): Entry | undefined => {
+  const text = store.entry(index);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Entry;
+  } catch {
+    return undefined;
+  }
+};
+
 /** The open-time invariants (O(log n) reads). Throws LEDGER_CORRUPT or OPERATOR_KEY_MISMATCH. */
-export const checkOnOpen = async (db: Db, options: Identity, head: Checkpoint): Promise<{ frontier: Frontier; lastAtMs: number }> => {
-  const corrupt = (what: string) => new LedgerError('LEDGER_CORRUPT', `${what} — run \`anxin verify --data\` to locate the damage`);
+export const checkOnOpen = async (
+  store: LogStore,
+  options: Identity,
+  head: Checkpoint,
+): Promise<{ frontier: Frontier; lastAtMs: number }> => {
+  const corrupt = (what: string) => new LedgerError('LEDGER_CORRUPT', `${what} — run \`anxin verify\` to locate the damage`);
   const operatorKey = fromBase64Url(options.operator.publicKey)!;
   const parsed = head && typeof head.note === 'string' ? parseCheckpoint(head.note) : undefined;
   if (!parsed) throw corrupt('the latest checkpoint is unreadable');
@@ -91,14 +105,16 @@ export const checkOnOpen = async (db: Db, options: Identity, head: Checkpoint): 
   if (bad) throw corrupt(`latest checkpoint: ${bad}`);
   const size = head.size;
   if (size < 1) throw corrupt('the latest checkpoint is for an empty log');
-  const genesis = readEntry(db, 0);
+  const genesis = readEntry(store, 0);
   if (!genesis || genesis.event?.type !== 'ledger.genesis') throw corrupt('entry 0 is not the genesis entry');
   const gBody = genesis.event.body as { origin?: string; operatorKey?: string };
   if (gBody.operatorKey !== options.operator.publicKey || gBody.origin !== options.origin)
     throw new LedgerError('OPERATOR_KEY_MISMATCH', 'the genesis entry names another operator key or origin');
-  const last = readEntry(db, size - 1);
+  const last = readEntry(store, size - 1);
   if (!last) throw corrupt(`entry ${size - 1} (the last one, per the checkpoint) is missing`);
-  if (db.getSync(entryKey(size)) !== undefined) throw corrupt(`entry ${size} exists beyond the checkpointed size ${size}`);
+  // On a shared store another process may be appending right now: only a sequencer (or a store of one) can tell.
+  const alone = !store.sequencing || store.sequencing.isSequencer;
+  if (alone && store.entry(size) !== undefined) throw corrupt(`entry ${size} exists beyond the checkpointed size ${size}`);
   const prev = fromHex(last.prev);
   let leaf: Uint8Array;
   try {
@@ -109,21 +125,9 @@ export const checkOnOpen = async (db: Db, options: Identity, head: Checkpoint): 
   if (last.index !== size - 1 || last.leaf !== toHex(leaf)) throw corrupt(`entry ${size - 1} does not match its leaf hash`);
   if (!prev || last.hash !== toHex(chainHash(suite, prev, leaf)) || last.hash !== head.head)
     throw corrupt(`entry ${size - 1}'s chain hash does not match the checkpoint head`);
-  let frontier: Frontier;
-  try {
-    frontier = await Frontier.load(suite, size, async (ids) => {
-      const nodes = await readNodes(db, ids);
-      return nodes.map((n, i) => {
-        if (!n) throw corrupt(`Merkle node ${ids[i].level}/${ids[i].index} is missing`);
-        return n;
-      });
-    });
-  } catch (e) {
-    if (e instanceof LedgerError) throw e;
-    throw corrupt('the Merkle tree cannot be read');
-  }
+  const frontier = await loadFrontier(store, size, corrupt);
   if (toHex(frontier.root()) !== head.root) throw corrupt('the stored Merkle tree does not match the latest checkpoint root');
-  const [lastLeaf] = await readNodes(db, [{ level: 0, index: size - 1 }]);
+  const [lastLeaf] = await readNodes(store, [{ level: 0, index: size - 1 }]);
   if (!lastLeaf || !bytesEqual(lastLeaf, leaf)) throw corrupt(`the stored leaf of entry ${size - 1} does not match the entry`);
   return { frontier, lastAtMs: Date.parse(last.at) };
 };

@@ -44,38 +44,83 @@ interface Job {
   message: Uint8Array;
   signature: Uint8Array;
   resolve(ok: boolean): void;
+  reject(e: Error): void;
+}
+
+/** A batch of jobs on one worker. */
+interface Sent {
+  jobs: Job[];
+  worker: number;
+  /** Workers that died holding this batch. */
+  crashes: number;
 }
 
 const BATCH = 256;
+/** A batch that has killed this many workers is answered with an error instead of being sent again. */
+const MAX_CRASHES = 3;
+
+/** Thrown (as a rejection) by `verify` when the backlog is full: the caller should shed load (503 + Retry-After). */
+export class SigPoolBusy extends Error {
+  constructor(readonly backlog: number) {
+    super(`the signature backlog is full (${backlog} checks waiting)`);
+    this.name = 'SigPoolBusy';
+  }
+}
+
+export interface SigPoolOptions {
+  /** Most checks waiting or running at once; `verify` rejects with SigPoolBusy beyond it. Default: unbounded (bulk verifiers use `below`). */
+  maxBacklog?: number;
+}
 
 export class SigPool {
-  private readonly workers: Worker[];
-  private readonly load: number[];
+  private readonly workers: Worker[] = [];
+  private readonly load: number[] = [];
   private batch: Job[] = [];
   private scheduled = false;
-  private readonly inFlight = new Map<number, Job[]>();
+  private readonly inFlight = new Map<number, Sent>();
   private nextId = 0;
   private outstandingJobs = 0;
   private waiters: Array<() => void> = [];
-  private failure: Error | undefined;
+  private closing = false;
+  private readonly maxBacklog: number;
+  /** Workers replaced after they died (for metrics and tests). */
+  restarts = 0;
 
-  constructor(threads = availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-    this.load = this.workers.map(() => 0);
-    this.workers.forEach((w, wi) => {
-      w.unref();
-      w.on('message', ({ id, ok }: { id: number; ok: Uint8Array }) => {
-        const jobs = this.inFlight.get(id)!;
+  constructor(threads = availableParallelism(), options: SigPoolOptions = {}) {
+    this.maxBacklog = options.maxBacklog ?? Infinity;
+    for (let wi = 0; wi < Math.max(1, threads); wi++) this.start(wi);
+  }
+
+  /** Starts (or restarts) worker `wi`. A worker that dies is replaced and its batches are sent again. */
+  private start(wi: number): void {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    this.workers[wi] = w;
+    this.load[wi] = 0;
+    w.unref();
+    w.on('message', ({ id, ok }: { id: number; ok: Uint8Array }) => {
+      const sent = this.inFlight.get(id);
+      if (!sent) return;
+      this.inFlight.delete(id);
+      this.load[wi] -= sent.jobs.length;
+      this.outstandingJobs -= sent.jobs.length;
+      sent.jobs.forEach((job, i) => job.resolve(ok[i] === 1));
+      this.wake();
+    });
+    w.on('error', () => undefined); // 'exit' follows and does the work
+    w.on('exit', () => {
+      if (this.closing || this.workers[wi] !== w) return;
+      this.restarts++;
+      this.start(wi);
+      for (const [id, sent] of [...this.inFlight]) {
+        if (sent.worker !== wi) continue;
         this.inFlight.delete(id);
-        this.load[wi] -= jobs.length;
-        this.outstandingJobs -= jobs.length;
-        jobs.forEach((job, i) => job.resolve(ok[i] === 1));
-        this.wake();
-      });
-      w.on('error', (e) => {
-        this.failure = e;
-        this.wake();
-      });
+        if (++sent.crashes >= MAX_CRASHES) {
+          this.outstandingJobs -= sent.jobs.length;
+          const e = new Error(`a batch of ${sent.jobs.length} signature checks killed ${MAX_CRASHES} workers`);
+          sent.jobs.forEach((job) => job.reject(e));
+        } else this.dispatch(sent.jobs, sent.crashes);
+      }
+      this.wake();
     });
   }
 
@@ -84,12 +129,16 @@ export class SigPool {
     return this.outstandingJobs;
   }
 
-  /** Verifies one signature. Never rejects for bad input: wrong lengths are simply false. */
+  /**
+   * Verifies one signature. Never rejects for bad input: wrong lengths are simply
+   * false. Rejects with SigPoolBusy when `maxBacklog` checks are already waiting.
+   */
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(new Error('the signature pool is closed'));
     if (publicKey.length !== 32 || signature.length !== 64) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      this.batch.push({ publicKey, message, signature, resolve });
+    if (this.outstandingJobs >= this.maxBacklog) return Promise.reject(new SigPoolBusy(this.outstandingJobs));
+    return new Promise((resolve, reject) => {
+      this.batch.push({ publicKey, message, signature, resolve, reject });
       this.outstandingJobs++;
       if (this.batch.length >= BATCH) this.send();
       else if (!this.scheduled) {
@@ -102,7 +151,6 @@ export class SigPool {
   /** Resolves once no more than `limit` jobs are outstanding (backpressure for bulk callers). */
   async below(limit: number): Promise<void> {
     while (this.outstandingJobs > limit) {
-      if (this.failure) throw this.failure;
       await new Promise<void>((r) => this.waiters.push(r));
     }
   }
@@ -122,7 +170,7 @@ export class SigPool {
     for (let i = 0; i < jobs.length; i += per) this.dispatch(jobs.slice(i, i + per));
   }
 
-  private dispatch(jobs: Job[]): void {
+  private dispatch(jobs: Job[], crashes = 0): void {
     const wi = this.load.indexOf(Math.min(...this.load));
     const n = jobs.length;
     const pubs = new Uint8Array(n * 32);
@@ -137,12 +185,13 @@ export class SigPool {
       msgs.set(j.message, i ? ends[i - 1] : 0);
     });
     const id = this.nextId++;
-    this.inFlight.set(id, jobs);
+    this.inFlight.set(id, { jobs, worker: wi, crashes });
     this.load[wi] += n;
     this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [pubs.buffer, sigs.buffer, msgs.buffer, ends.buffer]);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -9,12 +9,12 @@ import { copyFileSync, linkSync, mkdtempSync, readdirSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerError } from './errors.js';
-import { openDb, type Db } from './store.js';
+import { LevelStore, openDb } from './store-level.js';
 
 const LEVELDB_FILE = /^(\d+\.(ldb|sst|log)|MANIFEST-\d+|CURRENT)$/;
 const IMMUTABLE = /\.(ldb|sst)$/;
 
-export const withSnapshot = async <T>(dir: string, fn: (db: Db) => Promise<T>): Promise<T> => {
+export const withSnapshot = async <T>(dir: string, fn: (store: LevelStore) => Promise<T>): Promise<T> => {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -38,11 +38,11 @@ export const withSnapshot = async <T>(dir: string, fn: (db: Db) => Promise<T>): 
       }
       copyFileSync(from, to);
     }
-    const db = await openDb(copy, false);
+    const store = new LevelStore(await openDb(copy, false), dir);
     try {
-      return await fn(db);
+      return await fn(store);
     } finally {
-      await db.close();
+      await store.close();
     }
   } finally {
     rmSync(copy, { recursive: true, force: true });

@@ -1,37 +1,116 @@
 /**
- * The LevelDB layout. One keyspace, one prefix per concept:
+ * The storage seam: what the ledger needs from a database, at the level of one
+ * commit group. A backend stores, for one log:
  *
- *   e!<index:16 hex>                 entry JSON
- *   t!<leaf:16 hex>                  the Merkle nodes appending that leaf completed: the leaf hash, then each
- *                                    perfect subtree it closed, 32 bytes per level (node (L, j) lives in the
- *                                    record of leaf (j+1)·2^L − 1 at offset 32·L)
- *   d!<actor>\n<id>                  index of the entry holding event (actor, id)
- *   c!<size:16 hex>                  checkpoint JSON signed when the log reached size
- *   m!head                           latest checkpoint JSON (the commit point)
- *   s!<key>                          domain state, opaque to the engine (JSON)
+ *   entries            index → entry JSON
+ *   tree records       leaf → the Merkle nodes appending that leaf completed: the leaf hash, then each
+ *                      perfect subtree it closed, 32 bytes per level (node (L, j) lives in the record of
+ *                      leaf (j+1)·2^L − 1 at offset 32·L)
+ *   event index        (actor, id) → index of the entry holding that event
+ *   checkpoints        size → checkpoint JSON signed when the log reached that size
+ *   head               the latest checkpoint JSON: the commit point, the ledger opens at it
+ *   domain state       key → JSON text, opaque to the engine
  *
- * Every append writes all of these for its entries in one atomic batch.
+ * and writes one commit group (all of the above for a run of consecutive entries) atomically: after a
+ * crash or a failed write either the whole group is there or none of it is.
+ *
+ * The reads the append path makes inside a transaction (state, event index) are synchronous: a
+ * transaction is a synchronous function, so it runs atomically with respect to every other one. A
+ * backend serves them without waiting on the event loop: LevelDB from its block cache and files
+ * (getSync), PostgreSQL from memory (loaded at open, kept current by its own commits and by
+ * following the sequencer). Single entries and checkpoints are synchronous too (the domain's read
+ * views use them): LevelDB reads them in place; PostgreSQL answers recent ones from memory and
+ * others with one blocking query (see pg/sync-reader.ts). Tree records for proofs, the streams for
+ * verification and export, and state listings are asynchronous.
+ *
+ * Implementations: store-level.ts (LevelDB, embedded, the default) and pg/store.ts (PostgreSQL).
+ * test/ledger/store-conformance.ts is the behaviour every backend must show.
  */
-import { ClassicLevel } from 'classic-level';
-import type { BoundedCache } from './cache.js';
-import type { Checkpoint } from './checkpoint.js';
-import type { Entry } from './entry.js';
 import type { NodeId } from './merkle.js';
 
-export type Db = ClassicLevel<string, string>;
+/** One atomic write: everything one commit group appended and wrote. */
+export interface CommitGroup {
+  /** Consecutive entries, ascending, as stored JSON. */
+  entries: Array<{ index: number; text: string }>;
+  /** The tree record of each entry (leaf = entry index). */
+  tree: Array<{ leaf: number; record: Uint8Array }>;
+  /** The event index of the entries appended. */
+  events: Array<{ actor: string; id: string; index: number }>;
+  /** State writes, in order (a later write of a key wins): JSON text, or null to delete. */
+  state: Array<{ key: string; value: string | null }>;
+  /** The checkpoint signed at the size the group ends at; it also becomes the head. */
+  checkpoint: { size: number; text: string };
+}
 
-const hex16 = (n: number): string => n.toString(16).padStart(16, '0');
+export interface StateScan {
+  /** Key suffixes after the prefix: strictly greater / strictly less. */
+  gt?: string;
+  lt?: string;
+  reverse?: boolean;
+  limit?: number;
+}
 
-export const HEAD_KEY = 'm!head';
-export const entryKey = (index: number): string => 'e!' + hex16(index);
+/**
+ * Who may write, for stores that several processes share (PostgreSQL). An embedded store has no
+ * sequencing: its one process always writes.
+ */
+export interface Sequencing {
+  /** True while this process holds the lease and has caught up with the log. */
+  readonly isSequencer: boolean;
+  /** False while the database cannot be reached (then nobody here can tell who sequences). */
+  readonly reachable: boolean;
+  /** Seconds a client should wait before retrying a write refused because another process sequences. */
+  readonly retryAfterS: number;
+}
+
+export interface LogStore {
+  /** 'leveldb' | 'postgres'. */
+  readonly backend: string;
+  /** Where the log lives, for messages (a directory, or a URL without its password). */
+  readonly location: string;
+  /** Set on stores that several processes share. */
+  readonly sequencing?: Sequencing;
+
+  /** The head checkpoint JSON, undefined in an empty store. */
+  head(): string | undefined;
+  /** Whether the store holds anything at all (a head-less non-empty store is corrupt). */
+  isEmpty(): Promise<boolean>;
+
+  /** Domain state (synchronous, see above). */
+  state(key: string): string | undefined;
+  /** The event index (synchronous, see above). */
+  event(actor: string, id: string): number | undefined;
+
+  /** One entry's JSON (synchronous, see above). */
+  entry(index: number): string | undefined;
+  /** The checkpoint signed at exactly `size` (synchronous, see above). */
+  checkpoint(size: number): string | undefined;
+  /** Tree records by leaf, in the order asked (undefined where missing). */
+  treeRecords(leaves: readonly number[]): Promise<Array<Uint8Array | undefined>>;
+
+  /** Entries with from ≤ index < to, ascending. */
+  entries(from: number, to?: number): AsyncIterable<{ index: number; text: string }>;
+  /** Tree records with from ≤ leaf < to, ascending. */
+  treeRange(from: number, to?: number): AsyncIterable<{ leaf: number; record: Uint8Array }>;
+  /** Checkpoints with from ≤ size < to, ascending. */
+  checkpoints(from: number, to?: number): AsyncIterable<{ size: number; text: string }>;
+  /** Domain state whose keys start with `prefix`, in key order (UTF-8 byte order of the key). */
+  scanState(prefix: string, options?: StateScan): AsyncIterable<{ key: string; value: string }>;
+
+  /** Writes one group atomically and durably; rejects if it did not (or may not have) landed. */
+  commit(group: CommitGroup): Promise<void>;
+  /**
+   * After a failed commit, or when another process may have appended: brings the store's
+   * synchronous views up to the database's head. Resolves true when it moved.
+   */
+  refresh(): Promise<boolean>;
+  /** Called (awaited) after the store moved its head on its own (following another sequencer). */
+  onMoved?: (listener: () => Promise<void>) => void;
+  close(): Promise<void>;
+}
+
 /** The leaf whose append completed node `id`. */
 export const nodeLeaf = (id: NodeId): number => (id.index + 1) * 2 ** id.level - 1;
-/** Key of the tree record that holds node `id` (at byte offset 32·level). */
-export const nodeKey = (id: NodeId): string => treeKey(nodeLeaf(id));
-export const treeKey = (leaf: number): string => 't!' + hex16(leaf);
-export const eventKey = (actor: string, id: string): string => 'd!' + actor + '\n' + id;
-export const checkpointKey = (size: number): string => 'c!' + hex16(size);
-export const stateKey = (key: string): string => 's!' + key;
 
 /** The nodes a tree record holds, lowest level first. */
 export const decodeTreeRecord = (leaf: number, record: Uint8Array): Array<{ id: NodeId; hash: Uint8Array }> => {
@@ -41,118 +120,6 @@ export const decodeTreeRecord = (leaf: number, record: Uint8Array): Array<{ id: 
   return out;
 };
 
-/** Key range of one prefix, for iterators. */
-export const prefixRange = (prefix: string, from = ''): { gte: string; lt: string } => ({
-  gte: prefix + from,
-  lt: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
-});
-
-export const openDb = async (path: string, createIfMissing: boolean): Promise<Db> => {
-  // A larger write buffer than LevelDB's 4 MiB means fewer level-0 flushes under sustained appends;
-  // the block cache serves state reads (getSync) and proofs. Both count towards the memory budget.
-  const db = new ClassicLevel<string, string>(path, {
-    keyEncoding: 'utf8',
-    valueEncoding: 'utf8',
-    createIfMissing,
-    writeBufferSize: 16 * 2 ** 20,
-    cacheSize: 32 * 2 ** 20,
-  });
-  await db.open();
-  return db;
-};
-
-export const NODE_ENCODING = { valueEncoding: 'view' } as const;
-
-/** One write of a batch: keys are utf8 strings; values utf8 strings or, with NODE_ENCODING, bytes. */
-export interface WriteOp {
-  type: 'put' | 'del';
-  key: string;
-  value?: string | Uint8Array;
-  valueEncoding?: 'view';
-}
-
-interface PrivateBatch {
-  _batch?(
-    ops: Array<{ type: 'put' | 'del'; key: string; value?: string | Uint8Array; keyEncoding: 'utf8'; valueEncoding: 'utf8' | 'view' }>,
-    options: { sync: boolean },
-  ): Promise<void>;
-}
-
-/**
- * Writes `ops` atomically. The public abstract-level `batch()` re-validates,
- * re-encodes and clones every operation on the append path's main thread
- * (several per appended entry); our keys and values are already in their
- * final form, so we call the implementation's own `_batch` — the abstract-level
- * implementer API that `batch()` itself ends in — when the database has one.
- * The database must be open (the Ledger guarantees it).
- */
-export const writeBatch = (db: Db, ops: WriteOp[], sync: boolean): Promise<void> => {
-  const raw = db as unknown as PrivateBatch;
-  if (db.status !== 'open' || typeof raw._batch !== 'function') return db.batch(ops as never, { sync });
-  return raw._batch(
-    ops.map((op) => ({ ...op, keyEncoding: 'utf8' as const, valueEncoding: op.valueEncoding ?? ('utf8' as const) })),
-    { sync },
-  );
-};
-
-/**
- * Tree records never change once written, so records holding upper-level nodes
- * (level ≥ 6: at most 1 in 64 records, and every proof passes through them) may
- * be kept in memory; the low levels of a proof sit next to its leaf on disk.
- */
-const CACHED_LEVEL = 6;
-export const TREE_CACHE_SIZE = 65_536;
-
-/**
- * The stored hashes of perfect subtrees, in the order asked (undefined where missing).
- * Synchronous reads: a proof needs O(log n) small records, mostly in LevelDB's block
- * cache; a thread-pool round trip per read would cost more than the reads themselves.
- */
-export const readNodes = async (
-  db: Db,
-  ids: readonly NodeId[],
-  cache?: BoundedCache<Uint8Array>,
-): Promise<Array<Uint8Array | undefined>> => {
-  const records = new Map<string, Uint8Array | undefined>();
-  return ids.map((id) => {
-    const key = nodeKey(id);
-    let record = records.get(key);
-    if (!records.has(key)) {
-      const cached = cache?.get(key);
-      record = cached ?? db.getSync<string, Uint8Array>(key, NODE_ENCODING);
-      records.set(key, record);
-      if (!cached && record && id.level >= CACHED_LEVEL) cache?.set(key, record);
-    }
-    return record && record.length >= (id.level + 1) * 32 ? record.subarray(id.level * 32, id.level * 32 + 32) : undefined;
-  });
-};
-
-export const readEntry = (db: Db, index: number): Entry | undefined => {
-  const text = db.getSync(entryKey(index));
-  return text === undefined ? undefined : (JSON.parse(text) as Entry);
-};
-
-export const readHead = (db: Db): Checkpoint | undefined => {
-  const text = db.getSync(HEAD_KEY);
-  return text === undefined ? undefined : (JSON.parse(text) as Checkpoint);
-};
-
-/** Key range of one prefix from `from` (inclusive) to `to` (exclusive), both fixed-width hex positions. */
-const hexRange = (prefix: string, from: number, to?: number) =>
-  to === undefined ? prefixRange(prefix, hex16(from)) : { gte: prefix + hex16(from), lt: prefix + hex16(to) };
-
-/** Raw entries in index order in [from, to), as stored text (the verifier parses and checks them). */
-export async function* iterateEntryTexts(db: Db, from = 0, to?: number): AsyncGenerator<{ key: string; text: string }> {
-  for await (const [key, text] of db.iterator(hexRange('e!', from, to))) yield { key, text };
-}
-
-/** The stored nodes that appending leaves [from, to) created, in creation order. */
-export async function* iterateNodes(db: Db, from = 0, to?: number): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
-  for await (const [key, record] of db.iterator<string, Uint8Array>({ ...hexRange('t!', from, to), valueEncoding: 'view' }))
-    yield* decodeTreeRecord(parseInt(key.slice(2), 16), record);
-}
-
-/** Stored checkpoints with from ≤ size < to, ascending. */
-export async function* iterateCheckpoints(db: Db, from = 0, to?: number): AsyncGenerator<Checkpoint> {
-  for await (const [, text] of db.iterator(hexRange('c!', from, to))) yield JSON.parse(text) as Checkpoint;
-}
+/** The hash of node `id` in the record of its leaf, if the record reaches its level. */
+export const nodeInRecord = (id: NodeId, record: Uint8Array | undefined): Uint8Array | undefined =>
+  record && record.length >= (id.level + 1) * 32 ? record.subarray(id.level * 32, id.level * 32 + 32) : undefined;

@@ -1,24 +1,25 @@
 /** Actor registry events and views (SPEC §5). */
 import { z } from 'zod';
+import { freeText } from './pii.js';
 import { actorId, id, publicKey, role, timestamp } from './common.js';
 import type { RouteDoc } from './routes.js';
 
 export const TIERS = ['scale', 'group', 'brand', 'other', 'full'] as const;
 export const tier = z.enum(TIERS);
 
-const reason = z.string().min(1).max(500);
+const reason = freeText(1, 500);
 
 export const actorRegister = z
   .strictObject({
     id: actorId,
     role,
-    name: z.string().min(1).max(200),
+    name: freeText(1, 200),
     publicKey,
     creditCode: z
       .string()
       .regex(/^[0-9A-Z]{18}$/, 'must be an 18-character unified social credit code')
       .optional(),
-    region: z.string().min(1).max(100).optional(),
+    region: freeText(1, 100).optional(),
     merchant: z.strictObject({ tier, custodian: actorId, insurer: actorId.optional() }).optional(),
   })
   .meta({ id: 'ActorRegisterBody' });

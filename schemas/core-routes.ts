@@ -38,6 +38,48 @@ export const eventBatch = z
 
 export const health = z.object({ ok: z.literal(true), size: z.number().int().nonnegative() }).meta({ id: 'Health' });
 
+export const unhealthy = z
+  .object({
+    ok: z.literal(false),
+    size: z.number().int().nonnegative(),
+    reason: z.string().meta({ description: 'why the ledger takes no writes (a full disk, an I/O error)' }),
+    since: z.string().meta({ description: 'when it stopped taking writes (RFC 3339)' }),
+    probes: z.number().int().nonnegative().meta({ description: 'write probes tried since; it heals by itself once one succeeds' }),
+  })
+  .meta({ id: 'Unhealthy' });
+
+export const accessRecord = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{24}$/),
+    at: z.string(),
+    actor: z.string(),
+    role: z.string(),
+    method: z.string(),
+    path: z.string(),
+    status: z.number().int().optional(),
+  })
+  .meta({ id: 'AccessRecord' });
+
+export const accessLogPage = z
+  .object({
+    records: z.array(accessRecord),
+    next: z.string().nullable().meta({ description: 'path and query of the next (older) page, or null' }),
+  })
+  .meta({ id: 'AccessLogPage' });
+
+export const accessLogQuery = z.object({
+  before: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/)
+    .optional()
+    .meta({ description: 'a record id: only older records' }),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/)
+    .optional()
+    .meta({ description: 'page size, 1 to 1000 (default 100)' }),
+});
+
 /** Codes only reads answer with: never the outcome of posting an event. */
 const READ_ONLY: readonly ErrorCode[] = ['unauthenticated', 'invalid_request', 'batch_rejected'];
 
@@ -84,7 +126,7 @@ export const coreDocs: RouteDoc[] = [
       201: { description: 'Appended; one receipt per event, in order', schema: batchResponse },
       200: { description: 'Every event was an identical retry', schema: batchResponse },
     },
-    errors: ['invalid_json', 'invalid_event', 'payload_too_large', 'batch_rejected', 'unavailable'],
+    errors: ['invalid_json', 'invalid_event', 'payload_too_large', 'batch_rejected', 'unavailable', 'not_sequencer'],
   },
   {
     method: 'get',
@@ -165,10 +207,40 @@ export const coreDocs: RouteDoc[] = [
     method: 'get',
     path: '/healthz',
     tag: 'service',
-    summary: 'Liveness and the durable ledger size',
+    summary: 'Liveness, the durable ledger size, and whether the ledger takes writes',
+    description:
+      '503 while the ledger takes no writes after a failed one (a full disk, an I/O error), with the reason; ' +
+      'it probes and heals by itself (docs/OPERATIONS.md).',
     auth: 'public',
-    responses: { 200: { description: 'The service is up', schema: health } },
+    responses: {
+      200: { description: 'The service is up and takes writes', schema: health },
+      503: { description: 'The ledger takes no writes now', schema: unhealthy },
+    },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'service',
+    summary: 'Prometheus metrics (text exposition format)',
+    description:
+      'Ledger size, appends, rejections by code, append and fsync latency, signature backlog; the list is in docs/OPERATIONS.md.',
+    auth: 'public',
+    responses: { 200: { description: 'The metrics', schema: z.string(), contentType: 'text/plain' } },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/v1/regulator/access-log',
+    tag: 'regulator',
+    summary: 'Who read what, when: every authenticated read, newest first',
+    description:
+      'Regulators only. Kept off the public ledger, in its own store beside it (docs/OPERATIONS.md "Access log"). ' +
+      'Reading it is itself recorded.',
+    auth: 'signed',
+    query: accessLogQuery,
+    responses: { 200: { description: 'A page of access records', schema: accessLogPage } },
+    errors: ['unauthenticated', 'forbidden', 'actor_suspended', 'invalid_request', 'unavailable'],
   },
   {
     method: 'get',

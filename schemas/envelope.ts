@@ -14,7 +14,11 @@ export const envelope = z
     at: timestamp,
     body: z.record(z.string(), z.unknown()),
     sig: signature,
-    cosig: z.strictObject({ holder: signature }).optional(),
+    cosig: z
+      .strictObject({ holder: signature.optional(), newHolder: signature.optional() })
+      .refine((c) => c.holder !== undefined || c.newHolder !== undefined, 'must carry holder or newHolder')
+      .optional()
+      .meta({ description: "holder: the card holder's signature (SPEC §6, §14); newHolder: the new key's (card.transfer, card.rekey)" }),
   })
   .meta({ id: 'Envelope', description: 'A signed event; sig signs "anxin/event/v1\\n" + JCS(envelope without sig and cosig).' });
 export type EnvelopeInput = z.infer<typeof envelope>;

@@ -47,8 +47,17 @@ export const ERROR_STATUS = {
   lot_recalled: 422,
   lot_expired: 422,
   shipment_closed: 422,
+  custody_insufficient: 422,
+  import_closed: 422,
+  /** Not in the SPEC table: a lot already holds the most temperature readings allowed (docs/TRACE.md). */
+  readings_exceeded: 422,
   /** Not in the SPEC table: the service cannot take writes (ledger failed or shutting down); retry later. */
   unavailable: 503,
+  /**
+   * Not in the SPEC table: on a log several service processes share (PostgreSQL), this process does not
+   * hold the sequencer lease; it serves reads only. Retry after `Retry-After` seconds (at any of them).
+   */
+  not_sequencer: 503,
   /** Not in the SPEC table: an unexpected server fault; nothing was appended. */
   internal: 500,
 } as const;

@@ -156,6 +156,7 @@ export const ANOMALY_RULES = [
   'failed-descendant',
   'closed-season',
   'recall-overdue',
+  'holder-rekey',
 ] as const;
 export const ANOMALY_SEVERITIES = ['yellow', 'red'] as const;
 export const anomalyRule = z.enum(ANOMALY_RULES).meta({ id: 'AnomalyRule' });

@@ -1,5 +1,6 @@
 /** Food traceability events and views (SPEC §7, §8). */
 import { z } from 'zod';
+import { freeText } from './pii.js';
 import { actorId, id, role, timestamp, unit } from './common.js';
 import { checkpoint, envelope } from './envelope.js';
 import type { RouteDoc } from './routes.js';
@@ -42,7 +43,7 @@ export const lotQuantity = z.strictObject({ amount: lotAmount, unit }).meta({ id
 
 export const product = z
   .strictObject({
-    name: z.string().min(1).max(200),
+    name: freeText(1, 200),
     gtin: z
       .string()
       .regex(GTIN_PATTERN, 'must be a GTIN-8, -12, -13 or -14 (digits only)')
@@ -56,7 +57,7 @@ export type Product = z.infer<typeof product>;
 
 export const origin = z
   .strictObject({
-    place: z.string().min(1).max(200),
+    place: freeText(1, 200),
     lat: z.number().min(-90).max(90).optional(),
     lon: z.number().min(-180).max(180).optional(),
     zone: z.string().min(1).max(100).optional(),
@@ -65,7 +66,7 @@ export const origin = z
   .meta({ id: 'Origin' });
 export type Origin = z.infer<typeof origin>;
 
-const reason = z.string().min(1).max(500);
+const reason = freeText(1, 500);
 
 export const lotCreate = z
   .strictObject({
@@ -95,7 +96,7 @@ export const lotInspect = z
     code: id,
     result: z.enum(['pass', 'fail']),
     tests: z.array(labTest).min(1).max(100),
-    report: z.string().min(1).max(2000).optional(),
+    report: freeText(1, 2000).optional(),
   })
   .meta({ id: 'LotInspectBody' });
 export type LotInspectBody = z.infer<typeof lotInspect>;

@@ -2,9 +2,11 @@
 /**
  * The anxin command line:
  *
+ *   anxin init [--data DIR] [--origin ORIGIN] [--operator-key FILE] [--regulator-pubkey KEY]
  *   anxin keygen --id ID --out FILE
- *   anxin export --data DIR                       NDJSON to stdout
- *   anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
+ *   anxin export (--data DIR | --database URL)    NDJSON to stdout
+ *   anxin verify (--export FILE | --data DIR | --database URL) --origin ORIGIN --operator-key KEY [--max-skew S]
+ *   anxin migrate --data DIR --database URL       copy a LevelDB ledger into an empty PostgreSQL database, verify the copy
  *   anxin sign --key FILE [--holder FILE]        envelope JSON on stdin → signed envelope
  *   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
  *   anxin get --url URL --key FILE PATH
@@ -18,6 +20,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
+  isDatabaseUrl,
+  migrateStore,
+  openStore,
+  verifyDatabase,
+  withStore,
   generateKey,
   nodeSuite,
   parsePolicy,
@@ -33,6 +40,8 @@ import { Catalogue } from '../src/domain/catalogue.js';
 import { domainReplay } from '../src/domain/replay.js';
 import { DOMAINS } from '../src/plugins.js';
 import { ID_PATTERN } from '../schemas/common.js';
+import { loadConfig } from '../src/config.js';
+import { openLedger } from '../src/service.js';
 import { checkEntryProof } from '../src/tlog/proof.js';
 import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
@@ -40,9 +49,12 @@ import { writeTilesFromDir } from './tiles.js';
 class UsageError extends Error {}
 
 const USAGE = `usage:
+  anxin init [--data DIR] [--origin ORIGIN] [--operator-key FILE] [--regulator-pubkey KEY]
+                                                create a new ledger in an empty directory (flags override ANXIN_*)
   anxin keygen --id ID --out FILE
-  anxin export --data DIR                       NDJSON to stdout
-  anxin verify (--export FILE | --data DIR) --origin ORIGIN --operator-key KEY [--max-skew S]
+  anxin export (--data DIR | --database URL)    NDJSON to stdout
+  anxin verify (--export FILE | --data DIR | --database URL) --origin ORIGIN --operator-key KEY [--max-skew S]
+  anxin migrate --data DIR --database URL       copy a LevelDB ledger into an empty PostgreSQL database, verify the copy
   anxin sign --key FILE [--holder FILE]         envelope JSON on stdin → signed envelope
   anxin post --url URL --key FILE [--holder FILE] [--operator-key KEY] [--proof FILE]
   anxin get --url URL --key FILE PATH
@@ -134,6 +146,32 @@ const printReport = (report: VerifyReport): number => {
 };
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  /** The explicit way to create a ledger (docs/OPERATIONS.md): only on an empty data directory. */
+  async init(argv) {
+    const { values } = args(argv, {
+      data: { type: 'string' },
+      origin: { type: 'string' },
+      'operator-key': { type: 'string' },
+      'regulator-pubkey': { type: 'string' },
+    });
+    const env = { ...process.env };
+    if (values.data) env.ANXIN_DATA = values.data as string;
+    if (values.origin) env.ANXIN_ORIGIN = values.origin as string;
+    if (values['operator-key']) env.ANXIN_OPERATOR_KEY = values['operator-key'] as string;
+    if (values['regulator-pubkey']) env.ANXIN_REGULATOR_PUBKEY = values['regulator-pubkey'] as string;
+    let config;
+    try {
+      config = loadConfig(env);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const { ledger } = await openLedger(config, { mode: 'init', log: (line) => console.error(line) });
+    const genesis = ledger.entry(0)!;
+    console.log(JSON.stringify({ origin: ledger.origin, operatorKey: ledger.operatorKey, data: config.dataDir, genesis: genesis.hash }));
+    await ledger.close();
+    return 0;
+  },
+
   async keygen(argv) {
     const { values } = args(argv, { id: { type: 'string' }, out: { type: 'string' } });
     const id = need(values, 'id');
@@ -147,20 +185,50 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   },
 
   async export(argv) {
-    const { values } = args(argv, { data: { type: 'string' } });
-    await withSnapshot(need(values, 'data'), (db) => exportNdjson(db, write));
+    const { values } = args(argv, { data: { type: 'string' }, database: { type: 'string' } });
+    if (!values.data === !values.database) throw new UsageError('give exactly one of --data DIR or --database URL');
+    if (values.database && !isDatabaseUrl(values.database as string)) throw new UsageError('--database must be a postgres:// URL');
+    await withStore({ path: values.data as string | undefined, database: values.database as string | undefined }, (store) =>
+      exportNdjson(store, write),
+    );
     return 0;
+  },
+
+  async migrate(argv) {
+    const { values } = args(argv, { data: { type: 'string' }, database: { type: 'string' } });
+    const data = need(values, 'data');
+    const database = need(values, 'database');
+    if (!isDatabaseUrl(database)) throw new UsageError('--database must be a postgres:// URL');
+    if (!existsSync(data)) throw new UsageError(`no directory ${data}`);
+    const report = await withSnapshot(data, async (source) => {
+      const target = await openStore({ database, create: true });
+      try {
+        return await migrateStore(source, target);
+      } finally {
+        await target.close();
+      }
+    });
+    console.log(JSON.stringify({ ...report, verify: { ...report.verify, errors: report.verify.errors.slice(0, 10) } }, null, 2));
+    if (report.ok)
+      console.error(
+        `anxin migrate: ok — ${report.entries} entries, ${report.checkpoints} checkpoints, ${report.stateKeys} state keys, verified`,
+      );
+    else console.error('anxin migrate: FAILED — the copy does not verify or differs from the source');
+    return report.ok ? 0 : 1;
   },
 
   async verify(argv) {
     const { values } = args(argv, {
       export: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       origin: { type: 'string' },
       'operator-key': { type: 'string' },
       'max-skew': { type: 'string' },
     });
-    if (!values.export === !values.data) throw new UsageError('give exactly one of --export FILE or --data DIR');
+    if ([values.export, values.data, values.database].filter(Boolean).length !== 1)
+      throw new UsageError('give exactly one of --export FILE, --data DIR or --database URL');
+    if (values.database && !isDatabaseUrl(values.database as string)) throw new UsageError('--database must be a postgres:// URL');
     const maxSkewS = values['max-skew'] === undefined ? 600 : Number(values['max-skew']);
     if (!Number.isInteger(maxSkewS) || maxSkewS <= 0) throw new UsageError('--max-skew must be a positive integer (seconds)');
     const options = {
@@ -172,7 +240,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
     if (values.data && !existsSync(values.data as string)) throw new UsageError(`no directory ${values.data}`);
     const report = values.export
       ? await verifyExport(values.export as string, options)
-      : await verifyDataDir(values.data as string, options);
+      : values.database
+        ? await verifyDatabase(values.database as string, options)
+        : await verifyDataDir(values.data as string, options);
     return printReport(report);
   },
 

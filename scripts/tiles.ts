@@ -9,17 +9,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCheckpointNote, withSnapshot } from '../ledger/index.js';
-import { iterateCheckpoints, readEntry, readHead, readNodes, type Db } from '../ledger/store.js';
+import { nodeInRecord, nodeLeaf, type LogStore } from '../ledger/store.js';
+import type { Checkpoint, Entry } from '../ledger/index.js';
 import { entryBytes, writeFileAtomic, writeTileFiles, type TileSource } from '../src/tlog/files.js';
 
-const dbSource = (db: Db, size: number): TileSource => ({
+const parse = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
+
+const storeSource = (store: LogStore, size: number): TileSource => ({
   size,
-  nodes: async (ids) =>
-    (await readNodes(db, ids)).map((n, i) => {
-      if (!n) throw new Error(`the stored tree lacks node ${ids[i].level}/${ids[i].index}`);
+  nodes: async (ids) => {
+    const records = await store.treeRecords(ids.map(nodeLeaf));
+    return ids.map((id, i) => {
+      const n = nodeInRecord(id, records[i]);
+      if (!n) throw new Error(`the stored tree lacks node ${id.level}/${id.index}`);
       return n;
-    }),
-  entryBytes: (i) => entryBytes(readEntry(db, i)),
+    });
+  },
+  entryBytes: (i) => entryBytes(parse<Entry>(store.entry(i))),
 });
 
 export interface TilesResult {
@@ -28,8 +34,8 @@ export interface TilesResult {
   files: number;
 }
 
-export const writeTilesFromDb = async (db: Db, out: string): Promise<TilesResult> => {
-  const head = readHead(db);
+export const writeTilesFromDb = async (db: LogStore, out: string): Promise<TilesResult> => {
+  const head = parse<Checkpoint>(db.head());
   if (!head) throw new Error('the database holds no ledger');
   const previous = join(out, 'checkpoint');
   let from = 0;
@@ -40,9 +46,9 @@ export const writeTilesFromDb = async (db: Db, out: string): Promise<TilesResult
     from = cp.size;
   }
   const sizes: number[] = [];
-  for await (const cp of iterateCheckpoints(db, from + 1, head.size + 1)) sizes.push(cp.size);
+  for await (const cp of db.checkpoints(from + 1, head.size + 1)) sizes.push(cp.size);
   if (sizes[sizes.length - 1] !== head.size) sizes.push(head.size);
-  const files = await writeTileFiles(dbSource(db, head.size), out, from, sizes);
+  const files = await writeTileFiles(storeSource(db, head.size), out, from, sizes);
   writeFileAtomic(previous, head.note);
   return { from, size: head.size, files };
 };

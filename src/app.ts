@@ -12,10 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { parse as parseYaml } from 'yaml';
-import type { Ledger } from '../ledger/index.js';
+import type { Ledger, SigPool } from '../ledger/index.js';
 import type { Config } from './config.js';
 import { Catalogue } from './domain/catalogue.js';
 import { authenticator } from './http/auth.js';
+import type { AccessLog } from './http/access-log.js';
+import { accessLogRoutes } from './http/access-log-routes.js';
+import { bindMetrics, metricsRegistry } from './metrics.js';
 import { ingestRoutes } from './http/events.js';
 import { ledgerRoutes } from './http/ledger-routes.js';
 import { RateLimits } from './http/limits.js';
@@ -39,6 +42,10 @@ export interface AppDeps {
   plugins?: readonly Plugin[];
   /** The one logger (pino); when absent, errors only, as JSON lines on stdout. */
   logger?: Logger;
+  /** Where authenticated reads are recorded (http/access-log.ts); none kept when absent. */
+  accessLog?: AccessLog;
+  /** The signature pool behind `preverify`, for its metrics. */
+  pool?: SigPool;
   /** Off-thread signature checks for ingest (the server passes a SigPool); inline when absent. */
   preverify?: AsyncVerify;
   /** Records each /v1 answer (route, status, seconds), e.g. into Prometheus metrics; see http/pipeline.ts. */
@@ -77,17 +84,18 @@ export const buildApp = (deps: AppDeps): App => {
     catalogue,
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
   };
-  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify);
+  const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify, now);
   const tlog = tlogService(deps.ledger, deps.witnessing, (err) => logger.error({ err }, 'internal error'));
   const routes: Route[] = [
     ...ingestRoutes(ingest),
     ...ledgerRoutes(services, tlog),
+    ...accessLogRoutes(deps.accessLog),
     ...plugins.flatMap((p) => p.http?.routes?.(services) ?? []),
     ...webhookRoutes(services, deps.webhooks),
   ];
   const api = createPipeline({
     routes,
-    authenticate: authenticator(services, catalogue),
+    authenticate: authenticator(services, catalogue, deps.accessLog),
     logger,
     limits: deps.config.http && new RateLimits(deps.config.http),
     observe: deps.observeHttp,
@@ -97,13 +105,26 @@ export const buildApp = (deps: AppDeps): App => {
   web.disable('x-powered-by');
   web.set('json spaces', 0);
   web.set('etag', false);
+  // 200 while the ledger takes writes; 503 with the reason while it does not (it heals by itself, see ledger/health.ts).
   web.get('/healthz', (_req, res) => {
-    res.json({ ok: true, size: deps.ledger.size });
+    const health = deps.ledger.health;
+    if (health.ok) res.json({ ok: true, size: deps.ledger.size });
+    else res.status(503).json({ ok: false, size: deps.ledger.size, reason: health.reason, since: health.since, probes: health.probes });
+  });
+  // Prometheus text (src/metrics.ts; other modules add theirs to the same default registry).
+  bindMetrics(deps.ledger, deps.pool);
+  web.get('/metrics', async (_req, res) => {
+    res.type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
   });
   if (OPENAPI_PATH) {
     const text = readFileSync(OPENAPI_PATH, 'utf8');
     web.get('/openapi.yaml', (_req, res) => {
       res.type('application/yaml').send(text);
+    });
+    // Swagger UI may not be framed (clickjacking) nor have its files sniffed into another type.
+    web.use('/docs', (_req, res, next) => {
+      res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Content-Type-Options': 'nosniff' });
+      next();
     });
     web.use('/docs', swaggerUi.serve, swaggerUi.setup(parseYaml(text)));
   }

@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 export interface Config {
   port: number;
+  /** LevelDB directory; with `database`, where the key files live. */
   dataDir: string;
+  /** PostgreSQL URL (ANXIN_DATABASE_URL): the ledger lives there instead of in `dataDir`. */
+  database?: string;
   origin: string;
   operatorKeyPath: string;
   /** Root regulator's public key for a new ledger; undefined = generate a dev key pair. */
@@ -16,6 +19,8 @@ export interface Config {
   webhookDataDir?: string;
   /** ANXIN_WEBHOOK_ALLOW: host names and CIDRs deliveries may reach (default loopback only). */
   webhookAllow?: string;
+  /** Signature checks waiting at most (ANXIN_SIG_BACKLOG); beyond it ingest answers 503 `unavailable`. */
+  sigBacklog?: number;
   /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
   witnessPolicy?: string;
   /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
@@ -23,6 +28,8 @@ export interface Config {
   /** pino level: fatal, error, warn, info (default), debug (one line per request), trace, silent. */
   logLevel?: string;
 }
+
+export const DEFAULT_SIG_BACKLOG = 8192;
 
 /** What an operator bounds (README, docs/API.md "Limits"). 0 turns a rate limit off. */
 export interface HttpSettings {
@@ -55,6 +62,10 @@ export const HTTP_DEFAULTS: HttpSettings = {
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   ANXIN_DATA: z.string().min(1).default('./data'),
+  ANXIN_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   ANXIN_ORIGIN: z
     .string()
     .regex(/^[^\s+]+$/, 'must be a key name without spaces or "+"')
@@ -72,6 +83,7 @@ const env = z.object({
   ANXIN_PUBLIC_URL: z.string().url().optional(),
   ANXIN_WEBHOOK_DATA: z.string().min(1).optional(),
   ANXIN_WEBHOOK_ALLOW: z.string().optional(),
+  ANXIN_SIG_BACKLOG: z.coerce.number().int().positive().default(DEFAULT_SIG_BACKLOG),
   ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
   ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
   ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
@@ -97,11 +109,13 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
   return {
     port: e.PORT,
     dataDir: e.ANXIN_DATA,
+    ...(e.ANXIN_DATABASE_URL ? { database: e.ANXIN_DATABASE_URL } : {}),
     origin: e.ANXIN_ORIGIN,
     operatorKeyPath: e.ANXIN_OPERATOR_KEY ?? join(e.ANXIN_DATA, 'operator.key'),
     regulatorPublicKey: e.ANXIN_REGULATOR_PUBKEY,
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
+    sigBacklog: e.ANXIN_SIG_BACKLOG,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     webhookDataDir: e.ANXIN_WEBHOOK_DATA ?? join(e.ANXIN_DATA, 'webhooks'),
     webhookAllow: e.ANXIN_WEBHOOK_ALLOW,

@@ -3,7 +3,16 @@
  * transaction, so a batch is atomic and ordered — an event may depend on an
  * earlier one in the same batch, and one rejection rejects all.
  */
-import { canonicalEntry, canonicalize, fromBase64Url, MAX_ENTRY_BYTES, nodeSuite, type Ledger, type Receipt } from '../ledger/index.js';
+import {
+  canonicalEntry,
+  canonicalize,
+  fromBase64Url,
+  MAX_ENTRY_BYTES,
+  nodeSuite,
+  SigPoolBusy,
+  type Ledger,
+  type Receipt,
+} from '../ledger/index.js';
 import { admitEvent, parseEvent, type ParsedEvent } from './domain/admission.js';
 import type { Catalogue } from './domain/catalogue.js';
 import { ApiError, isApiError, type BatchItemError } from './errors.js';
@@ -26,6 +35,23 @@ class ItemError extends Error {
 
 /** Verifies a signature off the main thread (ledger SigPool.verify). */
 export type AsyncVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+
+/**
+ * Signatures of a batch checked ahead at once: the first chunk is small and each
+ * good chunk doubles the next, up to the pool's message size; the batch stops at
+ * the first chunk with a bad one. Forged events at the head of a batch cost at
+ * most FIRST_CHUNK checks; a later forgery costs at most as many as verified before it.
+ */
+export const FIRST_CHUNK = 16;
+const MAX_CHUNK = 256;
+
+/** What checking ahead found: signatures that verified, and the first that did not. */
+interface Ahead {
+  /** "publicKey signature" pairs that verified, per parsed event. */
+  verified: Array<Set<string>>;
+  /** The item whose signature failed (it is rejected without a second check). */
+  bad?: { i: number; pair: string };
+}
 
 /**
  * SPEC §12: an entry bundle stores each entry's length as a uint16, so the
@@ -54,21 +80,63 @@ export class Ingest {
     private readonly catalogue: Catalogue,
     private readonly maxSkewS: number,
     private readonly preverify?: AsyncVerify,
+    /** The ledger's clock (milliseconds), for the early skew check. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** "publicKey signature" pairs already verified, per parsed event. */
-  private async verifyAhead(parsed: ParsedEvent[]): Promise<Array<Set<string>>> {
+  /**
+   * Checks signatures ahead of the transaction, in order, cheap checks first
+   * (docs/API.md "Order of checks"): an event that is a retry or a duplicate needs
+   * no signature; one whose clock is off, whose signer is suspended or whose role
+   * may not post it will be rejected by the transaction without one, so checking
+   * stops there. Signatures go to the pool a chunk at a time (FIRST_CHUNK), and
+   * checking stops after the first chunk holding a bad one. A signer unknown now may be registered by
+   * an earlier event of the batch: the transaction checks its signature itself.
+   */
+  private async verifyAhead(parsed: ParsedEvent[]): Promise<Ahead> {
+    const ahead: Ahead = { verified: parsed.map(() => new Set()) };
     const verify = this.preverify;
-    if (!verify) return parsed.map(() => new Set());
-    return Promise.all(
-      parsed.map(async (p) => {
-        const signer = this.catalogue.principal(this.ledger.pending, p.event.actor);
-        const key = signer && fromBase64Url(signer.publicKey);
-        const sig = fromBase64Url(p.event.sig);
-        const ok = !!key && !!sig && (await verify(key, p.message, sig));
-        return new Set(ok ? [`${signer!.publicKey} ${p.event.sig}`] : []);
-      }),
-    );
+    if (!verify) return ahead;
+    const nowMs = this.clock();
+    let size = FIRST_CHUNK;
+    let chunk: Array<Promise<void>> = [];
+    for (let i = 0; i < parsed.length && !ahead.bad; i++) {
+      const { event, type, message } = parsed[i];
+      if (this.ledger.findEvent(event.actor, event.id) !== undefined) continue;
+      const atMs = Date.parse(event.at);
+      if (!(Math.abs(atMs - nowMs) <= this.maxSkewS * 1000)) break;
+      const signer = this.catalogue.principal(this.ledger.pending, event.actor);
+      if (!signer) continue;
+      if (signer.status !== 'active') break;
+      if (type.roles === 'any' ? signer.role === 'holder' : !type.roles.includes(signer.role)) break;
+      const key = fromBase64Url(signer.publicKey);
+      const sig = fromBase64Url(event.sig);
+      const pair = `${signer.publicKey} ${event.sig}`;
+      chunk.push(
+        (async () => {
+          const ok = !!key && !!sig && (await verify(key, message, sig));
+          if (ok) ahead.verified[i].add(pair);
+          else if (!ahead.bad || ahead.bad.i > i) ahead.bad = { i, pair };
+        })(),
+      );
+      if (chunk.length === size) {
+        await this.settle(chunk);
+        chunk = [];
+        size = Math.min(size * 2, MAX_CHUNK);
+      }
+    }
+    await this.settle(chunk);
+    return ahead;
+  }
+
+  /** Waits for a chunk of checks; a full signature backlog is 503 `unavailable` (retry later). */
+  private async settle(chunk: Array<Promise<void>>): Promise<void> {
+    const results = await Promise.allSettled(chunk);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return;
+    if (failed.reason instanceof SigPoolBusy)
+      throw new ApiError('unavailable', 'too many signatures are waiting to be checked; nothing was appended, retry later');
+    throw failed.reason;
   }
 
   /** Appends `raws` atomically. A single event's rejection is its own ApiError; a batch's is `batch_rejected`. */
@@ -93,7 +161,7 @@ export class Ingest {
     });
     if (invalid.length) reject(invalid);
 
-    const verified = await this.verifyAhead(parsed);
+    const { verified, bad } = await this.verifyAhead(parsed);
     let slots: Array<{ index: number; retry: boolean }>;
     let receipts: Receipt[];
     try {
@@ -115,7 +183,9 @@ export class Ingest {
               at: tx.at,
               maxSkewS: this.maxSkewS,
               requireSignature: (publicKey, signature, code, detail) => {
-                if (verified[i].has(`${publicKey} ${signature}`)) return;
+                const pair = `${publicKey} ${signature}`;
+                if (verified[i].has(pair)) return;
+                if (bad?.i === i && bad.pair === pair) throw new ApiError(code, detail);
                 const key = fromBase64Url(publicKey);
                 const sig = fromBase64Url(signature);
                 if (!key || !sig || !nodeSuite.verify(key, p.message, sig)) throw new ApiError(code, detail);

@@ -5,7 +5,8 @@ import { pino, type Logger } from 'pino';
 import { readKeyFile, SigPool } from '../ledger/index.js';
 import { openWebhooks } from './webhooks/index.js';
 import { buildApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_SIG_BACKLOG, loadConfig, type Config } from './config.js';
+import { AccessLog } from './http/access-log.js';
 import { openLedger } from './service.js';
 import { logVkey } from './tlog/service.js';
 import { loadWitnessPolicy, WitnessSubmitter } from './tlog/witnessing.js';
@@ -34,14 +35,15 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
     await ledger.close();
     throw e;
   }
-  const pool = new SigPool();
+  const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
+  const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
   const webhooks = await openWebhooks({
     path: config.webhookDataDir ?? join(config.dataDir, 'webhooks'),
     ledger,
     operator: readKeyFile(config.operatorKeyPath),
     allow: config.webhookAllow,
   });
-  const app = buildApp({ ledger, config, logger, preverify: (k, m, s) => pool.verify(k, m, s), witnessing, webhooks });
+  const app = buildApp({ ledger, config, logger, accessLog, pool, preverify: (k, m, s) => pool.verify(k, m, s), witnessing, webhooks });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));
     s.once('error', reject);
@@ -57,10 +59,13 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
       await webhooks.close();
       await witnessing?.stop();
       await ledger.close();
+      await accessLog.close();
       await pool.close();
     })());
   return { server, config, logger, close };
 };
+
+const redactUrl = (url: string): string => url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isMain) {
@@ -91,8 +96,13 @@ if (isMain) {
       // Announced only once the handlers are in place: a supervisor that stops the
       // service as soon as it is up must get a graceful shutdown, not the default kill.
       logger.info(
-        { port, origin: running.config.origin, dataDir: running.config.dataDir },
-        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, data ${running.config.dataDir})`,
+        {
+          port,
+          origin: running.config.origin,
+          dataDir: running.config.dataDir,
+          database: running.config.database && redactUrl(running.config.database),
+        },
+        `anxin: listening on http://localhost:${port} (ledger ${running.config.origin}, ${running.config.database ? `database ${redactUrl(running.config.database)}` : `data ${running.config.dataDir}`})`,
       );
     })
     .catch((e) => {

@@ -9,6 +9,13 @@
  *   发现美美发沙龙 brand (40 %)   custody a little short and a service complaint that
  *                                has been open for more than a week
  *   湖畔茶社       full (安心付)  every prepayment in custody, released per consumption
+ *   悦颜美容会所   scale (20 %)   closed by the regulator on day 20; the bank pays the
+ *                                holders out of custody and the insurer the rest, to the
+ *                                last fen (SPEC §14 closure claims)
+ *
+ * Every keyed card is issued with its holder's co-signature (holder consent,
+ * SPEC §14); one gym card changes hands, the salon brings an old card onto the
+ * platform and answers a 12315 complaint, and the regulator publishes ratings.
  */
 import { createHash } from 'node:crypto';
 import type { SigningKey } from '../../ledger/index.js';
@@ -16,6 +23,8 @@ import type { Poster } from './poster.js';
 
 export interface CardsStory {
   merchants: { gym: string; school: string; salon: string; tea: string };
+  /** The merchant closed and paid out in full. */
+  closed: string;
 }
 
 /** hex SHA-256 of a salted identity: a named card's holderRef (the identity stays off the ledger). */
@@ -41,18 +50,24 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
   const school = merchant('m-hz-edu-02', '启明星少儿英语（滨江校区）', 'group', '91330108MA2H2EDU02', '滨江区');
   const salon = merchant('m-hz-salon-03', '发现美美发沙龙', 'brand', '91330102MA2H3SAL03', '上城区');
   const tea = merchant('m-hz-tea-04', '湖畔茶社（安心付）', 'full', '91330105MA2H4TEA04', '拱墅区');
+  const spa = merchant('m-hz-spa-05', '悦颜美容会所', 'scale', '91330110MA2H5SPA05', '余杭区');
 
   const issue = (m: SigningKey, id: string, amount: number): Card => {
     const holder = p.key(`card:${id}`);
-    p.post(m, 'card.issue', {
-      card: id,
-      kind: 'named',
-      amount,
-      holderKey: holder.publicKey,
-      holderRef: holderRef(id),
-      payment: 'mobile',
-      purchaser: 'person',
-    });
+    p.post(
+      m,
+      'card.issue',
+      {
+        card: id,
+        kind: 'named',
+        amount,
+        holderKey: holder.publicKey,
+        holderRef: holderRef(id),
+        payment: 'mobile',
+        purchaser: 'person',
+      },
+      { holder },
+    );
     return { id, holder };
   };
   const consume = (m: SigningKey, c: Card, amount: number, order: string) =>
@@ -64,7 +79,7 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
 
   // Day 1: cards sold, prepayments deposited in custody.
   await p.at(1, 9);
-  const gymCards = [];
+  const gymCards: Card[] = [];
   for (const [i, amount] of [300_000, 250_000, 200_000, 200_000, 300_000, 150_000].entries())
     gymCards.push(issue(gym, `GYM-${String(i + 1).padStart(4, '0')}`, amount));
   deposit(gym, 320_000, 'HZB-DEP-GYM-001');
@@ -77,6 +92,27 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
   const teaCards = [];
   for (let i = 1; i <= 3; i++) teaCards.push(issue(tea, `TEA-${String(i).padStart(4, '0')}`, 100_000));
   deposit(tea, 300_000, 'HZB-DEP-TEA-001');
+  const spaCards = [issue(spa, 'SPA-0001', 200_000), issue(spa, 'SPA-0002', 150_000), issue(spa, 'SPA-0003', 100_000)];
+  deposit(spa, 90_000, 'HZB-DEP-SPA-001');
+
+  // Day 2: the salon brings a card it sold half a year before joining (within its 30-day import window).
+  await p.at(2, 11);
+  const oldHolder = p.key('card:SAL-OLD-0001');
+  p.post(
+    salon,
+    'card.import',
+    {
+      card: 'SAL-OLD-0001',
+      kind: 'named',
+      balance: 68_000,
+      issuedAt: p.iso(-180 * 24 * 3600_000),
+      holderKey: oldHolder.publicKey,
+      holderRef: holderRef('SAL-OLD-0001'),
+      payment: 'cash',
+      purchaser: 'person',
+    },
+    { holder: oldHolder },
+  );
 
   // Days 3–5: a gym member changes her mind within the 7-day cooling-off period.
   await p.at(3, 10);
@@ -85,6 +121,50 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
   p.post(gym, 'card.refund', { card: gymCards[5].id, amount: 150_000, request: request.id });
   await p.at(5, 10);
   release(gym, 30_000, 'refund', 'HZB-REL-GYM-001');
+
+  // The spa (days 8–24): used, then closed; its holders are paid out of custody and by the insurer.
+  const spaUse = async () => {
+    await p.at(8, 14);
+    consume(spa, spaCards[0], 30_000, 'SPA-ORD-01');
+  };
+  // Day 12: a gym member gives her card to her sister: the new key co-signs the transfer.
+  const gymTransfer = async () => {
+    await p.at(12, 20);
+    const sister = p.key(`card:${gymCards[3].id}`);
+    p.post(
+      gymCards[3].holder,
+      'card.transfer',
+      { card: gymCards[3].id, newHolderKey: sister.publicKey, newHolderRef: holderRef('sister') },
+      { actor: `card:${gymCards[3].id}`, newHolder: sister },
+    );
+    gymCards[3].holder = sister;
+  };
+  const spaClose = async () => {
+    await p.at(20, 9);
+    asHolder(spaCards[1], 'complaint.file', {
+      complaint: 'CMP-SPA-0001',
+      merchant: spa.id,
+      card: spaCards[1].id,
+      category: 'closure',
+      summary: '会所人去楼空，剩余次卡无法使用。',
+    });
+    p.post(reg, 'merchant.dispose', { merchant: spa.id, action: 'close', reason: '经营者失联，门店关闭，依法予以关闭处置。' });
+    // Claims: 170000 + 150000 + 100000 = 420000 fen; custody 90000 fen.
+    await p.at(20, 15);
+    p.post(bank, 'custody.payout', { merchant: spa.id, card: spaCards[0].id, amount: 40_000, ref: 'HZB-PAY-SPA-001' });
+    p.post(bank, 'custody.payout', { merchant: spa.id, card: spaCards[1].id, amount: 30_000, ref: 'HZB-PAY-SPA-002' });
+    p.post(bank, 'custody.payout', { merchant: spa.id, card: spaCards[2].id, amount: 20_000, ref: 'HZB-PAY-SPA-003' });
+  };
+  const spaInsure = async () => {
+    await p.at(24, 15);
+    for (const [c, amount] of [
+      [spaCards[0], 130_000],
+      [spaCards[1], 120_000],
+      [spaCards[2], 80_000],
+    ] as const)
+      p.post(insurer, 'insurance.compensate', { merchant: spa.id, card: c.id, amount });
+    p.post(reg, 'complaint.resolve', { complaint: 'CMP-SPA-0001', outcome: 'upheld', refund: 150_000 });
+  };
 
   // Weeks 1–4: consumption; in week 2 a gym complaint, mediated within three days.
   for (let week = 0; week < 4; week++) {
@@ -106,6 +186,12 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
       await p.at(19, 16);
       p.post(gym, 'complaint.resolve', { complaint: 'CMP-GYM-0001', outcome: 'mediated' });
     }
+    if (week === 0) {
+      await spaUse();
+      await gymTransfer();
+    }
+    if (week === 1) await spaClose();
+    if (week === 2) await spaInsure();
   }
   await p.at(29, 10);
   release(gym, 40_000, 'consumption', 'HZB-REL-GYM-002');
@@ -127,14 +213,18 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
     complaint: 'CMP-12315-0002',
     merchant: school.id,
     category: 'refund',
+    ref12315: '3301002026000217',
     summary: '12315 热线转办：多名家长反映停课后无法办理退费。',
   });
   p.post(reg, 'complaint.file', {
     complaint: 'CMP-12315-0003',
     merchant: salon.id,
     category: 'service',
+    ref12315: '3301002026000233',
     summary: '12315 热线转办：烫染效果与承诺不符，协商未果。',
   });
+  await p.at(31, 17);
+  p.post(salon, 'complaint.respond', { complaint: 'CMP-12315-0003', response: '已致电顾客，约定本周免费重做并赠送护理一次。' });
   await p.at(32, 14);
   p.post(reg, 'merchant.dispose', { merchant: school.id, action: 'warn', reason: '预收资金存管比例低于 30% 要求，责令 3 日内补足。' });
   await p.at(33, 15);
@@ -144,5 +234,18 @@ export const cardsStory = async (p: Poster): Promise<CardsStory> => {
     reason: '存管资金仍未补足且出现停业投诉，暂停发行预付卡。',
   });
 
-  return { merchants: { gym: gym.id, school: school.id, salon: salon.id, tea: tea.id } };
+  // Day 33: the month's ratings, signed by the regulator.
+  await p.at(33, 17);
+  p.post(reg, 'rating.publish', {
+    period: p.iso().slice(0, 7),
+    ratings: [
+      { merchant: gym.id, score: 92, stars: 5 },
+      { merchant: school.id, score: 31, stars: 1 },
+      { merchant: salon.id, score: 71, stars: 3 },
+      { merchant: tea.id, score: 90, stars: 5 },
+      { merchant: spa.id, score: 20, stars: 1 },
+    ],
+  });
+
+  return { merchants: { gym: gym.id, school: school.id, salon: salon.id, tea: tea.id }, closed: spa.id };
 };

@@ -63,11 +63,17 @@ export class Poster {
     return new Date(this.sink.now() + offsetMs).toISOString();
   }
 
-  /** Signs an event (co-signed by `holder` when given) for the next batch; returns its event id. */
-  post(key: SigningKey, type: string, body: unknown, o: { actor?: string; holder?: SigningKey } = {}): { id: string } {
+  /** Signs an event (co-signed by `holder` and `newHolder` when given) for the next batch; returns its event id. */
+  post(
+    key: SigningKey,
+    type: string,
+    body: unknown,
+    o: { actor?: string; holder?: SigningKey; newHolder?: SigningKey } = {},
+  ): { id: string } {
     const id = `demo-${String(++this.n).padStart(6, '0')}`;
     let env = signEnvelope(nodeSuite, key.seed, { v: 1, id, type, actor: o.actor ?? key.id, at: this.iso(), body });
     if (o.holder) env = cosignEnvelope(nodeSuite, o.holder.seed, env, 'holder');
+    if (o.newHolder) env = cosignEnvelope(nodeSuite, o.newHolder.seed, env, 'newHolder');
     this.pending.push(env);
     return { id };
   }

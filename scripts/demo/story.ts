@@ -16,6 +16,8 @@ export const STORY_DAYS = 40;
 export interface DemoStory {
   trace: FishStory;
   merchants: CardsStory['merchants'];
+  /** The merchant closed and paid out to the last fen. */
+  closed: string;
   /** Key files of every actor and card holder the story made, by id. */
   keys: Map<string, KeyFile>;
   /** Events posted. */
@@ -27,5 +29,5 @@ export const tellStory = async (sink: StorySink, regulator: SigningKey): Promise
   const cards = await cardsStory(p);
   const trace = await fishStory(p);
   await p.at(STORY_DAYS);
-  return { trace, merchants: cards.merchants, keys: p.keys, events: p.count };
+  return { trace, merchants: cards.merchants, closed: cards.closed, keys: p.keys, events: p.count };
 };

@@ -17,6 +17,17 @@ export const resolveActor: PrincipalResolver = (state, actor) => {
   return a && { id: a.id, role: a.role, status: a.status, publicKey: a.publicKey };
 };
 
+/** The root regulators are the ones the genesis entry names (registered at index 0). */
+export const isRootRegulator = (state: Pick<State, 'get'>, id: string): boolean => {
+  const a = getActor(state, id);
+  return a?.role === 'regulator' && a.registeredIndex === 0;
+};
+
+/** Registering, suspending or reinstating a regulator is the root regulator's alone (docs/OPERATIONS.md). */
+const requireRoot = (state: Pick<State, 'get'>, actor: string, what: string): void => {
+  if (!isRootRegulator(state, actor)) throw new ApiError('forbidden', `only a root (genesis) regulator may ${what} a regulator`);
+};
+
 export const genesisActors: GenesisHandler = (state, body: GenesisBody, entry) => {
   for (const r of body.regulators)
     state.put(actorKey(r.id), {
@@ -37,6 +48,7 @@ const register: EventType<ActorRegisterBody> = {
   apply(state, { body }, ctx) {
     if (body.id === OPERATOR_ACTOR) throw new ApiError('actor_exists', `"${OPERATOR_ACTOR}" is the ledger operator`);
     if (getActor(state, body.id)) throw new ApiError('actor_exists', `${body.id} is already registered`);
+    if (body.role === 'regulator') requireRoot(state, ctx.principal.id, 'register');
     if ((body.role === 'merchant') !== !!body.merchant)
       throw new ApiError('invalid_event', 'body.merchant ({ tier, custodian, insurer? }) is required for role merchant and only for it');
     if (body.merchant) {
@@ -78,6 +90,7 @@ const statusChange = (
     const a = getActor(state, body.id);
     if (!a) throw new ApiError('not_found', `no actor ${body.id}`);
     if (body.id === actor) throw new ApiError('forbidden', 'a regulator cannot change its own status');
+    if (a.role === 'regulator') requireRoot(state, actor, to === 'suspended' ? 'suspend' : 'reinstate');
     if (a.status === to) throw new ApiError('invalid_event', `${body.id} is already ${to}`);
     state.put(actorKey(body.id), { ...a, status: to, statusReason: body.reason });
   },

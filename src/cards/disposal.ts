@@ -55,6 +55,12 @@ export const dispose: EventType<MerchantDisposeBody> = {
       status,
       warnings: m.warnings + (body.action === 'warn' ? 1 : 0),
       lastDisposal: { action: body.action, reason: body.reason, index: ctx.index, at: ctx.at },
+      // Closure claims (SPEC §14): every card with a balance now is a claim of that balance. They are
+      // kept implicitly: a card's claim is its balance plus what was paid on it since (payouts,
+      // compensation, refunds), so closing writes one record however many cards there are.
+      ...(status === 'closed' && {
+        closure: { index: ctx.index, at: ctx.at, cards: m.cardsWithBalance ?? 0, claim: m.outstanding, refundedBefore: m.refunded },
+      }),
     });
   },
 };

@@ -42,6 +42,8 @@ export const requireInsurer = (m: Merchant, actor: string): void => {
  * refused.
  */
 export const checkHolderCosig = (event: Event<unknown>, ctx: EventContext, card: CardRecord, required: boolean): void => {
+  if (event.cosig?.newHolder !== undefined && event.type !== 'card.rekey')
+    throw new ApiError('invalid_event', `${event.type} installs no new holder key; omit cosig.newHolder`);
   const sig = event.cosig?.holder;
   if (sig === undefined) {
     if (required && card.holderKey)
@@ -54,6 +56,21 @@ export const checkHolderCosig = (event: Event<unknown>, ctx: EventContext, card:
   if (!card.holderKey)
     throw new ApiError('invalid_event', `card ${card.card} has no holder key, so cosig.holder cannot be checked; omit it`);
   ctx.requireSignature(card.holderKey, sig, 'bad_signature', `cosig.holder does not verify with card ${card.card}'s holder key`);
+};
+
+/**
+ * cosig.newHolder (card.transfer, card.rekey): the new key proves itself by
+ * signing the very event that installs it, so a card is never keyed to a key
+ * nobody holds.
+ */
+export const checkNewHolderCosig = (event: Event<unknown>, ctx: EventContext, card: string, newHolderKey: string): void => {
+  const sig = event.cosig?.newHolder;
+  if (sig === undefined)
+    throw new ApiError(
+      'holder_signature_required',
+      `cosig.newHolder (the new key's signature over the same signing input) is required to key card ${card} to it`,
+    );
+  ctx.requireSignature(newHolderKey, sig, 'bad_signature', `cosig.newHolder does not verify with body.newHolderKey`);
 };
 
 /** Events that concern no card carry no holder co-signature. */

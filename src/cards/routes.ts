@@ -1,7 +1,10 @@
 /**
  * Card and merchant reads (SPEC §8):
- *   GET /v1/cards/{card}     the holder (keyid="card:<id>"), the issuing merchant, regulators
- *   GET /v1/merchants/{id}   public view for anyone; full view for the merchant itself and regulators
+ *   GET /v1/cards/{card}     the holder (keyid="card:<id>"), the issuing merchant, regulators,
+ *                            and the insurer of a closed merchant (SPEC §14)
+ *   GET /v1/merchants/{id}   public view for anyone; full view for the merchant itself, regulators,
+ *                            its custodian and its insurer
+ * and the other parties' reads of SPEC §14 (party-routes.ts).
  */
 import { z } from 'zod';
 import { id } from '../../schemas/common.js';
@@ -12,7 +15,9 @@ import { ApiError } from '../errors.js';
 import { allow } from '../http/auth.js';
 import { parseInput } from '../http/params.js';
 import { json, type Route } from '../http/route.js';
-import { cardEntryIndexes, findMerchant, getCard, holderActor } from './state.js';
+import { partyRoutes } from './party-routes.js';
+import { readsCard, readsFullMerchant } from './party-views.js';
+import { cardEntryIndexes, findMerchant, getCard } from './state.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
 import { merchantStars } from '../regulator/index.js';
 
@@ -27,11 +32,14 @@ export const cardRoutes = (services: Services): Route[] => {
       handle: async (req) => {
         const { card: cardId } = parseInput(z.object({ card: id }), req.params, 'path');
         // Roles that can never read a card learn nothing about which cards exist.
-        const p = allow(req.principal, ['regulator', 'merchant', 'holder']);
+        const p = allow(req.principal, ['regulator', 'merchant', 'holder', 'insurer']);
         const card = getCard(view, cardId);
         if (!card) throw new ApiError('card_not_found', `no card ${cardId} has been issued`);
-        if (p.role !== 'regulator' && p.id !== card.merchant && p.id !== holderActor(card.card))
-          throw new ApiError('forbidden', `only the holder, the issuing merchant and regulators may read card ${cardId}`);
+        if (!readsCard(p, card, findMerchant(view, card.merchant)))
+          throw new ApiError(
+            'forbidden',
+            `only the holder, the issuing merchant, regulators and (after a closure) the insurer may read card ${cardId}`,
+          );
         // Committed state and the latest checkpoint are read in one synchronous step, so the
         // checkpoint covers every entry the state names; the proofs are then computed against it.
         const checkpoint = ledger.checkpoint;
@@ -50,12 +58,12 @@ export const cardRoutes = (services: Services): Route[] => {
         const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
         const merchant = findMerchant(view, merchantId);
         if (!merchant) throw new ApiError('not_found', `${merchantId} is not a registered merchant`);
-        const p = req.principal;
-        const full = p !== undefined && (p.role === 'regulator' || p.id === merchantId);
+        const full = readsFullMerchant(req.principal, merchant);
         const stars = merchantStars(view, merchant, services.now());
         return json(full ? fullMerchantView(merchant, stars) : publicMerchantView(merchant, stars));
       },
     },
+    ...partyRoutes(services),
   ];
 };
 

@@ -79,9 +79,22 @@ export const refund: EventType<CardRefundBody> = {
     if (body.request !== undefined && !request)
       throw new ApiError('invalid_event', `body.request: card ${card.card} has no refund request with event id ${body.request}`);
     checkBalance(card.card, card.balance, body.amount);
+    // Holder consent (SPEC §14): the holder co-signs, or the refund answers the holder's own request.
+    if (card.holderKey && event.cosig?.holder === undefined) {
+      const left = request ? request.amount - request.refunded : 0;
+      if (body.amount > left)
+        throw new ApiError(
+          'holder_signature_required',
+          request
+            ? `refund request ${request.id} has ${left} fen left to refund; ${body.amount} fen more needs cosig.holder`
+            : `card ${card.card} has a holder key: a refund needs cosig.holder or a body.request naming the holder's refund request`,
+        );
+    }
     checkHolderCosig(event, ctx, card, false);
     const merchant = requireMerchant(state, actor);
-    const [next, record] = debit(card, merchant.record, 'refunded', body.amount);
+    const [debited, record] = debit(card, merchant.record, 'refunded', body.amount);
+    // After a closure a refund pays part of the card's closure claim.
+    const next = record.closure ? { ...debited, closureRefunds: (debited.closureRefunds ?? 0) + body.amount } : debited;
     if (request) putRefundRequest(state, { ...request, refunded: request.refunded + body.amount, lastRefundIndex: ctx.index });
     saveCard(state, next, ctx.index);
     saveMerchant(state, merchant, record);

@@ -8,6 +8,11 @@
  *   card-request/<id>/<event>  RefundRequestRecord (event = the request's event id)
  *   merchant/<id>              MerchantRecord (absent until the merchant's first money or complaint event)
  *   complaint/<id>             ComplaintRecord
+ *   merchant-card/<m>/<card>   1: the merchant's cards, for the closure claims listing
+ *   party-merchant/<p>/<m>     1: merchant m names p as custodian or insurer (written when m registers)
+ *   complaint-ix/all/<i>, complaint-ix/merchant/<m>/<i>, complaint-ix/card/<card>/<i>
+ *                              complaint id, by filing index i (12 digits, so key order is filing order)
+ *   rating/<m>                 PublishedRating: the last rating.publish that rated m
  *
  * A merchant's tier, custodian and insurer live in its actor record (`actor/<id>`).
  */
@@ -29,6 +34,14 @@ export const refundRequestKey = (card: string, eventId: string) => `card-request
 export const merchantKey = (merchant: string) => `merchant/${merchant}`;
 export const complaintKey = (complaint: string) => `complaint/${complaint}`;
 
+export const merchantCardKey = (merchant: string, card: string) => `merchant-card/${merchant}/${card}`;
+export const partyMerchantKey = (party: string, merchant: string) => `party-merchant/${party}/${merchant}`;
+export const ratingKey = (merchant: string) => `rating/${merchant}`;
+export const complaintIndexKeys = (c: { merchant: string; card?: string; filedIndex: number }): string[] => {
+  const i = String(c.filedIndex).padStart(12, '0');
+  return [`complaint-ix/all/${i}`, `complaint-ix/merchant/${c.merchant}/${i}`, ...(c.card ? [`complaint-ix/card/${c.card}/${i}`] : [])];
+};
+
 /** The actor id under which a card's holder signs (SPEC §2). */
 export const holderActor = (card: string) => `${HOLDER_PREFIX}${card}`;
 
@@ -49,6 +62,7 @@ export interface ComplaintRecord {
   merchant: string;
   card?: string;
   category: string;
+  ref12315?: string;
   status: 'open' | 'resolved';
   filedBy: string;
   filedAt: string;
@@ -58,6 +72,19 @@ export interface ComplaintRecord {
   resolvedBy?: string;
   resolvedAt?: string;
   resolvedIndex?: number;
+  /** The merchant's latest response (complaint.respond) and how many it gave. */
+  response?: { text: string; at: string; index: number };
+  responses?: number;
+}
+
+/** The last rating.publish that rated a merchant. */
+export interface PublishedRating {
+  period: string;
+  score: number;
+  stars: number;
+  by: string;
+  at: string;
+  index: number;
 }
 
 // ---- Cards --------------------------------------------------------------------------------
@@ -119,6 +146,8 @@ export const emptyMerchantRecord = (merchant: string): MerchantRecord => ({
   deposited: 0,
   releasedConsumption: 0,
   releasedRefund: 0,
+  paidOut: 0,
+  cardsWithBalance: 0,
   warnings: 0,
 });
 

@@ -6,8 +6,9 @@
  *   parseEvent (stateless):  envelope shape → invalid_event; type → unknown_type;
  *                            body → invalid_event
  *   admitEvent (stateful):   clock skew → stale_event; signer → unknown_actor;
- *                            sig → bad_signature; status → actor_suspended;
- *                            role → forbidden; the rule's own codes
+ *                            status → actor_suspended; role → forbidden;
+ *                            sig → bad_signature; the rule's own codes
+ *                            (everything cheap before the one Ed25519 check)
  *
  * (actor, id) idempotency sits between the two on the ingest path (a retry is
  * answered before its clock is checked) and in the engine on replay.
@@ -76,11 +77,21 @@ export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEve
     );
   const principal = catalogue.principal(state, event.actor);
   if (!principal) throw new ApiError('unknown_actor', `${event.actor} is not a registered actor or a card with a holder key`);
-  ctx.requireSignature(principal.publicKey, event.sig, 'bad_signature', `sig does not verify with ${event.actor}'s current key`);
+  // Status and role are public (GET /v1/actors/{id}) and cost nothing: they come before the Ed25519 check.
   if (principal.status !== 'active') throw new ApiError('actor_suspended', `${event.actor} is suspended and cannot post events`);
   const allowed = type.roles === 'any' ? principal.role !== 'holder' : type.roles.includes(principal.role);
   if (!allowed) throw new ApiError('forbidden', `a ${principal.role} may not post ${event.type}`);
-  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature: ctx.requireSignature };
+  ctx.requireSignature(principal.publicKey, event.sig, 'bad_signature', `sig does not verify with ${event.actor}'s current key`);
+  // Co-signatures are verified or refused: every cosig the rule did not check is invalid_event, so nothing
+  // unverified is ever stored beside verified signatures (docs/API.md "Order of checks").
+  const checked = new Set<string>();
+  const requireSignature: AdmitContext['requireSignature'] = (publicKey, signature, code, detail) => {
+    ctx.requireSignature(publicKey, signature, code, detail);
+    checked.add(signature);
+  };
+  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature };
   type.apply(state, event, ectx);
+  for (const [name, sig] of Object.entries(event.cosig ?? {}))
+    if (!checked.has(sig)) throw new ApiError('invalid_event', `cosig.${name}: ${event.type} does not use it here; omit it`);
   for (const observe of catalogue.observers) observe(state, event, ectx);
 };

@@ -1,9 +1,10 @@
 /**
  * Authenticated reads (SPEC §8): RFC 9421 request signatures, no passwords or
  * tokens. A missing, malformed, expired or non-verifying signature is 401
- * `unauthenticated`; a verified caller whose role may not read is 403 `forbidden`.
- * The pipeline (pipeline.ts) calls the authenticator for every route whose
- * `auth` is 'required' or 'optional'; handlers then call `allow`.
+ * `unauthenticated` — with one wording whether the keyid is unknown or the key is
+ * wrong, so a 401 never tells whether an actor or a card exists. A verified caller
+ * that is suspended is 403 `actor_suspended`; one whose role may not read is 403
+ * `forbidden`. Every authenticated request is recorded in the access log.
  */
 import { fromBase64Url, nodeSuite, parseSignatureHeaders, SIGNATURE_MAX_AGE_S, signatureBase, utf8 } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
@@ -11,6 +12,10 @@ import type { Principal } from '../domain/plugin.js';
 import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../../schemas/common.js';
+import type { AccessLog } from './access-log.js';
+
+/** The one answer for an unknown keyid and a wrong key alike. */
+export const NOT_VERIFIED = 'the request signature does not verify with the current key of its keyid';
 
 /** What authentication reads of a request. */
 export interface SignedRequest {
@@ -25,7 +30,7 @@ export interface SignedRequest {
 export type Authenticator = (req: SignedRequest, required: boolean) => Principal | undefined;
 
 export const authenticator =
-  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue): Authenticator =>
+  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, accessLog?: AccessLog): Authenticator =>
   (req, required) => {
     const input = req.signatureInput;
     const sig = req.signature;
@@ -39,10 +44,17 @@ export const authenticator =
         `the signature was created ${age} s ago; it must be within ±${SIGNATURE_MAX_AGE_S} s of the server clock`,
       );
     const principal = catalogue.principal({ get: (k) => services.ledger.get(k) }, parsed.keyid);
-    if (!principal) throw new ApiError('unauthenticated', `keyid ${parsed.keyid} is not a registered actor or card holder`);
     const base = signatureBase({ method: req.method, target: req.target }, parsed.params);
-    if (!nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
-      throw new ApiError('unauthenticated', `the signature does not verify with ${parsed.keyid}'s current key`);
+    if (!principal || !nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
+      throw new ApiError('unauthenticated', NOT_VERIFIED);
+    accessLog?.record({
+      at: new Date(services.now()).toISOString(),
+      actor: principal.id,
+      role: principal.role,
+      method: req.method,
+      path: req.target,
+    });
+    if (principal.status !== 'active') throw new ApiError('actor_suspended', `${principal.id} is suspended and may not read`);
     return principal;
   };
 

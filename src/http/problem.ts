@@ -8,6 +8,10 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { LedgerError } from '../../ledger/index.js';
 import { ApiError, ERROR_STATUS } from '../errors.js';
+import { countRejection } from '../metrics.js';
+
+/** Seconds a client should wait before retrying a write that another process must sequence (its lease's lifetime at most). */
+const NOT_SEQUENCER_RETRY_S = Math.max(1, Math.ceil(Number(process.env.ANXIN_SEQUENCER_TTL_MS ?? 5000) / 1000) || 5);
 
 /** The one mapping from anything thrown to a stable code. */
 export const toApiError = (err: unknown): ApiError => {
@@ -15,9 +19,22 @@ export const toApiError = (err: unknown): ApiError => {
   // The router could not percent-decode a path parameter.
   if (err instanceof URIError) return new ApiError('invalid_request', 'the path is not valid percent-encoded UTF-8');
   if (err instanceof LedgerError && (err.code === 'LEDGER_CLOSED' || err.code === 'LEDGER_WRITE_FAILED'))
-    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later');
+    return new ApiError('unavailable', 'the ledger cannot take writes right now; nothing was appended, retry later', { retryAfterS: 1 });
+  if (err instanceof LedgerError && err.code === 'LEDGER_UNAVAILABLE')
+    return new ApiError(
+      'unavailable',
+      'the database is unreachable; the write may not have landed: retry the same event (an identical retry is answered with its receipt)',
+      { retryAfterS: 1 },
+    );
+  if (err instanceof LedgerError && err.code === 'LEDGER_NOT_SEQUENCER')
+    return new ApiError('not_sequencer', 'another service process sequences this log; retry later (or at that process)', {
+      retryAfterS: NOT_SEQUENCER_RETRY_S,
+    });
   return new ApiError('internal', 'an unexpected error occurred; nothing was appended');
 };
+
+/** Seconds a client should wait before retrying a 503 `unavailable` (the ledger's write probe runs every second). */
+export const RETRY_AFTER_S = 1;
 
 export const problemBody = (e: ApiError) => ({
   type: `urn:anxin:problem:${e.code}`,
@@ -33,8 +50,10 @@ export const problemBody = (e: ApiError) => ({
  * error whose `extra.retryAfterS` is a number also gets a Retry-After header.
  */
 export const writeProblem = (res: ServerResponse, e: ApiError, headers: Record<string, string> = {}): void => {
+  countRejection(e.code);
   const body = JSON.stringify(problemBody(e));
-  const retry = e.extra?.retryAfterS;
+  // 503 unavailable is temporary by definition (a full backlog, a write probe pending): say when to come back.
+  const retry = e.extra?.retryAfterS ?? (e.code === 'unavailable' ? RETRY_AFTER_S : undefined);
   res.writeHead(e.status, {
     ...headers,
     ...(typeof retry === 'number' ? { 'retry-after': String(retry) } : {}),

@@ -5,6 +5,8 @@
  *   /trace/{code}     the consumer trace page (what a QR code opens)
  *   /m/{merchantId}   the prepaid-card check
  *   /regulator        the regulator dashboard (signed in with a key file, in the browser)
+ *   /wallet           the card holder's wallet; /wallet/confirm#…, /wallet/accept#… (SPEC §14)
+ *   /pos              the merchant's counter (merchant key file), and /pos/qr.svg
  *
  * plus their static files (assets.ts). Mounted outside /v1 by one line in app.ts.
  * Errors on these paths answer as HTML pages, not problem+json.
@@ -22,8 +24,11 @@ import { renderHome } from './home.js';
 import { renderPage, sendPage } from './layout.js';
 import { renderMerchantNotFound, renderMerchantPage } from './merchant/page.js';
 import { renderRegulatorPage } from './regulator/page.js';
+import { renderPosPage, renderWalletPage } from './wallet/page.js';
+import QRCode from 'qrcode';
 import { loadTrace } from './trace/data.js';
 import { renderTraceNotFound, renderTracePage } from './trace/page.js';
+import { TracePageCache } from './trace/page-cache.js';
 
 const param = (req: Request, name: string): string => {
   const v = req.params[name];
@@ -49,12 +54,19 @@ export const pageRoutes = (services: Services): Router => {
   });
 
   r.get('/trace', formRedirect('/trace', 'code'));
+  const tracePages = new TracePageCache(ledger, services.now);
   r.get('/trace/:code', (req, res) => {
-    const ctx = pageContext(req);
     const code = param(req, 'code');
-    const data = ID_PATTERN.test(code) ? loadTrace(ledger, code, services.now()) : undefined;
-    if (!data) return sendPage(res, ctx, 404, renderTraceNotFound(ctx, code.slice(0, 80)));
-    sendPage(res, ctx, 200, renderTracePage(ctx, data, anchor()));
+    // The page depends on the code and the language only (other query parameters are dropped), so it can be cached.
+    const ctx = { ...pageContext(req), switchTo: (l: string) => `/trace/${encodeURIComponent(code)}?lang=${l}` };
+    const page = ID_PATTERN.test(code)
+      ? tracePages.get(code, `${ctx.lang} ${ctx.explicit}`, () => {
+          const data = loadTrace(ledger, code, services.now());
+          return data && renderTracePage(ctx, data, anchor());
+        })
+      : undefined;
+    if (page === undefined) return sendPage(res, ctx, 404, renderTraceNotFound(ctx, code.slice(0, 80)));
+    sendPage(res, ctx, 200, page);
   });
 
   r.get('/m', formRedirect('/m', 'id'));
@@ -71,6 +83,25 @@ export const pageRoutes = (services: Services): Router => {
       url: `${config.publicUrl}/m/${encodeURIComponent(merchant.actor.id)}`,
     });
     sendPage(res, ctx, 200, page);
+  });
+
+  // The holder's wallet (SPEC §14); /wallet/confirm#… and /wallet/accept#… carry an envelope in the fragment,
+  // which never reaches the server.
+  for (const path of ['/wallet', '/wallet/confirm', '/wallet/accept'])
+    r.get(path, (req, res) => {
+      const ctx = pageContext(req);
+      sendPage(res, ctx, 200, renderWalletPage(ctx, anchor()));
+    });
+  r.get('/pos', (req, res) => {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 200, renderPosPage(ctx, anchor()));
+  });
+  // The counter's QR code of a wallet link on this site (bounded; nothing but a local /wallet/ link is drawn).
+  r.get('/pos/qr.svg', async (req, res) => {
+    const link = typeof req.query.link === 'string' ? req.query.link : '';
+    if (!/^\/wallet\/(confirm|accept)#[A-Za-z0-9_-]{1,3000}$/.test(link)) return void res.status(400).type('text').send('bad link');
+    const svg = await QRCode.toString(`${config.publicUrl}${link}`, { type: 'svg', errorCorrectionLevel: 'L', margin: 2 });
+    res.set({ 'Content-Security-Policy': "default-src 'none'", 'Cache-Control': 'no-store' }).type('image/svg+xml').send(svg);
   });
 
   r.get('/regulator', (req, res) => {

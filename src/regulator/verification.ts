@@ -5,7 +5,7 @@
  * appended since the last verified checkpoint, against the domain replay state
  * it has built up. `full` starts a fresh verifier from genesis in the
  * background; when it finishes it becomes the incremental one. Runs never hold
- * the ledger: they read LevelDB through async iterators, so appends interleave.
+ * the ledger: `ledger.verifyWith` streams the store, so appends interleave.
  * Duplicate (actor, id) detection uses the ledger's own index, so memory grows
  * with domain state (entities), not with the number of entries.
  *
@@ -17,7 +17,6 @@
  * that job will verify up to the checkpoint current when it starts, which covers
  * the request too, so repeated requests cannot pile up full runs.
  */
-import { iterateCheckpoints, iterateEntryTexts, iterateNodes } from '../../ledger/store.js';
 import { LogVerifier, type Ledger, type VerifyReport } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
 import { domainReplay } from '../domain/replay.js';
@@ -43,14 +42,6 @@ export interface VerifyJob {
   error?: string;
   done: Promise<VerificationReport>;
 }
-
-const parse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { malformed: true };
-  }
-};
 
 export interface VerificationOptions {
   maxSkewS: number;
@@ -104,26 +95,11 @@ export class VerificationService {
       this.pending.delete(full);
       const fromGenesis = full || !this.current;
       const verifier = fromGenesis ? this.newVerifier() : this.current!;
-      const from = verifier.size;
       const cp = this.ledger.checkpoint;
       job.size = cp.size;
-      const db = this.ledger.database;
-      const entries = (async function* () {
-        for await (const { text } of iterateEntryTexts(db, from, cp.size)) {
-          if (pace) await pace();
-          job.checked++;
-          yield parse(text);
-        }
-      })();
       let report: VerifyReport;
       try {
-        // Final: every input is bounded by cp.size, so a checkpoint or stored node past the
-        // last entry found means entries are missing at the end (entry_missing / node_mismatch).
-        report = await verifier.run({
-          entries,
-          checkpoints: iterateCheckpoints(db, from + 1, cp.size + 1),
-          nodes: iterateNodes(db, from, cp.size),
-        });
+        report = await this.ledger.verifyWith(verifier, { to: cp.size, pace, onEntry: () => void job.checked++ });
       } catch (e) {
         // A run cut short leaves the verifier's state half advanced: start over next time.
         if (verifier === this.current) this.current = undefined;

@@ -63,6 +63,8 @@ export interface LotRecord {
   disposed: number;
   transformedOut: number;
   lost: number;
+  /** Temperature readings recorded for this lot (its own and its shipments'), bounded by MAX_LOT_READINGS. */
+  readings?: number;
   /** The latest inspection; a `fail` holds the lot. */
   inspection?: Inspection;
   /** Set when this lot or an ancestor was recalled (the most severe level wins). */

@@ -2,10 +2,12 @@
  * Money is conserved (SPEC §6), as a property: random sequences of valid and
  * invalid card operations, posted to the real service, against a small model
  * that predicts each outcome. After every operation, for every merchant:
- *   Σ card balances = issued + top-ups − consumed − refunded − compensated = outstanding,
- *   nothing is negative, custody = deposits − releases,
+ *   Σ card balances = issued + top-ups − consumed − refunded − compensated − paid out = outstanding,
+ *   nothing is negative, custody = deposits − releases − payouts,
  *   releases never exceed what consumption resp. refunds back,
  *   required = ceil(pct × outstanding / 100);
+ *   after a closure, the claims are the balances at close and claim = paid + outstanding;
+ * holders consent (SPEC §14): keyed cards are issued with cosig.holder, refunded with it;
  * every rejection leaves the ledger unchanged; and at the end the verifier's
  * replay of the whole log agrees with what the service accepted.
  */
@@ -18,6 +20,7 @@ import { domainReplay } from '../../src/domain/replay.js';
 import { ERROR_STATUS, type ErrorCode } from '../../src/errors.js';
 import { DOMAINS } from '../../src/plugins.js';
 import { ORIGIN } from '../helpers/fixture.js';
+import { cardClaim, claimTotals } from '../../src/cards/claims.js';
 import { cardState, HOUR, holderKey, issueBody, merchantState, startWorld, type World } from './helpers.js';
 
 const MERCHANTS: Array<[string, Tier]> = [
@@ -32,7 +35,8 @@ type Op<A = Amount> =
   | { t: 'topup'; c: number; amount: A; transfer: boolean; wrong: boolean }
   | { t: 'consume'; c: number; amount: A; cosign: boolean; wrong: boolean }
   | { t: 'refundRequest'; c: number; amount: A; coolingOff: boolean }
-  | { t: 'refund'; c: number; amount: A; wrong: boolean }
+  | { t: 'refund'; c: number; amount: A; wrong: boolean; cosign: boolean }
+  | { t: 'payout'; c: number; amount: A }
   | { t: 'deposit'; m: number; amount: A }
   | { t: 'release'; m: number; amount: A; purpose: 'consumption' | 'refund' }
   | { t: 'dispose'; m: number; action: 'warn' | 'suspendIssuing' | 'reinstate' | 'close' }
@@ -75,7 +79,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ t: fc.constant('consume' as const), c: card, amount, cosign: fc.nat(5).map((n) => n > 0), wrong: rarely }),
   },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('refundRequest' as const), c: card, amount, coolingOff: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('refund' as const), c: card, amount, wrong: rarely }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('refund' as const), c: card, amount, wrong: rarely, cosign: fc.nat(3).map((n) => n > 0) }),
+  },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('payout' as const), c: card, amount }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('deposit' as const), m: merchant, amount }) },
   {
     weight: 3,
@@ -117,7 +125,10 @@ interface ModelMerchant {
     deposited: number;
     releasedConsumption: number;
     releasedRefund: number;
+    paidOut: number;
   };
+  /** The outstanding balance when it was closed. */
+  claim?: number;
 }
 
 /** The SPEC §6 outcome of `o` in the model: an error code, or 'ok'. Written from the SPEC, independently of src/cards. */
@@ -158,14 +169,24 @@ const predict = (o: Op<number>, cards: Map<number, ModelCard>, ms: ModelMerchant
     case 'refund':
       if (!c) return 'card_not_found';
       if (o.wrong) return 'forbidden';
-      return o.amount > c.balance ? 'insufficient_balance' : 'ok';
+      if (o.amount > c.balance) return 'insufficient_balance';
+      if (c.keyed && !o.cosign) return 'holder_signature_required';
+      if (!c.keyed && o.cosign) return 'invalid_event';
+      return 'ok';
+    case 'payout': {
+      if (!c) return 'card_not_found';
+      if (ms[c.merchant].status !== 'closed') return 'merchant_not_closed';
+      if (o.amount > c.balance) return 'insufficient_balance';
+      const t = ms[c.merchant].totals;
+      return o.amount > t.deposited - t.releasedConsumption - t.releasedRefund - t.paidOut ? 'custody_insufficient' : 'ok';
+    }
     case 'deposit':
       return 'ok';
     case 'release': {
       const t = ms[o.m].totals;
       const backing = o.purpose === 'consumption' ? t.consumed - t.releasedConsumption : t.refunded - t.releasedRefund;
-      const custody = t.deposited - t.releasedConsumption - t.releasedRefund;
-      const outstanding = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated;
+      const custody = t.deposited - t.releasedConsumption - t.releasedRefund - t.paidOut;
+      const outstanding = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated - t.paidOut;
       if (o.amount > backing) return 'release_unbacked';
       return custody - o.amount < requiredCustody(MERCHANTS[o.m][1], outstanding) ? 'custody_ratio' : 'ok';
     }
@@ -191,8 +212,12 @@ const boundary = (o: Op, cards: Map<number, ModelCard>, ms: ModelMerchant[]): nu
   const c = 'c' in o ? cards.get(o.c) : undefined;
   const figures = (m: number) => {
     const t = ms[m].totals;
-    const outstanding = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated;
-    return { t, custody: t.deposited - t.releasedConsumption - t.releasedRefund, required: requiredCustody(MERCHANTS[m][1], outstanding) };
+    const outstanding = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated - t.paidOut;
+    return {
+      t,
+      custody: t.deposited - t.releasedConsumption - t.releasedRefund - t.paidOut,
+      required: requiredCustody(MERCHANTS[m][1], outstanding),
+    };
   };
   switch (o.t) {
     case 'issue':
@@ -240,7 +265,17 @@ const run = async (randomOps: Op[]): Promise<void> => {
     const cards = new Map<number, ModelCard>();
     const ms: ModelMerchant[] = MERCHANTS.map(() => ({
       status: 'active',
-      totals: { issued: 0, toppedUp: 0, consumed: 0, refunded: 0, compensated: 0, deposited: 0, releasedConsumption: 0, releasedRefund: 0 },
+      totals: {
+        issued: 0,
+        toppedUp: 0,
+        consumed: 0,
+        refunded: 0,
+        compensated: 0,
+        deposited: 0,
+        releasedConsumption: 0,
+        releasedRefund: 0,
+        paidOut: 0,
+      },
     }));
     const owner = (c: number, fallback = 0) => cards.get(c)?.merchant ?? fallback;
     const poster = (c: number, wrong: boolean) => mkeys[(owner(c) + (wrong ? 1 : 0)) % mkeys.length];
@@ -266,6 +301,7 @@ const run = async (randomOps: Op[]): Promise<void> => {
                 purchaser: o.company ? 'company' : 'person',
                 payment: o.transfer ? 'transfer' : 'cash',
               }),
+              { holder: o.keyed ? holders[o.c] : undefined },
             );
           case 'topup':
             return f.post(poster(o.c, o.wrong), 'card.topup', { card: id, amount: o.amount, payment: o.transfer ? 'transfer' : 'cash' });
@@ -283,7 +319,14 @@ const run = async (randomOps: Op[]): Promise<void> => {
               reason: o.coolingOff ? 'coolingOff' : 'service',
             });
           case 'refund':
-            return f.post(poster(o.c, o.wrong), 'card.refund', { card: id, amount: o.amount });
+            return f.post(
+              poster(o.c, o.wrong),
+              'card.refund',
+              { card: id, amount: o.amount },
+              { holder: o.cosign ? holders[o.c] : undefined },
+            );
+          case 'payout':
+            return f.post(w.bank, 'custody.payout', { merchant: mkeys[owner(o.c)].id, card: id, amount: o.amount, ref: 'prop' });
           case 'deposit':
             return f.post(w.bank, 'custody.deposit', { merchant: mkeys[o.m].id, amount: o.amount, ref: 'prop' });
           case 'release':
@@ -323,10 +366,18 @@ const run = async (randomOps: Op[]): Promise<void> => {
       } else if (o.t === 'compensate') {
         c!.balance -= o.amount;
         t(c!.merchant).compensated += o.amount;
+      } else if (o.t === 'payout') {
+        c!.balance -= o.amount;
+        t(c!.merchant).paidOut += o.amount;
       } else if (o.t === 'deposit') t(o.m).deposited += o.amount;
       else if (o.t === 'release') t(o.m)[o.purpose === 'consumption' ? 'releasedConsumption' : 'releasedRefund'] += o.amount;
-      else if (o.t === 'dispose' && o.action !== 'warn')
+      else if (o.t === 'dispose' && o.action !== 'warn') {
         ms[o.m].status = o.action === 'close' ? 'closed' : o.action === 'reinstate' ? 'active' : 'suspendedIssuing';
+        if (o.action === 'close') {
+          const u = t(o.m);
+          ms[o.m].claim = u.issued + u.toppedUp - u.consumed - u.refunded - u.compensated - u.paidOut;
+        }
+      }
 
       checkConservation(w, mkeys, ms);
     }
@@ -353,14 +404,23 @@ const checkConservation = (w: World, mkeys: SigningKey[], ms: ModelMerchant[]): 
     const sum = own.reduce((s, c) => s + c!.balance, 0);
     for (const c of own) {
       expect(c!.balance).toBeGreaterThanOrEqual(0);
-      expect(c!.balance).toBe(c!.issued + c!.toppedUp - c!.consumed - c!.refunded - c!.compensated);
+      expect(c!.balance).toBe(c!.issued + c!.toppedUp - c!.consumed - c!.refunded - c!.compensated - c!.paidOut);
     }
-    const expected = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated;
+    const expected = t.issued + t.toppedUp - t.consumed - t.refunded - t.compensated - t.paidOut;
     expect(sum).toBe(expected);
     if (!state) return expect(expected + t.deposited).toBe(0);
     expect(state).toMatchObject({ ...t, outstanding: expected, status: ms[m].status });
     expect(state.required).toBe(requiredCustody(MERCHANTS[m][1], state.outstanding));
-    expect(state.custody).toBe(t.deposited - t.releasedConsumption - t.releasedRefund);
+    expect(state.custody).toBe(t.deposited - t.releasedConsumption - t.releasedRefund - t.paidOut);
+    if (ms[m].claim !== undefined) {
+      // Closure claims: the balances at close, each paid by custody, insurance or refund, or still outstanding.
+      const totals = claimTotals(state);
+      expect(totals.claim).toBe(ms[m].claim);
+      expect(totals.paid.custody + totals.paid.insurance + totals.paid.refund + totals.outstanding).toBe(totals.claim);
+      const claims = own.map((c) => cardClaim(c!, state)).filter((c) => c !== undefined);
+      expect(claims.reduce((s, c) => s + c!.claim, 0)).toBe(totals.claim);
+      expect(claims.length).toBe(totals.cards);
+    }
     expect(state.custody).toBeGreaterThanOrEqual(0);
     expect(state.consumedUnreleased).toBe(t.consumed - t.releasedConsumption);
     expect(state.refundedUnreleased).toBe(t.refunded - t.releasedRefund);

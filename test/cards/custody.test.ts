@@ -1,4 +1,5 @@
 /** custody.deposit and custody.release: permissions, backing and the custody ratio (SPEC §6). */
+import type { SigningKey } from '../../ledger/index.js';
 import { holderKey, issue, merchantState, startWorld, type World } from './helpers.js';
 import { accepted, rejected } from '../helpers/outcomes.js';
 
@@ -39,8 +40,9 @@ describe('custody.deposit', () => {
 });
 
 describe('custody.release', () => {
+  let holder: SigningKey;
   beforeEach(async () => {
-    const holder = holderKey('C-1');
+    holder = holderKey('C-1');
     await accepted(issue(w.f, w.merchant, 'C-1', 100_000, { holder }));
     await accepted(deposit(30_000));
     await accepted(w.f.post(w.merchant, 'card.consume', { card: 'C-1', amount: 40_000 }, { holder }));
@@ -64,7 +66,7 @@ describe('custody.release', () => {
   });
 
   test('when refunds are released, then only against refunds not yet released', async () => {
-    await accepted(w.f.post(w.merchant, 'card.refund', { card: 'C-1', amount: 10_000 }));
+    await accepted(w.f.post(w.merchant, 'card.refund', { card: 'C-1', amount: 10_000 }, { holder }));
     // outstanding 50000 → required 10000; refundedUnreleased 10000.
     await rejected(w.f, release(10_001, 'refund'), 422, 'release_unbacked');
     await accepted(release(10_000, 'refund'));

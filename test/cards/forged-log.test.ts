@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportNdjson, verifyExport, type SigningKey } from '../../ledger/index.js';
+import { verifyExport, type SigningKey } from '../../ledger/index.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import { domainReplay } from '../../src/domain/replay.js';
 import { DOMAINS } from '../../src/plugins.js';
@@ -41,7 +41,7 @@ const forge = async (key: SigningKey, type: string, body: unknown, o: { holder?:
 const verifyExported = async () => {
   const path = join(dir, 'ledger.ndjson');
   const out = createWriteStream(path);
-  await exportNdjson(w.f.ledger.database, (line) => out.write(line) || once(out, 'drain'));
+  await w.f.ledger.exportNdjson((line) => out.write(line) || once(out, 'drain'));
   out.end();
   await once(out, 'finish');
   return verifyExport(path, {
@@ -85,8 +85,54 @@ test.each([
     () => forge(w.insurer, 'insurance.compensate', { merchant: w.merchant.id, card: 'C-1', amount: 1_000 }),
   ],
   ['a card over its cap', 'cap_exceeded', () => forge(w.merchant, 'card.topup', { card: 'C-1', amount: 480_001, payment: 'transfer' })],
+  [
+    'a keyed card issued without its holder (SPEC §14)',
+    'holder_signature_required',
+    () =>
+      forge(w.merchant, 'card.issue', {
+        card: 'C-2',
+        kind: 'anonymous',
+        amount: 1_000,
+        holderKey: holderKey('C-2').publicKey,
+        payment: 'cash',
+        purchaser: 'person',
+      }),
+  ],
+  [
+    'a refund of a keyed card without the holder',
+    'holder_signature_required',
+    () => forge(w.merchant, 'card.refund', { card: 'C-1', amount: 1_000 }),
+  ],
+  [
+    'a payout from custody before any closure',
+    'merchant_not_closed',
+    () => forge(w.bank, 'custody.payout', { merchant: w.merchant.id, card: 'C-1', amount: 1_000, ref: 'x' }),
+  ],
+  [
+    'an import after the 30-day window',
+    'import_closed',
+    async () => {
+      w.f.clock.advance(31 * 24 * 3600_000);
+      return forge(w.merchant, 'card.import', {
+        card: 'OLD-1',
+        kind: 'anonymous',
+        balance: 1_000,
+        issuedAt: '2025-01-01T00:00:00.000Z',
+        payment: 'cash',
+        purchaser: 'person',
+      });
+    },
+  ],
 ])('when %s is forged into the log, then verification names it with %s', async (_what, code, doForge) => {
   const forged = await doForge();
   const report = await verifyExported();
   expect(report.errors[0]).toMatchObject({ index: forged, code });
+});
+
+test('when a payout larger than custody is forged after a closure, then verification names it with custody_insufficient', async () => {
+  await accepted(w.f.post(w.f.regulator, 'merchant.dispose', { merchant: w.merchant.id, action: 'close', reason: 'r' }));
+  await accepted(w.f.post(w.bank, 'custody.deposit', { merchant: w.merchant.id, amount: 5_000, ref: 'd' }));
+  const forged = await forge(w.bank, 'custody.payout', { merchant: w.merchant.id, card: 'C-1', amount: 5_001, ref: 'x' });
+  const report = await verifyExported();
+  expect(report.errors[0]).toMatchObject({ index: forged, code: 'custody_insufficient' });
 });

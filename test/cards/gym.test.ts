@@ -123,7 +123,9 @@ describe('a scale-tier gym with a custodian bank', () => {
     );
     expect((await f.get(`/v1/merchants/${GYM}`)).body).toMatchObject({ complaintsOpen: 1 });
     await accepted(f.post(gym, 'complaint.resolve', { complaint: 'CMP-2026-0001', outcome: 'mediated', refund: 30_000 }));
-    await accepted(f.post(gym, 'card.refund', { card: 'C-0003', amount: 30_000 }));
+    // Holder consent (SPEC §14): the member co-signs the refund the gym agreed to.
+    await rejected(f, f.post(gym, 'card.refund', { card: 'C-0003', amount: 30_000 }), 422, 'holder_signature_required');
+    await accepted(f.post(gym, 'card.refund', { card: 'C-0003', amount: 30_000 }, { holder: zhao }));
     expect(merchantState(f, GYM)).toMatchObject({ complaintsOpen: 0, complaintsTotal: 1, outstanding: 250_000 });
   });
 

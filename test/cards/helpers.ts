@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import type request from 'supertest';
-import type { SigningKey } from '../../ledger/index.js';
+import { cosignEnvelope, nodeSuite, type Envelope, type SigningKey } from '../../ledger/index.js';
 import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
-import { newKey, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
+import { newKey, signEvent, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
@@ -58,8 +58,9 @@ export const issueBody = (card: string, amount: number, o: IssueOptions = {}): R
   };
 };
 
+/** Posts a card.issue; a holder key given is put on the card and co-signs the issue (holder consent, SPEC §14). */
 export const issue = (f: Fixture, merchant: SigningKey, card: string, amount: number, o: IssueOptions = {}): request.Test =>
-  f.post(merchant, 'card.issue', issueBody(card, amount, o));
+  f.post(merchant, 'card.issue', issueBody(card, amount, o), o.holder ? { holder: o.holder } : {});
 
 /** Posts as the holder of `card` (actor card:<id>, signed with its holder key). */
 export const asHolder = (f: Fixture, holder: SigningKey, card: string, type: string, body: unknown, o: SignOptions = {}): request.Test =>
@@ -67,3 +68,19 @@ export const asHolder = (f: Fixture, holder: SigningKey, card: string, type: str
 
 export const cardState = (f: Fixture, card: string) => f.ledger.get<CardRecord>(`card/${card}`);
 export const merchantState = (f: Fixture, merchant: string) => f.ledger.get<MerchantRecord>(`merchant/${merchant}`);
+
+export { accepted, rejected } from '../helpers/outcomes.js';
+
+/** Signs an event and adds cosig.newHolder by `newHolder` (card.transfer, card.rekey). */
+export const withNewHolder = (
+  f: Fixture,
+  key: SigningKey,
+  type: string,
+  body: unknown,
+  newHolder: SigningKey,
+  o: SignOptions = {},
+): Envelope => cosignEnvelope(nodeSuite, newHolder.seed, signEvent(key, type, body, f.clock, o), 'newHolder');
+
+/** The holder of `card` gives it to `to`: card.transfer co-signed by the new key. */
+export const transferCard = (f: Fixture, from: SigningKey, card: string, to: SigningKey, extra: Record<string, unknown> = {}) =>
+  f.postEnvelope(withNewHolder(f, from, 'card.transfer', { card, newHolderKey: to.publicKey, ...extra }, to, { actor: `card:${card}` }));

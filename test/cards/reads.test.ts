@@ -51,8 +51,9 @@ describe('GET /v1/cards/{card}', () => {
 describe('GET /v1/merchants/{id}', () => {
   const FULL_ONLY = ['outstanding', 'custody', 'required', 'consumedUnreleased', 'refundedUnreleased', 'complaintsTotal'];
 
-  test('when unsigned or signed by another actor, then only the public view', async () => {
-    for (const key of [undefined, w.bank, holder]) {
+  test('when unsigned or signed by another actor (not its custodian or insurer, SPEC §14), then only the public view', async () => {
+    const otherBank = await w.f.register('bank-other-09', 'custodian');
+    for (const key of [undefined, otherBank, holder]) {
       const res = await w.f.get(`/v1/merchants/${w.merchant.id}`, key);
       expect(res.status).toBe(200);
       expect(Object.keys(res.body).sort()).toEqual(['complaintsOpen', 'custodyOk', 'id', 'name', 'stars', 'status', 'tier']);

@@ -102,8 +102,13 @@ describe('card.refundRequest', () => {
 });
 
 describe('card.refund', () => {
-  const refund = (amount: number, o: { key?: SigningKey; card?: string; request?: string } = {}) =>
-    w.f.post(o.key ?? w.merchant, 'card.refund', { card: o.card ?? 'C-1', amount, ...(o.request && { request: o.request }) });
+  const refund = (amount: number, o: { key?: SigningKey; card?: string; request?: string; holder?: SigningKey } = {}) =>
+    w.f.post(
+      o.key ?? w.merchant,
+      'card.refund',
+      { card: o.card ?? 'C-1', amount, ...(o.request && { request: o.request }) },
+      o.holder ? { holder: o.holder } : {},
+    );
 
   test('when the card is unknown, then 404 card_not_found', async () => {
     await rejected(w.f, refund(1_000, { card: 'C-404' }), 404, 'card_not_found');
@@ -128,7 +133,7 @@ describe('card.refund', () => {
 
   test('when the merchant is closed, then refunds go on', async () => {
     await accepted(w.f.post(w.f.regulator, 'merchant.dispose', { merchant: w.merchant.id, action: 'close', reason: 'r' }));
-    await accepted(refund(50_000));
+    await accepted(refund(50_000, { holder }));
     expect(cardState(w.f, 'C-1')).toMatchObject({ balance: 0, refunded: 50_000 });
   });
 });

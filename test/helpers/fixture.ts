@@ -1,6 +1,8 @@
 /**
- * A real service over a real LevelDB in a temp directory, with a controllable
- * clock and helpers to make keys and sign events. Tests drive `app` with supertest.
+ * A real service over a real store — LevelDB in a temp directory, or a fresh
+ * database on a throwaway PostgreSQL cluster (ANXIN_TEST_BACKEND=postgres, or
+ * the `backend` option) — with a controllable clock and helpers to make keys
+ * and sign events. Tests drive `app` with supertest.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,8 @@ import { pino } from 'pino';
 import request from 'supertest';
 import {
   Ledger,
+  openStore,
+  type LogStore,
   cosignEnvelope,
   generateKey,
   nodeSuite,
@@ -16,12 +20,16 @@ import {
   signEnvelope,
   signRequest,
   type Envelope,
+  type LedgerOptions,
   type SigningKey,
 } from '../../ledger/index.js';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppDeps } from '../../src/app.js';
+import { AccessLog } from '../../src/http/access-log.js';
 import { Catalogue } from '../../src/domain/catalogue.js';
 import type { Config } from '../../src/config.js';
 import { domainsOf, PLUGINS, type Plugin } from '../../src/plugins.js';
+import { testBackend, tamperWith, type Backend, type Tamper } from './backends.js';
+import { freshDatabase } from './postgres.js';
 
 export const T0 = Date.parse('2026-11-22T08:00:00.000Z');
 
@@ -62,8 +70,14 @@ export const signEvent = (key: SigningKey, type: string, body: unknown, clock: C
 };
 
 export interface Fixture {
+  /** A temp directory (the LevelDB store's, on LevelDB). */
   dir: string;
+  backend: Backend;
+  /** The PostgreSQL URL of this fixture's database, on PostgreSQL. */
+  database?: string;
   ledger: Ledger;
+  /** Raw writes to the store under the ledger, for damage tests. */
+  tamper: Tamper;
   app: App;
   config: Config;
   clock: Clock;
@@ -84,18 +98,35 @@ export interface Fixture {
 
 export const ORIGIN = 'anxin.test/ledger';
 
-export const startFixture = async (options: { plugins?: readonly Plugin[]; clock?: Clock } = {}): Promise<Fixture> => {
-  const dir = mkdtempSync(join(tmpdir(), 'anxin-test-'));
+export interface FixtureOptions {
+  plugins?: readonly Plugin[];
+  clock?: Clock;
+  /** Which store the ledger lives in (default: ANXIN_TEST_BACKEND, else LevelDB). */
+  backend?: Backend;
+  /** An empty directory for the ledger (default: a new temp directory, removed on close). */
+  dir?: string;
+  /** Engine options beyond the fixture's (fault-injection seams, recovery timing). */
+  ledger?: Pick<LedgerOptions, 'beforeWrite' | 'recoveryRetryMs'>;
+  /** App dependencies beyond the fixture's. */
+  app?: Partial<AppDeps>;
+}
+
+export const startFixture = async (options: FixtureOptions = {}): Promise<Fixture> => {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'anxin-test-'));
+  const backend = options.backend ?? testBackend();
+  const database = backend === 'postgres' ? await freshDatabase() : undefined;
+  const store: LogStore = await openStore({ path: dir, database, create: true });
   const clock = options.clock ?? new Clock();
   const operator = newKey('operator');
   const regulator = newKey('regulator');
   const plugins = options.plugins ?? PLUGINS;
   const catalogue = new Catalogue(domainsOf(plugins));
   const ledger = await Ledger.open({
-    path: dir,
+    store,
     origin: ORIGIN,
     operator,
     now: clock.now,
+    ...options.ledger,
     genesis: {
       regulators: [{ id: regulator.id, name: '椒江区市场监督管理局', publicKey: regulator.publicKey }],
       state: (entry) => catalogue.genesisState(entry),
@@ -111,10 +142,14 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     maxSkewS: 600,
     publicUrl: 'http://anxin.test',
   };
-  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }) });
+  const accessLog = await AccessLog.open(join(dir, 'access-log'));
+  const app = buildApp({ ledger, config, now: clock.now, plugins, logger: pino({ level: 'silent' }), accessLog, ...options.app });
   const f: Fixture = {
     dir,
+    backend,
+    database,
     ledger,
+    tamper: tamperWith(store, database),
     app,
     config,
     clock,
@@ -149,7 +184,8 @@ export const startFixture = async (options: { plugins?: readonly Plugin[]; clock
     state: () => ({ size: ledger.size, head: ledger.checkpoint.head }),
     close: async () => {
       await ledger.close();
-      rmSync(dir, { recursive: true, force: true });
+      await accessLog.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
   return f;

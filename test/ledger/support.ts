@@ -22,6 +22,9 @@ import {
   type SigningKey,
 } from '../../ledger/index.js';
 
+import { testBackend } from '../helpers/backends.js';
+import { freshDatabase } from '../helpers/postgres.js';
+
 export const ORIGIN = 'anxin.test/ledger';
 export const ROOT = resolve(process.cwd());
 export const CLI = join(ROOT, 'dist/scripts/anxin.js');
@@ -45,13 +48,22 @@ export const removeTempDirs = (): void => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 };
 
-/** Opens (creating when `create`) a ledger whose genesis names REGULATOR. */
-export const openLedger = (
+/** On PostgreSQL (ANXIN_TEST_BACKEND=postgres) each directory stands for a database of its own. */
+const databases = new Map<string, Promise<string>>();
+const databaseFor = (path: string): Promise<string> | undefined => {
+  if (testBackend() !== 'postgres') return undefined;
+  if (!databases.has(path)) databases.set(path, freshDatabase());
+  return databases.get(path);
+};
+
+/** Opens (creating when `create`) a ledger whose genesis names REGULATOR, in `path` (or its database, on PostgreSQL). */
+export const openLedger = async (
   path: string,
   o: { operator?: SigningKey; origin?: string; create?: boolean; state?: Record<string, unknown>; now?: () => number } = {},
 ): Promise<Ledger> =>
   Ledger.open({
     path,
+    database: await databaseFor(path),
     origin: o.origin ?? ORIGIN,
     operator: o.operator ?? OPERATOR,
     now: o.now,

@@ -8,7 +8,7 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEAD_KEY, checkpointKey, entryKey, nodeKey } from '../../ledger/store.js';
+import { HEAD_KEY, checkpointKey, entryKey, nodeKey } from '../../ledger/store-level.js';
 import type { Ledger } from '../../ledger/index.js';
 import { fillTo, openLedger, rawDb, removeTempDirs, reportOf, requireDist, tempDir, verifyCli } from './support.js';
 

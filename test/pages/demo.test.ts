@@ -66,6 +66,21 @@ describe('the demo story', () => {
     expect(tiers.sort()).toEqual(['brand', 'full', 'group', 'scale']);
   });
 
+  test('leaves a closed merchant whose holders were paid out of custody and by the insurer, to the last fen', async () => {
+    const claims = await json(`/v1/merchants/${story.closed}/claims`, true);
+    expect(claims.totals).toEqual({ cards: 3, claim: 420_000, paid: { custody: 90_000, insurance: 330_000, refund: 0 }, outstanding: 0 });
+    expect(claims.claims.every((c: { outstanding: number }) => c.outstanding === 0)).toBe(true);
+    expect(await json(`/v1/merchants/${story.closed}`, true)).toMatchObject({ status: 'closed', custody: 0, outstanding: 0 });
+  });
+
+  test('leaves a published rating with its proof, a 12315 complaint answered by the merchant, and a card that changed hands', async () => {
+    expect((await json(`/v1/merchants/${story.merchants.gym}/rating`)).published).toMatchObject({ stars: 5, score: 92 });
+    const { complaints } = await json(`/v1/complaints?merchant=${story.merchants.salon}`, true);
+    expect(complaints).toContainEqual(expect.objectContaining({ ref12315: '3301002026000233', responses: 1, overdue: true }));
+    const gymCard = await json('/v1/cards/GYM-0004', true);
+    expect(gymCard.entries.map((e: { event: { type: string } }) => e.event.type)).toContain('card.transfer');
+  });
+
   test("leaves a ledger the service's verifier finds valid from genesis", async () => {
     const report = await json('/v1/regulator/verify?full=1', true);
     expect(report).toMatchObject({ ok: true, errors: [], size: f.ledger.size });

@@ -186,7 +186,7 @@ describe('refund-overdue', () => {
   const issueCards = (m: SigningKey, cards: string[]) =>
     postAll(
       f,
-      cards.map((c) => ({ key: m, type: 'card.issue', body: issueBody(c, 50_000, { holder: newKeyFor(c) }) })),
+      cards.map((c) => ({ key: m, type: 'card.issue', body: issueBody(c, 50_000, { holder: newKeyFor(c) }), holder: newKeyFor(c) })),
     );
 
   test('when a refund request is unanswered for exactly 5 days, then none; 1 ms more, yellow; a late refund closes it', async () => {
@@ -202,7 +202,7 @@ describe('refund-overdue', () => {
       detail: { unanswered: 1, overdueLast30Days: 1, oldestCard: 'R-1' },
       entries: [req.index],
     });
-    await accepted(f.post(m, 'card.refund', { card: 'R-1', amount: 1_000 }));
+    await accepted(f.post(m, 'card.refund', { card: 'R-1', amount: 1_000 }, { holder: newKeyFor('R-1') }));
     expect(await openAnomaly(f, 'refund-overdue', 'm-gym-06')).toBeUndefined();
   });
 
@@ -211,7 +211,7 @@ describe('refund-overdue', () => {
     await issueCards(m, ['R-2']);
     await accepted(request('R-2'));
     f.clock.advance(5 * DAY);
-    await accepted(f.post(m, 'card.refund', { card: 'R-2', amount: 1_000 }));
+    await accepted(f.post(m, 'card.refund', { card: 'R-2', amount: 1_000 }, { holder: newKeyFor('R-2') }));
     f.clock.advance(DAY);
     expect(await openAnomaly(f, 'refund-overdue', 'm-gym-07')).toBeUndefined();
   });
@@ -228,7 +228,8 @@ describe('refund-overdue', () => {
     f.clock.advance(DAY);
     const red = await openAnomaly(f, 'refund-overdue', 'm-gym-08');
     expect(red).toMatchObject({ severity: 'red', detail: { unanswered: 3, overdueLast30Days: 3 } });
-    for (const card of ['R-3', 'R-4', 'R-5']) await accepted(f.post(m, 'card.refund', { card, amount: 1_000 }));
+    for (const card of ['R-3', 'R-4', 'R-5'])
+      await accepted(f.post(m, 'card.refund', { card, amount: 1_000 }, { holder: newKeyFor(card) }));
     expect(await openAnomaly(f, 'refund-overdue', 'm-gym-08')).toMatchObject({
       severity: 'red',
       since: red!.since,

@@ -42,11 +42,11 @@ export const startRegWorld = async (): Promise<RegWorld> => {
 /** Posts events as one atomic batch (all at the clock's time); throws unless 201. */
 export const postAll = async (
   f: Fixture,
-  events: Array<{ key: SigningKey; type: string; body: unknown; actor?: string }>,
+  events: Array<{ key: SigningKey; type: string; body: unknown; actor?: string; holder?: SigningKey }>,
 ): Promise<number[]> => {
   const res = await request(f.app)
     .post('/v1/events/batch')
-    .send({ events: events.map((e) => signEvent(e.key, e.type, e.body, f.clock, { actor: e.actor })) });
+    .send({ events: events.map((e) => signEvent(e.key, e.type, e.body, f.clock, { actor: e.actor, holder: e.holder })) });
   if (res.status !== 201) throw new Error(`batch: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
   return res.body.receipts.map((r: { index: number }) => r.index);
 };

@@ -97,6 +97,13 @@ export const jobDone = async (f: Fixture, location: string, key: Parameters<Fixt
   throw new Error(`job ${location} never finished`);
 };
 
-/** `anxin verify --data DIR` pinned to the fixture's origin and operator key (the ledger must be closed). */
+/** `anxin verify --data DIR` (or `--database URL` on PostgreSQL) pinned to the fixture's origin and operator key (the ledger must be closed). */
 export const verifyFixtureDir = (f: Fixture): Promise<Run> =>
-  anxin(['verify', '--data', f.dir, '--origin', ORIGIN, '--operator-key', f.operator.publicKey]);
+  anxin([
+    'verify',
+    ...(f.database ? ['--database', f.database] : ['--data', f.dir]),
+    '--origin',
+    ORIGIN,
+    '--operator-key',
+    f.operator.publicKey,
+  ]);

@@ -12,7 +12,6 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { fromHex, nodeSuite, rootFromLeaves, sha256, signCheckpoint, utf8, type Entry } from '../../ledger/index.js';
-import { checkpointKey, entryKey } from '../../ledger/store.js';
 import { newKey, ORIGIN, signEvent } from '../helpers/fixture.js';
 import { reportOf, requireDist } from '../ledger/support.js';
 import { type Chain } from '../trace/helpers.js';
@@ -48,10 +47,10 @@ const cases: Case[] = [
     code: 'leaf_mismatch',
     async damage(c) {
       const i = indexOf(c, shipmentEntry('SH-2'));
-      const text = (await c.f.ledger.database.get(entryKey(i)))!;
+      const text = (await c.f.tamper.getEntry(i))!;
       const changed = text.replace('"amount":70', '"amount":71');
       expect(changed).not.toBe(text);
-      await c.f.ledger.database.put(entryKey(i), changed);
+      await c.f.tamper.putEntry(i, changed);
       return i;
     },
   },
@@ -60,7 +59,7 @@ const cases: Case[] = [
     code: 'entry_missing',
     async damage(c) {
       const i = indexOf(c, shipmentEntry('SH-2'));
-      await c.f.ledger.database.del(entryKey(i));
+      await c.f.tamper.delEntry(i);
       return i;
     },
   },
@@ -69,7 +68,7 @@ const cases: Case[] = [
     code: 'entry_missing',
     async damage(c) {
       const last = c.f.ledger.size - 1;
-      await c.f.ledger.database.del(entryKey(last));
+      await c.f.tamper.delEntry(last);
       return last;
     },
   },
@@ -118,7 +117,7 @@ const cases: Case[] = [
         root: rootFromLeaves(nodeSuite, leaves),
         head: sha256(utf8('head')),
       });
-      await c.f.ledger.database.put(checkpointKey(size), JSON.stringify(forked));
+      await c.f.tamper.putCheckpoint(size, JSON.stringify(forked));
       return size - 1;
     },
   },

@@ -30,7 +30,14 @@ export const dueOverlay = (state: Reader, nowMs: number): Map<string, Anomaly | 
   return out;
 };
 
-export const MERCHANT_RULES: readonly Rule[] = ['custody-short', 'sales-spike', 'complaint-surge', 'complaint-overdue', 'refund-overdue'];
+export const MERCHANT_RULES: readonly Rule[] = [
+  'custody-short',
+  'sales-spike',
+  'complaint-surge',
+  'complaint-overdue',
+  'refund-overdue',
+  'holder-rekey',
+];
 
 /** A merchant's open anomalies at `nowMs`, newest first: a fixed number of reads, no scan. */
 export const merchantAnomalies = (state: Reader, merchant: string, nowMs: number): Anomaly[] =>

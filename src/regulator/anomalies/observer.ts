@@ -17,6 +17,7 @@ import type { ObservedEvent, ObservedType } from './events.js';
 import { observeInspection, observeTransformLots, recheckQuantity } from './failed-descendant.js';
 import { observeCreate, observeTransform } from './lots.js';
 import { recordRefund, recordRequest, refundOverdue } from './refunds.js';
+import { holderRekey, recordRekey } from './rekeys.js';
 import { TIMED_RULES } from './registry.js';
 import { recordSale, salesSpike } from './sales.js';
 import { takeDue } from './schedule.js';
@@ -39,6 +40,13 @@ const HANDLERS: { [T in ObservedType]?: Handler<T> } = {
   'card.issue': sale,
   'card.topup': sale,
   'card.consume': (state, e, ctx) => checkCustody(state, e.actor, ctx),
+  // An import adds to outstanding (custody-short) but is no sale (sales-spike does not see it, SPEC §14).
+  'card.import': (state, e, ctx) => checkCustody(state, e.actor, ctx),
+  'card.rekey': (state, e, ctx) => {
+    if (ctx.principal.role !== 'merchant') return;
+    refresh(state, holderRekey, e.actor, ctx.atMs, recordRekey(state, e.actor, e.body.card, ctx));
+  },
+  'custody.payout': (state, e, ctx) => checkCustody(state, e.body.merchant, ctx),
   'card.refundRequest': (state, e, ctx) => {
     const card = getCard(state, e.body.card);
     if (!card) return;

@@ -23,7 +23,11 @@ export const lotShipEvent: EventType<LotShipBody> = {
     if (getShipment(state, body.shipment))
       throw new ApiError('shipment_exists', `shipment ${body.shipment} already exists; shipment ids are unique forever`);
     if (body.to === actor) throw new ApiError('invalid_event', 'body.to: an actor cannot ship to itself');
-    if (!getActor(state, body.to)) throw new ApiError('invalid_event', `body.to: ${body.to} is not a registered actor`);
+    const recipient = getActor(state, body.to);
+    if (!recipient) throw new ApiError('invalid_event', `body.to: ${body.to} is not a registered actor`);
+    // An auditor is read-only (SPEC §5): it never holds goods, so it is never a lot's holder.
+    if (recipient.role === 'auditor')
+      throw new ApiError('invalid_event', `body.to: ${body.to} is an auditor (read-only) and cannot hold a lot`);
     if (body.carrier !== undefined && getActor(state, body.carrier)?.role !== 'carrier')
       throw new ApiError('invalid_event', `body.carrier: ${body.carrier} is not a registered carrier`);
     requireWholeUnits(lot, body.amount, 'body.amount');

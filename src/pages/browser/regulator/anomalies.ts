@@ -13,7 +13,7 @@ import { entryLink, errorLine, table, type Anomaly, type Dash } from './shared.j
 
 /** Enough for a dashboard; the API pages further. */
 const MAX_PAGES = 5;
-const MERCHANT_RULES = new Set(['custody-short', 'sales-spike', 'complaint-surge', 'complaint-overdue', 'refund-overdue']);
+const MERCHANT_RULES = new Set(['custody-short', 'sales-spike', 'complaint-surge', 'complaint-overdue', 'refund-overdue', 'holder-rekey']);
 const LOT_RULES = new Set(['yield', 'failed-descendant', 'closed-season', 'recall-overdue']);
 
 const list = async (d: Dash, severity: 'red' | 'yellow'): Promise<Anomaly[]> => {
