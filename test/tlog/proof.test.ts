@@ -45,7 +45,7 @@ let policyFile: string;
 const wKey = newKey('witness.anxin.test-p1');
 const keyFile = (k: SigningKey) => {
   const file = join(work, `${k.id}.key`);
-  writeFileSync(file, JSON.stringify({ id: k.id, publicKey: k.publicKey, secretKey: toBase64Url(k.seed) }));
+  writeFileSync(file, JSON.stringify({ id: k.id, publicKey: k.publicKey, secretKey: toBase64Url(k.seed) }), { mode: 0o600 });
   return file;
 };
 
