@@ -56,7 +56,7 @@ export const measureHostile = async ({ connections = 10_000, rounds = 5 } = {}) 
     const name = key.replace(/x\d+$/, '');
     rows.push({
       figure: `(hostile) ${what[name]}, ${a.burst} in parallel × ${r.rounds}`,
-      value: `p50 ${n(a.latency.p50Ms)} ms, p99 ${n(a.latency.p99Ms)} ms per request (${a.requests - a.unexpected}/${a.requests} answered ${a.expected})`,
+      value: `p50 ${n(a.latency.p50Ms)} ms, p99 ${n(a.latency.p99Ms)} ms per request; server CPU ${n(a.serverCpuMsPerRequest)} ms per request (${a.requests - a.unexpected}/${a.requests} answered ${a.expected})`,
       target: `p99 ≤ ${BOUND_MS} ms, each ${a.expected}`,
       ok: a.latency.p99Ms <= BOUND_MS && a.unexpected === 0,
     });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { nodeSuite, readKeyFile, signEnvelope, type SigningKey } from '../../ledger/index.js';
 import { send } from './http-support.js';
+import { eventually } from './support.js';
 import { childOpenFiles, openFileLimits, startServerProcess, type ServerProcess } from './process-support.js';
 
 const OPEN = 10_000;
@@ -99,17 +100,26 @@ const event = () => {
   );
 };
 
-/** A connection that POSTs one event as soon as it is open; resolves with the status line's code, or 'closed' when closed unanswered. */
-const postOnNewConnection = (body: Buffer): Promise<string> =>
-  new Promise((resolve) => {
-    let got = '';
+/**
+ * A connection opened now that POSTs one event once `go` resolves; `closed` tells
+ * whether the server has closed it, `answer` resolves with the status code, or
+ * 'closed' when it was closed unanswered.
+ */
+const heldConnection = (go: Promise<void>) => {
+  let got = '';
+  const sock = connect(server.port, '127.0.0.1');
+  sock.on('data', (d) => (got += d.toString('latin1')));
+  sock.on('error', () => undefined);
+  const answer = new Promise<string>((resolve) => sock.on('close', () => resolve(got ? got.slice(9, 12) : 'closed')));
+  void go.then(() => {
+    if (sock.destroyed) return;
+    const body = event();
     const head = `POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
     // write, not end: a client that half-closes has its answer aborted by Node (httpAllowHalfOpen is off), though the event is taken.
-    const sock = connect(server.port, '127.0.0.1', () => sock.write(Buffer.concat([Buffer.from(head), body])));
-    sock.on('data', (d) => (got += d.toString('latin1')));
-    sock.on('error', () => undefined);
-    sock.on('close', () => resolve(got ? got.slice(9, 12) : 'closed'));
+    sock.write(Buffer.concat([Buffer.from(head), body]));
   });
+  return { closed: () => sock.destroyed, answer };
+};
 
 maybe(
   `when ${OPEN.toLocaleString('en')} connections are open at once, then /healthz and a normal POST are answered, and connections beyond the cap are closed unanswered with the ledger unchanged`,
@@ -120,12 +130,17 @@ maybe(
 
     // Within the cap: the service answers its health and takes an append.
     expect(await size()).toBe(before);
-    const post = await send(server.port, 'POST', '/v1/events', event(), { 'content-type': 'application/json' });
-    expect(post.status).toBe(201);
+    expect((await send(server.port, 'POST', '/v1/events', event(), { 'content-type': 'application/json' })).status).toBe(201);
     expect(await size()).toBe(before + 1);
 
-    // Beyond the cap: at most SLACK of EXCESS new connections get in; the rest are closed without an answer and append nothing.
-    const answers = await Promise.all(Array.from({ length: EXCESS }, () => postOnNewConnection(event())));
+    // Beyond the cap: EXCESS more connections; the server closes all but at most SLACK of them at once, unread.
+    let post!: () => void;
+    const go = new Promise<void>((r) => (post = r));
+    const held = Array.from({ length: EXCESS }, () => heldConnection(go));
+    await eventually(() => held.filter((h) => h.closed()).length >= EXCESS - SLACK, 60_000);
+    // The ones let in post an event each: they are answered 201, and the others appended nothing.
+    post();
+    const answers = await Promise.all(held.map((h) => h.answer));
     const served = answers.filter((a) => a !== 'closed');
     expect(served.length).toBeLessThanOrEqual(SLACK);
     expect(served.filter((a) => a !== '201')).toEqual([]);
