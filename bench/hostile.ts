@@ -49,7 +49,8 @@ export const measureHostile = async ({ connections = 10_000, rounds = 5 } = {}) 
   const r = await runChild(connections, rounds);
   const rows: Array<{ figure: string; value: string; target: string; ok: boolean }> = [];
   const what: Record<string, string> = {
-    brotliBomb: `${r.bombBytes}-byte brotli bomb (${n(r.decodedBytes / 2 ** 20)} MiB decoded) to POST /v1/events/batch`,
+    brotliBomb: `${r.bombBytes}-byte brotli bomb (16 MiB window, ${n(r.decodedBytes / 2 ** 20)} MiB decoded) to POST /v1/events/batch`,
+    brotliBomb22: `${r.bomb22Bytes}-byte brotli bomb (4 MiB window, the default) to POST /v1/events/batch`,
     signatureInput: 'Signature-Input of 15,500 spaces to GET /v1/entries',
   };
   for (const [key, a] of Object.entries<any>(r.attacks)) {

@@ -46,7 +46,10 @@ export const startServerProcess = (dir: string, env: Record<string, string> = {}
     const base = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith('ANXIN_') && k !== 'PORT' && k !== 'NODE_ENV'),
     );
-    const options = { env: { ...base, PORT: '0', ANXIN_DATA: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] as const };
+    const options = {
+      env: { ...base, PORT: '0', ANXIN_DATA: dir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    };
     const child = nofile
       ? spawn('sh', ['-c', `${RAISE(nofile)} exec "$0" "$@"`, process.execPath, SERVER], options)
       : spawn(process.execPath, [SERVER], options);
