@@ -12,12 +12,16 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 export interface RunningServer {
   url: string;
+  /** The server's process id (for its CPU time: util.ts processCpuSeconds). */
+  pid: number;
   stop(): Promise<void>;
 }
 
 export const startServer = (dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, '../src/server.js')], {
+    // ANXIN_BENCH_SERVER_ARGS: extra node flags for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const flags = (process.env.ANXIN_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...flags, join(here, '../src/server.js')], {
       env: { ...process.env, PORT: '0', ANXIN_DATA: dir, ANXIN_RATE_WRITES: '0', ANXIN_RATE_EXPENSIVE: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -31,6 +35,7 @@ export const startServer = (dir: string, env: NodeJS.ProcessEnv = {}): Promise<R
       child.stdout.resume();
       resolve({
         url: m[1],
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((r) => {
             child.once('exit', () => r());
