@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+// Linux: the nice value is per thread, and 0 names the calling thread: only this worker is lowered.
+if (workerData && workerData.nice) { try { require('node:os').setPriority(0, workerData.nice); } catch {} }
 const { createPublicKey, verify } = require('node:crypto');
 const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const keys = new Map();
@@ -72,6 +74,12 @@ export class SigPoolBusy extends Error {
 export interface SigPoolOptions {
   /** Most checks waiting or running at once; `verify` rejects with SigPoolBusy beyond it. Default: unbounded (bulk verifiers use `below`). */
   maxBacklog?: number;
+  /**
+   * Nice value of the worker threads (0–19; default 0). Above 0, the main thread,
+   * which runs every request's serial part, is not preempted by checks when the
+   * cores are short; checks still get every core the main thread leaves idle.
+   */
+  nice?: number;
 }
 
 export class SigPool {
@@ -85,17 +93,19 @@ export class SigPool {
   private waiters: Array<() => void> = [];
   private closing = false;
   private readonly maxBacklog: number;
+  private readonly nice: number;
   /** Workers replaced after they died (for metrics and tests). */
   restarts = 0;
 
   constructor(threads = availableParallelism(), options: SigPoolOptions = {}) {
     this.maxBacklog = options.maxBacklog ?? Infinity;
+    this.nice = options.nice ?? 0;
     for (let wi = 0; wi < Math.max(1, threads); wi++) this.start(wi);
   }
 
   /** Starts (or restarts) worker `wi`. A worker that dies is replaced and its batches are sent again. */
   private start(wi: number): void {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice: this.nice } });
     this.workers[wi] = w;
     this.load[wi] = 0;
     w.unref();

@@ -16,4 +16,13 @@ describe('the configuration', () => {
   test.each(['0', '-1', '1.5', 'many', '257'])('when ANXIN_SIG_THREADS is %s, then the configuration is refused naming it', (v) => {
     expect(() => loadConfig({ ...base, ANXIN_SIG_THREADS: v })).toThrow(/ANXIN_SIG_THREADS/);
   });
+
+  test('when ANXIN_SIG_NICE is not set, then the workers run at nice 0; when it is 0 to 19, at that value', () => {
+    expect(loadConfig(base).sigNice).toBe(0);
+    expect(loadConfig({ ...base, ANXIN_SIG_NICE: '10' }).sigNice).toBe(10);
+  });
+
+  test.each(['-1', '20', 'low'])('when ANXIN_SIG_NICE is %s, then the configuration is refused naming it', (v) => {
+    expect(() => loadConfig({ ...base, ANXIN_SIG_NICE: v })).toThrow(/ANXIN_SIG_NICE/);
+  });
 });

@@ -3,6 +3,8 @@
  * worker message (keys, signatures, messages of any length, their ends): each
  * answer must be its own check's, whatever the share sizes.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { nodeSuite, randomSeed, SigPool, utf8 } from '../../ledger/index.js';
 
 const seeds = Array.from({ length: 4 }, () => randomSeed());
@@ -39,6 +41,31 @@ describe('the signature pool', () => {
       expect(await pool.verify(j.publicKey.subarray(1), j.message, j.signature)).toBe(false);
       expect(await pool.verify(j.publicKey, j.message, j.signature.subarray(0, 63))).toBe(false);
       expect(await pool.verify(j.publicKey, j.message, j.signature)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** Nice values of this process's threads (Linux /proc; field 19 of each task's stat). */
+const threadNices = (): number[] =>
+  readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+describe('the signature pool’s priority', () => {
+  onLinux('when the pool is given nice 7, then its workers run at nice 7 and the calling thread keeps its own', async () => {
+    const before = os.getPriority();
+    const pool = new SigPool(2, { nice: 7 });
+    try {
+      // 40 checks in one tick travel in shares of at least 16 to both workers: both have answered.
+      const jobs = Array.from({ length: 40 }, (_, i) => check(i));
+      expect(await Promise.all(jobs.map((j) => pool.verify(j.publicKey, j.message, j.signature)))).toEqual(jobs.map((j) => j.expected));
+      expect(threadNices().filter((n) => n === 7).length).toBeGreaterThanOrEqual(2);
+      expect(os.getPriority()).toBe(before);
     } finally {
       await pool.close();
     }
