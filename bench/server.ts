@@ -13,7 +13,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 export interface RunningServer {
   url: string;
-  /** The server's process id (for its RSS in /proc). */
+  /** The server's process id (for its RSS in /proc and its CPU time: util.ts processCpuSeconds). */
   pid: number;
   stop(): Promise<void>;
 }
@@ -23,15 +23,17 @@ export const raiseOpenFiles = (n: number): string => `ulimit -n ${n} 2>/dev/null
 
 export const startServer = (dir: string, env: NodeJS.ProcessEnv = {}, nofile?: number): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
-    const server = join(here, '../src/server.js');
+    // ANXIN_BENCH_SERVER_ARGS: extra node flags for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const flags = (process.env.ANXIN_BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+    const argv = [...flags, join(here, '../src/server.js')];
     const options = {
       env: { ...process.env, PORT: '0', ANXIN_DATA: dir, ANXIN_RATE_WRITES: '0', ANXIN_RATE_EXPENSIVE: '0', ...env },
       stdio: ['ignore', 'pipe', 'inherit'] as ['ignore', 'pipe', 'inherit'],
     };
     // Through sh only to raise the limit; `exec` keeps the pid the server's.
     const child = nofile
-      ? spawn('sh', ['-c', `${raiseOpenFiles(nofile)} exec "$0" "$@"`, process.execPath, server], options)
-      : spawn(process.execPath, [server], options);
+      ? spawn('sh', ['-c', `${raiseOpenFiles(nofile)} exec "$0" "$@"`, process.execPath, ...argv], options)
+      : spawn(process.execPath, argv, options);
     let out = '';
     const onData = (d: Buffer) => {
       out += d;
