@@ -301,12 +301,13 @@ const mapEvent = (
     const given: Json[] = Array.isArray(x.outputs) ? x.outputs : [];
     const outputs = quantitiesOf(e.outputQuantityList, e.outputEPCList, lotNumber).map((q) => {
       const o = given.find((g) => g?.code === q.code) ?? {};
+      const expiresAt = o.expiresAt ?? instant(ilmd['cbvmda:itemExpirationDate']);
       return {
         code: q.code,
         product: productOf(q.gtin, o.product ?? x.product),
         quantity: { amount: q.amount, unit: q.unit ?? 'piece' },
         storage: storageOf(o.storage ?? x.storage),
-        ...(o.expiresAt !== undefined && { expiresAt: o.expiresAt }),
+        ...(expiresAt !== undefined && { expiresAt }),
       };
     });
     ctx.push({ type: 'lot.transform', body: { inputs, outputs } });
