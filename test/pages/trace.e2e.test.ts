@@ -43,7 +43,7 @@ describe('the trace page of a demo fillet lot', () => {
     expect(await page.locator('.excursion.sev-yellow').count()).toBe(1);
     expect(await sidewaysOverflow(page)).toBe(0);
     await screenshot(page, 'screenshot-trace', { firstScreen: true });
-    await screenshot(page.locator('section.card', { has: page.locator('.chart') }), 'screenshot-trace-chart');
+    await screenshot(page.locator('section.card', { has: page.locator('.chart .band') }), 'screenshot-trace-chart');
     await page.close();
   }, 60_000);
 
