@@ -206,7 +206,7 @@ const quantitiesOf = (quantityList: unknown, epcList: unknown, lotNumber?: strin
     if (!ref || code === undefined) skip(`no lot identifier in quantity element ${JSON.stringify(q?.epcClass ?? null)}`);
     if (typeof q.quantity !== 'number' || !(q.quantity >= 0)) skip(`missing quantity for ${q.epcClass}`);
     const uom = q.uom === undefined ? undefined : String(q.uom);
-    const unit = uom === undefined ? undefined : UNIT_OF_UOM[uom];
+    const unit = uom !== undefined && Object.hasOwn(UNIT_OF_UOM, uom) ? UNIT_OF_UOM[uom] : undefined;
     if (uom !== undefined && unit === undefined) skip(`unit of measure ${uom} has no anxin unit (KGM, GRM, TNE, LTR, H87, BX)`);
     const prev = out.get(code!);
     if (prev && prev.uom !== uom) skip(`lot ${code} is given in two units`);
@@ -239,8 +239,9 @@ const temperatures = (e: Json): Array<{ t: string; c: number }> => {
       if (typeof r?.type !== 'string' || r.type.replace(/^.*[:/-]/, '') !== 'Temperature') continue;
       const value = typeof r.value === 'number' ? r.value : r.meanValue;
       if (typeof value !== 'number' || !Number.isFinite(value)) skip('a temperature sensor report without a numeric value');
-      const convert = CELSIUS[r.uom ?? 'CEL'];
-      if (!convert) skip(`temperature in unit ${r.uom} (CEL, FAH or KEL)`);
+      const uom = typeof r.uom === 'string' ? r.uom : 'CEL';
+      const convert = Object.hasOwn(CELSIUS, uom) ? CELSIUS[uom] : undefined;
+      if (!convert) return skip(`temperature in unit ${r.uom} (CEL, FAH or KEL)`);
       const t = instant(r.time ?? element.sensorMetadata?.time ?? e.eventTime);
       if (!t) skip('a temperature sensor report without a time');
       readings.push({ t: t!, c: Math.round(convert(value) * 100) / 100 });
@@ -256,7 +257,11 @@ const mapEvent = (
   ctx: { source: string; push: (p: Omit<PlannedEvent, 'id' | 'source'>) => void; other: (party: string) => void },
 ): void => {
   const actorOf = (uri: string | undefined): string | undefined =>
-    uri === undefined ? undefined : (options.parties?.[uri] ?? anxinId(uri, ['loc', 'party']));
+    uri === undefined
+      ? undefined
+      : options.parties && Object.hasOwn(options.parties, uri) && typeof options.parties[uri] === 'string'
+        ? options.parties[uri]
+        : anxinId(uri, ['loc', 'party']);
   /** The event is the signer's unless it is located at another known actor. */
   const ownedBy = (uri: string | undefined): boolean => {
     const actor = actorOf(uri);
