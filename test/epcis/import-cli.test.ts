@@ -6,38 +6,20 @@
  * by a fishery, received with temperature logger reports and filleted by a
  * processor, plus events anxin cannot map.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import request from 'supertest';
 import { toBase64Url, type SigningKey } from '../../ledger/index.js';
 import { Clock, newKey, startFixture, type Fixture } from '../helpers/fixture.js';
 import { listen } from '../http/support.js';
+import { anxin, requireDist, type Run } from '../ledger/support.js';
 
-const CLI = resolve(process.cwd(), 'dist/scripts/anxin.js');
 const DOC = resolve(process.cwd(), 'test/fixtures/epcis/fish-chain.jsonld');
 /** Child processes are slow on a loaded machine: a generous per-test timeout (nothing here asserts a duration). */
 const SLOW = 60_000;
 const WHOLE = 'LYC-2026-1124';
 const FILLET = 'FIL-2026-1124';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const anxin = (args: string[]): Promise<Run> =>
-  new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
 
 let work: string;
 const keyFile = (key: SigningKey): string => {
@@ -74,7 +56,7 @@ const traceOf = async (f: Fixture, code: string) => {
 };
 
 beforeAll(async () => {
-  expect(existsSync(CLI)).toBe(true); // run `npm run build` first
+  requireDist();
   work = mkdtempSync(join(tmpdir(), 'anxin-epcis-import-'));
   parties = join(work, 'parties.json');
   writeFileSync(
