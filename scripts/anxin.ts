@@ -17,7 +17,7 @@
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
@@ -397,6 +397,9 @@ commands['verify-proof'] = async (argv) => {
   return 0;
 };
 
+/** The largest EPCIS document `anxin epcis import` reads. */
+const EPCIS_MAX_BYTES = 256 << 20;
+
 commands.epcis = async (argv) => {
   const [sub, ...rest] = argv;
   if (sub !== 'import') throw new UsageError(`unknown epcis command ${sub ?? '(none)'}; try anxin epcis import`);
@@ -430,8 +433,11 @@ commands.epcis = async (argv) => {
   }
   let text;
   try {
+    // A bound on what is parsed whole in memory: a day of a large processor's events is far smaller.
+    if (statSync(file).size > EPCIS_MAX_BYTES) throw new UsageError(`${file} is larger than ${EPCIS_MAX_BYTES >> 20} MiB; split it`);
     text = readFileSync(file, 'utf8');
-  } catch {
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}`);
   }
   return epcisImport({

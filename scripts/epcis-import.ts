@@ -66,7 +66,12 @@ export const epcisImport = async (run: EpcisImportRun): Promise<number> => {
       const receipt = await client.post(envelope);
       imported.push({ ...what, index: receipt.index });
     } catch (e) {
-      if (!(e instanceof ProblemError)) throw e;
+      if (!(e instanceof ProblemError)) {
+        console.log(JSON.stringify({ imported, already, ...report }, null, 2));
+        say(`${source} (${envelope.type}) could not be posted to ${run.url}: ${(e as Error).message}`);
+        say(`stopped there: ${imported.length} imported, ${already.length} already there; run it again to go on`);
+        return 1;
+      }
       // The same id from the same actor: posted by an earlier import (its `at` differed, so the service calls it a duplicate).
       if (e.code === 'duplicate_id') {
         already.push(what);

@@ -257,6 +257,27 @@ describe('anxin epcis import', () => {
   );
 
   test(
+    'when the service cannot be reached, then it says where it stopped and exits 1',
+    async () => {
+      const run = await importDoc(chain.fishery, DOC, [], 'http://127.0.0.1:1');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/could not be posted to http:\/\/127\.0\.0\.1:1/);
+      expect(run.stderr).toMatch(/stopped there: 0 imported/);
+    },
+    SLOW,
+  );
+
+  test(
+    'when the document does not exist, then it exits 2',
+    async () => {
+      const run = await importDoc(chain.fishery, join(work, 'no-such.jsonld'));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/cannot read/);
+    },
+    SLOW,
+  );
+
+  test(
     'when the arguments are wrong, then it exits 2 with the usage',
     async () => {
       expect((await anxin(['epcis', 'import', '--key', keyFile(chain.fishery), DOC])).code).toBe(2); // no --url
