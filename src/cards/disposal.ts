@@ -58,7 +58,8 @@ export const dispose: EventType<MerchantDisposeBody> = {
       // Closure claims (SPEC §14): every card with a balance now is a claim of that balance. They are
       // kept implicitly: a card's claim is its balance plus what was paid on it since (payouts,
       // compensation, refunds), so closing writes one record however many cards there are.
-      ...(status === 'closed' && {
+      // Only the transition into `closed` records it: a later `warn` must not move the claim snapshot.
+      ...(body.action === 'close' && {
         closure: { index: ctx.index, at: ctx.at, cards: m.cardsWithBalance ?? 0, claim: m.outstanding, refundedBefore: m.refunded },
       }),
     });
