@@ -56,7 +56,7 @@ export const lotVolumes = (code: string, timeline: readonly TraceTimelineItem[])
 };
 
 const W = 400;
-const ROW = 26;
+const ROW = 30;
 const M = { left: 86, right: 96, top: 6, bottom: 6 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -71,9 +71,9 @@ export const volumeChart = (code: string, timeline: readonly TraceTimelineItem[]
     const y = M.top + i * ROW;
     const w = r1((volumes[s] / max) * pw);
     return html`<g class="vol" data-stage="${s}" data-amount="${volumes[s]}">
-<text class="vol-label" x="${M.left - 6}" y="${y + 15}" text-anchor="end">${t[`vol_${s}`]}</text>
-<rect class="bar bar-${s}" x="${M.left}" y="${y + 4}" width="${Math.max(w, 1)}" height="${ROW - 9}"/>
-<text class="vol-amount" x="${r1(M.left + w + 6)}" y="${y + 15}">${formatAmount(volumes[s], unit, lang)}</text>
+<text class="vol-label" x="${M.left - 6}" y="${y + 19}" text-anchor="end">${t[`vol_${s}`]}</text>
+<rect class="bar bar-${s}" x="${M.left}" y="${y + 5}" width="${Math.max(w, 1)}" height="${ROW - 10}"/>
+<text class="vol-amount" x="${r1(M.left + w + 6)}" y="${y + 19}">${formatAmount(volumes[s], unit, lang)}</text>
 </g>`;
   });
   const svg = html`<svg class="chart volumes" viewBox="0 0 ${W} ${H}" role="img" aria-label="${t.volumes}">
