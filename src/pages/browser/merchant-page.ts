@@ -15,7 +15,7 @@ import { checkPublishedRating } from './rating-proof.js';
 const p = partyMessages(document.documentElement.lang);
 
 const run = async (badge: HTMLElement, box: HTMLElement): Promise<void> => {
-  const merchant = box.dataset.merchant ?? '';
+  const merchant = box.dataset.ratingMerchant ?? '';
   const anchor = { origin: meta('anxin-origin'), operatorKey: meta('anxin-operator-key') };
   const res = await fetch(`/v1/merchants/${encodeURIComponent(merchant)}/rating`, {
     headers: { accept: 'application/json' },

@@ -38,19 +38,20 @@ export interface MerchantPageData {
 const ratingSection = (ctx: PageContext, v: MerchantPublic, r: RatingView): Html => {
   const { t } = ctx;
   const p = partyMessages(ctx.lang);
-  const live = html`<div data-live-rating data-live-score="${r.live.score}" data-live-stars="${r.live.stars}"><dt>${p.ratingLive}</dt><dd>${stars(r.live.stars, t)}<span class="small">${fmt(p.ratingScore, { score: r.live.score })}</span></dd></div>`;
+  const live = html`<div data-live-rating data-live-score="${r.live.score}" data-live-stars="${r.live.stars}"><dt>${p.ratingLive}</dt><dd>${stars(r.live.stars, t, false)}<span class="small">${fmt(p.ratingScore, { score: r.live.score })}</span></dd></div>`;
   const pub = r.published;
   if (!pub)
     return html`<section class="card rating"><dl class="facts">${live}<div data-published-rating="none"><dt>${p.ratingPublished}</dt><dd class="muted">${p.ratingNone}</dd></div></dl></section>`;
   return html`<section class="card rating"><dl class="facts">${live}
-<div class="wide" data-published-rating data-merchant="${v.id}" data-published-score="${pub.score}" data-published-stars="${pub.stars}" data-period="${pub.period}" data-published-at="${pub.at}" data-by="${pub.by}" data-index="${pub.index}" data-leaf="${pub.entry.leaf}" data-checkpoint-size="${pub.checkpoint.size}" data-checkpoint-root="${pub.checkpoint.root}" data-proof="${pub.proof.path.join(' ')}"><dt>${p.ratingPublished}</dt><dd>${stars(pub.stars, t)}<span class="small">${fmt(p.ratingScore, { score: pub.score })}</span><br><span class="small">${fmt(p.ratingPeriod, { period: pub.period, at: formatTime(pub.at) })}</span><br><span class="small mono"><a href="/v1/merchants/${encodeURIComponent(v.id)}/rating">${fmt(p.ratingEntry, { index: pub.index })}</a></span></dd></div>
+<div class="wide" data-published-rating data-rating-merchant="${v.id}" data-published-score="${pub.score}" data-published-stars="${pub.stars}" data-period="${pub.period}" data-published-at="${pub.at}" data-by="${pub.by}" data-index="${pub.index}" data-leaf="${pub.entry.leaf}" data-checkpoint-size="${pub.checkpoint.size}" data-checkpoint-root="${pub.checkpoint.root}" data-proof="${pub.proof.path.join(' ')}"><dt>${p.ratingPublished}</dt><dd>${stars(pub.stars, t, false)}<span class="small">${fmt(p.ratingScore, { score: pub.score })}</span><br><span class="small">${fmt(p.ratingPeriod, { period: pub.period, at: formatTime(pub.at) })}</span><br><span class="small mono"><a href="/v1/merchants/${encodeURIComponent(v.id)}/rating">${fmt(p.ratingEntry, { index: pub.index })}</a></span></dd></div>
 </dl>
 <div class="verify" data-verify="pending" aria-live="polite"><p class="verify-line"><span class="verify-icon" aria-hidden="true"></span><span class="verify-text">${p.ratingVerifyPending}</span></p></div>
 </section>`;
 };
 
-const stars = (n: number, t: Messages): Html =>
-  html`<p class="stars" data-stars="${n}" aria-label="${fmt(t.starsOf, { n })}">${[1, 2, 3, 4, 5].map(
+/** The stars; `hook` puts the page's one `data-stars` (SPEC §11) on them — the rating section's stars carry none. */
+const stars = (n: number, t: Messages, hook = true): Html =>
+  html`<p class="stars"${hook ? html` data-stars="${n}"` : ''} aria-label="${fmt(t.starsOf, { n })}">${[1, 2, 3, 4, 5].map(
     (i) => html`<span class="${i <= n ? 'star on' : 'star'}" aria-hidden="true">★</span>`,
   )}<span class="stars-text">${fmt(t.starsOf, { n })}</span></p>`;
 
