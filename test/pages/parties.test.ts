@@ -193,7 +193,13 @@ describe('the published rating check (rating-proof.ts)', () => {
   const setup = async () => {
     const id = story.merchants.gym;
     const api = (await request(f.app).get(`/v1/merchants/${id}/rating`)).body;
-    const shown = { merchant: id, index: api.published.index, leaf: api.published.entry.leaf, score: api.published.score, stars: api.published.stars };
+    const shown = {
+      merchant: id,
+      index: api.published.index,
+      leaf: api.published.entry.leaf,
+      score: api.published.score,
+      stars: api.published.stars,
+    };
     return { api, shown };
   };
   const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));

@@ -7,9 +7,9 @@
  *
  * The same page serves the other parties that sign in with a key file (SPEC
  * §14), switching on the signed-in actor's role (`body[data-role]`): a
- * regulator also gets the complaint desk; a custodian bank or an insurer the
- * party view (regulator/party.ts); a merchant the desk with its own complaints
- * (regulator/desk.ts).
+ * custodian bank or an insurer gets the party view (regulator/party.ts); a
+ * merchant the complaint desk with its own complaints (regulator/desk.ts); a
+ * regulator the dashboard and the desk; any other role the dashboard, as before.
  */
 import { fill, meta, one } from './dom.js';
 import { fmt, messages, type Lang } from './messages.js';
@@ -46,7 +46,6 @@ const deskBox = one('[data-desk]');
 const deskMore = one('[data-desk-more]');
 const partyView = one('[data-party-view]');
 const deskView = one('[data-desk-view]');
-const roleNone = one('[data-role-none]');
 
 const readDeskForm = () => {
   const field = (name: string) => deskForm.elements.namedItem(name) as HTMLInputElement;
@@ -82,7 +81,7 @@ const loadAll = (d: Dash) =>
     loadMerchants(d, one('[data-merchants]')),
     recall(d),
     loadRecalls(d, one('[data-recalls]')),
-    role === 'regulator' ? entryFromHash(d) : undefined,
+    entryFromHash(d),
   ]);
 
 const signIn = async (file: File): Promise<void> => {
@@ -112,16 +111,17 @@ const signIn = async (file: File): Promise<void> => {
   sessionBar.hidden = false;
   document.body.dataset.signedIn = 'true';
   document.body.dataset.role = role;
-  const regulator = role === 'regulator';
-  dashboard.hidden = !regulator;
-  partyView.hidden = role !== 'custodian' && role !== 'insurer';
-  deskView.hidden = !regulator && role !== 'merchant';
+  // Banks, insurers and merchants get their views; any other role (regulators, and whatever else signs in) the
+  // dashboard as before, whose reads the service allows or refuses.
+  const party = role === 'custodian' || role === 'insurer';
+  const dashboardRole = !party && role !== 'merchant';
+  dashboard.hidden = !dashboardRole;
+  partyView.hidden = !party;
+  deskView.hidden = role !== 'regulator' && role !== 'merchant';
   const merchantField = deskForm.elements.namedItem('merchant') as HTMLInputElement;
   merchantField.disabled = role === 'merchant';
-  merchantField.value = role === 'merchant' ? session.id : merchantField.value;
-  roleNone.hidden = regulator || !partyView.hidden || !deskView.hidden;
-  roleNone.textContent = fmt(p.partyRoleNone, { role: role || '?' });
-  await Promise.all([regulator ? loadAll(d) : undefined, partyLoad(d)]);
+  merchantField.value = role === 'merchant' ? session.id : '';
+  await Promise.all([dashboardRole ? loadAll(d) : undefined, partyLoad(d)]);
   document.body.dataset.loaded = 'true';
 };
 
@@ -133,7 +133,6 @@ const signOut = () => {
   dashboard.hidden = true;
   partyView.hidden = true;
   deskView.hidden = true;
-  roleNone.hidden = true;
   role = '';
   delete document.body.dataset.role;
   delete document.body.dataset.signedIn;
@@ -146,7 +145,7 @@ input.addEventListener('change', () => {
 });
 one('[data-sign-out]').addEventListener('click', signOut);
 one('[data-refresh]').addEventListener('click', () => {
-  if (dash && role === 'regulator') void loadAll(dash);
+  if (dash && !dashboard.hidden) void loadAll(dash);
   if (dash) void partyLoad(dash);
 });
 deskForm.addEventListener('submit', (e) => {
@@ -159,7 +158,7 @@ recallForm.addEventListener('submit', (e) => {
   e.preventDefault();
   if (dash) void recall(dash);
 });
-window.addEventListener('hashchange', () => dash && role === 'regulator' && void entryFromHash(dash));
+window.addEventListener('hashchange', () => dash && !dashboard.hidden && void entryFromHash(dash));
 one('[data-entry-close]').addEventListener('click', () => {
   entryBox.hidden = true;
   history.replaceState(null, '', location.pathname + location.search);

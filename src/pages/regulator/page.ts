@@ -44,7 +44,6 @@ export const renderRegulatorPage = (ctx: PageContext, anchor: Anchor, recallCode
 <div data-recall></div></section>
 <section class="card span2" id="entry" data-entry-box hidden><h2>${t.regEntry}</h2><div data-entry></div><p><button type="button" data-entry-close>${t.regClose}</button></p></section>
 </div>
-<p class="error" data-role-none hidden></p>
 <div class="dash-grid" data-party-view hidden>
 <section class="card span2" id="party"><h2 data-party-title>${p.partyMerchants}</h2><div data-party-merchants></div></section>
 <section class="card span2" id="claims"><h2>${p.partyClaims}</h2><div data-party-claims></div></section>
