@@ -316,6 +316,7 @@ export type MerchantFull = z.infer<typeof merchantFull>;
 const paid = z
   .object({ custody: fen, insurance: fen, refund: fen })
   .meta({ description: 'paid on the claim since the closure: custody payouts, insurer compensation, refunds' });
+const claimTotalsSchema = z.object({ cards: count, claim: fen, paid, outstanding: fen });
 export const claimsViewSchema = z
   .object({
     merchant: id,
@@ -324,7 +325,7 @@ export const claimsViewSchema = z
       .array(z.object({ card: id, claim: fen, paid, outstanding: fen }))
       .optional()
       .meta({ description: 'regulators, the custodian and the insurer: every claim (paged); a holder: its own card; others: absent' }),
-    totals: z.object({ cards: count, claim: fen, paid, outstanding: fen }).meta({ description: 'claim = paid (all three) + outstanding' }),
+    totals: claimTotalsSchema.meta({ description: 'claim = paid (all three) + outstanding' }),
     next: z.string().nullable().optional(),
   })
   .meta({ id: 'Claims' });
@@ -349,18 +350,16 @@ export const ratingViewSchema = z
   })
   .meta({ id: 'PublishedRatingView' });
 
-export const custodianMerchantsSchema = z
-  .object({
-    custodian: id,
-    merchants: z.array(
-      merchantFull.extend({
-        releasable: z
-          .object({ consumption: fen, refund: fen })
-          .meta({ description: 'what one custody.release of each purpose may take now: backed, and leaving custody ≥ required' }),
-      }),
-    ),
-  })
-  .meta({ id: 'CustodianMerchants' });
+const partyMerchant = merchantFull.extend({
+  releasable: z
+    .object({ consumption: fen, refund: fen })
+    .meta({ description: 'what one custody.release of each purpose may take now: backed, and leaving custody ≥ required' }),
+  claims: claimTotalsSchema.meta({ description: "the closure claims' totals (all zero before a closure)" }),
+});
+
+export const custodianMerchantsSchema = z.object({ custodian: id, merchants: z.array(partyMerchant) }).meta({ id: 'CustodianMerchants' });
+
+export const insurerMerchantsSchema = z.object({ insurer: id, merchants: z.array(partyMerchant) }).meta({ id: 'InsurerMerchants' });
 
 export const complaintListSchema = z
   .object({
@@ -453,6 +452,17 @@ export const cardDocs: RouteDoc[] = [
     auth: 'signed',
     params: z.object({ id }),
     responses: { 200: { description: 'The merchants', schema: custodianMerchantsSchema } },
+    errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
+  },
+  {
+    method: 'get',
+    path: '/v1/insurers/{id}/merchants',
+    tag: 'cards',
+    summary: "An insurer's merchants: full views with their closure claims' totals",
+    description: 'For the insurer itself and regulators (the bank and insurer views of the dashboard read it).',
+    auth: 'signed',
+    params: z.object({ id }),
+    responses: { 200: { description: 'The merchants', schema: insurerMerchantsSchema } },
     errors: ['invalid_request', 'unauthenticated', 'forbidden', 'not_found'],
   },
   {

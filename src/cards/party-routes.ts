@@ -3,7 +3,8 @@
  * party-views.ts:
  *   GET /v1/merchants/{id}/claims        totals for anyone; the list for regulators, the custodian, the insurer; a holder its card
  *   GET /v1/merchants/{id}/rating        the last published rating with its ledger proof, beside the live score (public)
- *   GET /v1/custodians/{id}/merchants    the custodian (and regulators): its merchants' full views with releasable
+ *   GET /v1/custodians/{id}/merchants    the custodian (and regulators): its merchants' full views with releasable and claim totals
+ *   GET /v1/insurers/{id}/merchants      the insurer (and regulators): the same, for the merchants it insures
  *   GET /v1/complaints                   regulators all, a merchant its own, a holder its card's
  *   GET /v1/events/{actor}/{id}          the receipt, to its actor, the card's holder and regulators
  */
@@ -28,12 +29,34 @@ import {
   releasable,
   scopeComplaints,
 } from './party-views.js';
+import { claimTotals } from './claims.js';
 import { fullMerchantView } from './views.js';
-import { findMerchant, getCard, getComplaint, ratingKey, type PublishedRating } from './state.js';
+import { findMerchant, getCard, getComplaint, ratingKey, type Merchant, type PublishedRating } from './state.js';
 
 const MAX_LIMIT = 1000;
 /** A listing reads at most this many index rows per request (filters that skip rows still answer promptly). */
 const MAX_SCAN = 5000;
+
+/**
+ * The rating read of a merchant: the live score, and the last publication that
+ * rated it with its entry and an inclusion proof against the current checkpoint.
+ * Shared by GET /v1/merchants/{id}/rating and the /m/{id} page.
+ */
+export const ratingView = async (services: Pick<Services, 'ledger' | 'now'>, merchant: Merchant) => {
+  const { ledger } = services;
+  const view: Pick<State, 'get'> = { get: (k) => ledger.get(k) };
+  const { rating } = rateMerchant(view, merchant, services.now());
+  const live = { score: rating.score, stars: rating.stars };
+  const merchantId = merchant.actor.id;
+  const published = view.get<PublishedRating>(ratingKey(merchantId));
+  if (!published) return { merchant: merchantId, live, published: null };
+  const checkpoint = ledger.checkpoint;
+  const entry = ledger.entry(published.index)!;
+  const path = await ledger.proveInclusion(published.index, checkpoint.size);
+  return { merchant: merchantId, live, published: { ...published, entry, proof: { size: checkpoint.size, path }, checkpoint } };
+};
+
+export type RatingView = Awaited<ReturnType<typeof ratingView>>;
 
 export const partyRoutes = (services: Services): Route[] => {
   const { ledger } = services;
@@ -85,39 +108,35 @@ export const partyRoutes = (services: Services): Route[] => {
       auth: 'none',
       handle: async (req) => {
         const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
-        const merchant = requireMerchant(merchantId);
-        const { rating } = rateMerchant(view, merchant, services.now());
-        const live = { score: rating.score, stars: rating.stars };
-        const published = view.get<PublishedRating>(ratingKey(merchantId));
-        if (!published) return json({ merchant: merchantId, live, published: null });
-        const checkpoint = ledger.checkpoint;
-        const entry = ledger.entry(published.index);
-        const path = await ledger.proveInclusion(published.index, checkpoint.size);
-        return json({ merchant: merchantId, live, published: { ...published, entry, proof: { size: checkpoint.size, path }, checkpoint } });
+        return json(await ratingView(services, requireMerchant(merchantId)));
       },
     },
-    {
+    ...(['custodian', 'insurer'] as const).map((role): Route => ({
       method: 'GET',
-      path: '/v1/custodians/{id}/merchants',
+      path: `/v1/${role}s/{id}/merchants`,
       auth: 'required',
       rate: 'expensive',
       handle: async (req) => {
-        const { id: custodian } = parseInput(z.object({ id: actorId }), req.params, 'path');
-        const p = allow(req.principal, ['regulator', 'custodian']);
-        if (p.role !== 'regulator' && p.id !== custodian) throw new ApiError('forbidden', `${p.id} may read only its own merchants`);
-        if (getActor(view, custodian)?.role !== 'custodian') throw new ApiError('not_found', `${custodian} is not a registered custodian`);
+        const { id: party } = parseInput(z.object({ id: actorId }), req.params, 'path');
+        const p = allow(req.principal, ['regulator', role]);
+        if (p.role !== 'regulator' && p.id !== party) throw new ApiError('forbidden', `${p.id} may read only its own merchants`);
+        if (getActor(view, party)?.role !== role) throw new ApiError('not_found', `${party} is not a registered ${role}`);
         const now = services.now();
-        const prefix = `party-merchant/${custodian}/`;
+        const prefix = `party-merchant/${party}/`;
         const merchants = [];
         for await (const { key } of ledger.scan(prefix)) {
           const merchant = findMerchant(view, key.slice(prefix.length));
-          if (!merchant || merchant.custodian !== custodian) continue;
+          if (!merchant || (role === 'custodian' ? merchant.custodian : merchant.insurer) !== party) continue;
           const { rating } = rateMerchant(view, merchant, now);
-          merchants.push({ ...fullMerchantView(merchant, rating.stars), releasable: releasable(merchant.record) });
+          merchants.push({
+            ...fullMerchantView(merchant, rating.stars),
+            releasable: releasable(merchant.record),
+            claims: claimTotals(merchant.record),
+          });
         }
-        return json({ custodian, merchants });
+        return json({ [role]: party, merchants });
       },
-    },
+    })),
     {
       method: 'GET',
       path: '/v1/complaints',

@@ -5,6 +5,8 @@
  *   /trace/{code}     the consumer trace page (what a QR code opens)
  *   /m/{merchantId}   the prepaid-card check
  *   /regulator        the regulator dashboard (signed in with a key file, in the browser)
+ *   /bank, /insurer, /complaints   the same shell for the card's other parties (SPEC §14): bank and insurer
+ *                     views, the complaint desk — the browser switches on the role that signs in
  *   /wallet           the card holder's wallet; /wallet/confirm#…, /wallet/accept#… (SPEC §14)
  *   /pos              the merchant's counter (merchant key file), and /pos/qr.svg
  *
@@ -14,7 +16,7 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ID_PATTERN } from '../../schemas/common.js';
 import { getActor } from '../actors/index.js';
-import { findMerchant, publicMerchantView } from '../cards/index.js';
+import { findMerchant, publicMerchantView, ratingView } from '../cards/index.js';
 import { merchantStars } from '../regulator/index.js';
 import type { Services } from '../http/plugin-http.js';
 import { assetRoutes } from './assets.js';
@@ -81,6 +83,8 @@ export const pageRoutes = (services: Services): Router => {
       creditCode: merchant.actor.creditCode,
       custodianName: getActor(ledger, merchant.custodian)?.name,
       url: `${config.publicUrl}/m/${encodeURIComponent(merchant.actor.id)}`,
+      rating: await ratingView(services, merchant),
+      anchor: anchor(),
     });
     sendPage(res, ctx, 200, page);
   });
@@ -109,6 +113,12 @@ export const pageRoutes = (services: Services): Router => {
     const recall = typeof req.query.recall === 'string' && ID_PATTERN.test(req.query.recall) ? req.query.recall : '';
     sendPage(res, ctx, 200, renderRegulatorPage(ctx, anchor(), recall));
   });
+  // The card parties' views (SPEC §14): the same shell and script, switching on the role that signs in.
+  for (const shell of ['bank', 'insurer', 'complaints'] as const)
+    r.get(`/${shell}`, (req, res) => {
+      const ctx = pageContext(req);
+      sendPage(res, ctx, 200, renderRegulatorPage(ctx, anchor(), '', shell));
+    });
 
   r.use(pageErrors);
   return r;

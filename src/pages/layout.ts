@@ -30,7 +30,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** The browser modules under /js/src/pages/browser/. */
-export type PageScript = 'trace-page' | 'regulator-page' | 'wallet-page' | 'pos-page';
+export type PageScript = 'trace-page' | 'regulator-page' | 'wallet-page' | 'pos-page' | 'merchant-page';
 
 export interface PageOptions {
   title: string;

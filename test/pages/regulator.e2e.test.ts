@@ -4,6 +4,7 @@
  * the API's, the key never sent anywhere.
  */
 import type { Page, Request } from 'playwright-core';
+import { nodeSuite, parseKeyFile } from '../../ledger/index.js';
 import { screenshot, sidewaysOverflow } from './browser.js';
 import { demoInBrowser } from './demo-server.js';
 
@@ -105,14 +106,21 @@ describe('the regulator dashboard', () => {
     await page.close();
   }, 60_000);
 
-  test("a merchant's key file signs in but the service refuses its regulator reads", async () => {
+  test("a merchant's key file signs in to its complaint desk, not the dashboard, and the service refuses it the regulator reads", async () => {
     const gym = t.demo.story.keys.get(t.demo.story.merchants.gym)!;
     const page = await t.browser.page();
     await signIn(page, JSON.stringify(gym));
 
+    expect(await page.getAttribute('body', 'data-role')).toBe('merchant');
+    expect(await page.locator('[data-dashboard]').isHidden()).toBe(true);
     expect(await page.locator('[data-rule]').count()).toBe(0);
-    expect(await page.locator('[data-anomalies] .error').textContent()).toContain('forbidden');
-    expect(await page.locator('[data-merchants] .error').textContent()).toContain('forbidden');
+    const merchants = await page
+      .locator('[data-complaint-merchant]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-complaint-merchant')));
+    expect(new Set(merchants)).toEqual(new Set([t.demo.story.merchants.gym]));
+    const key = parseKeyFile(nodeSuite, JSON.stringify(gym));
+    for (const path of ['/v1/regulator/anomalies', '/v1/regulator/merchants'])
+      expect((await t.demo.f.get(path, key)).body.code).toBe('forbidden');
     await page.close();
   }, 60_000);
 });

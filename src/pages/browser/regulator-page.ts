@@ -4,6 +4,12 @@
  * kept in memory only (a reload signs out); every API request is signed here
  * (session.ts). Then the sections load: chain status, anomalies, merchants, and
  * the recall view when a code is given (?recall= pre-fills it).
+ *
+ * The same page serves the other parties that sign in with a key file (SPEC
+ * §14), switching on the signed-in actor's role (`body[data-role]`): a
+ * custodian bank or an insurer gets the party view (regulator/party.ts); a
+ * merchant the complaint desk with its own complaints (regulator/desk.ts); a
+ * regulator the dashboard and the desk; any other role the dashboard, as before.
  */
 import { fill, meta, one } from './dom.js';
 import { fmt, messages, type Lang } from './messages.js';
@@ -15,9 +21,13 @@ import { loadMerchants } from './regulator/merchants.js';
 import { loadRecall } from './regulator/recall.js';
 import { loadRecalls } from './regulator/recalls.js';
 import type { Dash } from './regulator/shared.js';
+import { loadDesk, type Desk } from './regulator/desk.js';
+import { loadParty } from './regulator/party.js';
+import { partyMessages } from './party-messages.js';
 
 const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 const t = messages(lang);
+const p = partyMessages(lang);
 const anchor = { origin: meta('anxin-origin'), operatorKey: meta('anxin-operator-key') };
 
 const input = one<HTMLInputElement>('[data-key-file]');
@@ -29,6 +39,29 @@ const recallForm = one<HTMLFormElement>('[data-recall-form]');
 const entryBox = one('[data-entry-box]');
 
 let dash: Dash | undefined;
+let role = '';
+const desk: Desk = { rows: [], next: null, filter: { status: '', merchant: '', overdue: false } };
+const deskForm = one<HTMLFormElement>('[data-desk-form]');
+const deskBox = one('[data-desk]');
+const deskMore = one('[data-desk-more]');
+const partyView = one('[data-party-view]');
+const deskView = one('[data-desk-view]');
+
+const readDeskForm = () => {
+  const field = (name: string) => deskForm.elements.namedItem(name) as HTMLInputElement;
+  desk.filter = { status: field('status').value, merchant: field('merchant').value, overdue: field('overdue').checked };
+};
+
+/** The views of the other parties (SPEC §14): which sections a role sees, and loading them. */
+const partyLoad = (d: Dash): Promise<unknown> => {
+  if (role === 'custodian' || role === 'insurer')
+    return loadParty(d, p, role, one('[data-party-title]'), one('[data-party-merchants]'), one('[data-party-claims]'));
+  if (role === 'regulator' || role === 'merchant') {
+    readDeskForm();
+    return loadDesk(d, p, role, desk, deskBox, deskMore);
+  }
+  return Promise.resolve();
+};
 
 const recall = (d: Dash) => {
   const code = (recallForm.elements.namedItem('code') as HTMLInputElement).value.trim();
@@ -64,8 +97,11 @@ const signIn = async (file: File): Promise<void> => {
   const d: Dash = { session, t, lang, anchor };
   dash = d;
   let name = session.id;
+  role = '';
   try {
-    name = (await session.get<{ name: string }>(`/v1/actors/${encodeURIComponent(session.id)}`, false)).body.name;
+    const actor = (await session.get<{ name: string; role: string }>(`/v1/actors/${encodeURIComponent(session.id)}`, false)).body;
+    name = actor.name;
+    role = actor.role;
   } catch (e) {
     signinError.textContent = fmt(t.regError, { code: failureCode(e) });
     signinError.hidden = false;
@@ -73,9 +109,19 @@ const signIn = async (file: File): Promise<void> => {
   fill(one('[data-who]'), fmt(t.regSignedIn, { name, id: session.id }));
   signinBox.hidden = true;
   sessionBar.hidden = false;
-  dashboard.hidden = false;
   document.body.dataset.signedIn = 'true';
-  await loadAll(d);
+  document.body.dataset.role = role;
+  // Banks, insurers and merchants get their views; any other role (regulators, and whatever else signs in) the
+  // dashboard as before, whose reads the service allows or refuses.
+  const party = role === 'custodian' || role === 'insurer';
+  const dashboardRole = !party && role !== 'merchant';
+  dashboard.hidden = !dashboardRole;
+  partyView.hidden = !party;
+  deskView.hidden = role !== 'regulator' && role !== 'merchant';
+  const merchantField = deskForm.elements.namedItem('merchant') as HTMLInputElement;
+  merchantField.disabled = role === 'merchant';
+  merchantField.value = role === 'merchant' ? session.id : '';
+  await Promise.all([dashboardRole ? loadAll(d) : undefined, partyLoad(d)]);
   document.body.dataset.loaded = 'true';
 };
 
@@ -85,6 +131,10 @@ const signOut = () => {
   signinBox.hidden = false;
   sessionBar.hidden = true;
   dashboard.hidden = true;
+  partyView.hidden = true;
+  deskView.hidden = true;
+  role = '';
+  delete document.body.dataset.role;
   delete document.body.dataset.signedIn;
   delete document.body.dataset.loaded;
 };
@@ -94,13 +144,21 @@ input.addEventListener('change', () => {
   if (file) void signIn(file);
 });
 one('[data-sign-out]').addEventListener('click', signOut);
-one('[data-refresh]').addEventListener('click', () => dash && void loadAll(dash));
+one('[data-refresh]').addEventListener('click', () => {
+  if (dash && !dashboard.hidden) void loadAll(dash);
+  if (dash) void partyLoad(dash);
+});
+deskForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (dash) void partyLoad(dash);
+});
+deskMore.addEventListener('click', () => dash && void loadDesk(dash, p, role, desk, deskBox, deskMore, true));
 one('[data-verify-run]').addEventListener('click', () => dash && void runVerify(dash, one('[data-verify-report]')));
 recallForm.addEventListener('submit', (e) => {
   e.preventDefault();
   if (dash) void recall(dash);
 });
-window.addEventListener('hashchange', () => dash && void entryFromHash(dash));
+window.addEventListener('hashchange', () => dash && !dashboard.hidden && void entryFromHash(dash));
 one('[data-entry-close]').addEventListener('click', () => {
   entryBox.hidden = true;
   history.replaceState(null, '', location.pathname + location.search);

@@ -4,10 +4,20 @@
  * requirement (`data-custody-ok`), the merchant status (`data-status`), open
  * complaints, and a QR code of the page. Built from the public merchant view of
  * GET /v1/merchants/{id} — nothing a regulator-only view holds.
+ *
+ * Beside the live score, the last published rating (`rating.publish`, SPEC §14)
+ * with its period, publication date and ledger proof: the entry's index and leaf,
+ * the checkpoint and the inclusion path are bound in data-* attributes of
+ * `[data-published-rating]`, and the browser (browser/merchant-page.ts) verifies
+ * them against the trust anchor pinned in the page (`[data-verify]`).
  */
 import QRCode from 'qrcode';
 import type { MerchantPublic } from '../../../schemas/cards.js';
+import type { RatingView } from '../../cards/party-routes.js';
+import { formatTime } from '../browser/format.js';
 import { fmt, type Messages } from '../browser/messages.js';
+import { partyMessages } from '../browser/party-messages.js';
+import type { Anchor } from '../browser/verify-trace.js';
 import type { PageContext } from '../context.js';
 import { html, trusted, type Html } from '../html.js';
 import { renderPage } from '../layout.js';
@@ -19,10 +29,29 @@ export interface MerchantPageData {
   custodianName?: string;
   /** The page's public URL, which the QR code holds. */
   url: string;
+  /** The live score and the last published rating with its proof (GET /v1/merchants/{id}/rating). */
+  rating?: RatingView;
+  /** The trust anchor the browser verifies the published rating against. */
+  anchor?: Anchor;
 }
 
-const stars = (n: number, t: Messages): Html =>
-  html`<p class="stars" data-stars="${n}" aria-label="${fmt(t.starsOf, { n })}">${[1, 2, 3, 4, 5].map(
+const ratingSection = (ctx: PageContext, v: MerchantPublic, r: RatingView): Html => {
+  const { t } = ctx;
+  const p = partyMessages(ctx.lang);
+  const live = html`<div data-live-rating data-live-score="${r.live.score}" data-live-stars="${r.live.stars}"><dt>${p.ratingLive}</dt><dd>${stars(r.live.stars, t, false)}<span class="small">${fmt(p.ratingScore, { score: r.live.score })}</span></dd></div>`;
+  const pub = r.published;
+  if (!pub)
+    return html`<section class="card rating"><dl class="facts">${live}<div data-published-rating="none"><dt>${p.ratingPublished}</dt><dd class="muted">${p.ratingNone}</dd></div></dl></section>`;
+  return html`<section class="card rating"><dl class="facts">${live}
+<div class="wide" data-published-rating data-rating-merchant="${v.id}" data-published-score="${pub.score}" data-published-stars="${pub.stars}" data-period="${pub.period}" data-published-at="${pub.at}" data-by="${pub.by}" data-index="${pub.index}" data-leaf="${pub.entry.leaf}" data-checkpoint-size="${pub.checkpoint.size}" data-checkpoint-root="${pub.checkpoint.root}" data-proof="${pub.proof.path.join(' ')}"><dt>${p.ratingPublished}</dt><dd>${stars(pub.stars, t, false)}<span class="small">${fmt(p.ratingScore, { score: pub.score })}</span><br><span class="small">${fmt(p.ratingPeriod, { period: pub.period, at: formatTime(pub.at) })}</span><br><span class="small mono"><a href="/v1/merchants/${encodeURIComponent(v.id)}/rating">${fmt(p.ratingEntry, { index: pub.index })}</a></span></dd></div>
+</dl>
+<div class="verify" data-verify="pending" aria-live="polite"><p class="verify-line"><span class="verify-icon" aria-hidden="true"></span><span class="verify-text">${p.ratingVerifyPending}</span></p></div>
+</section>`;
+};
+
+/** The stars; `hook` puts the page's one `data-stars` (SPEC §11) on them — the rating section's stars carry none. */
+const stars = (n: number, t: Messages, hook = true): Html =>
+  html`<p class="stars"${hook ? html` data-stars="${n}"` : ''} aria-label="${fmt(t.starsOf, { n })}">${[1, 2, 3, 4, 5].map(
     (i) => html`<span class="${i <= n ? 'star on' : 'star'}" aria-hidden="true">★</span>`,
   )}<span class="stars-text">${fmt(t.starsOf, { n })}</span></p>`;
 
@@ -59,10 +88,16 @@ ${d.region ? html`<div><dt>${t.region}</dt><dd>${d.region}</dd></div>` : ''}
 ${d.creditCode ? html`<div class="wide"><dt>${t.creditCode}</dt><dd class="mono">${d.creditCode}</dd></div>` : ''}
 </dl>
 </section>
+${d.rating ? ratingSection(ctx, v, d.rating) : ''}
 <section class="card qr"><figure><div class="qr-code">${trusted(qr)}</div><figcaption>${t.qr}<br><span class="mono small">${d.url}</span></figcaption></figure></section>
 <p class="small"><a href="/v1/merchants/${encodeURIComponent(v.id)}">${t.rawData}</a></p>
 </article>`;
-  return renderPage(ctx, { title: `${v.name} · ${t.merchantTitle}`, body });
+  const verify = d.rating?.published && d.anchor;
+  return renderPage(ctx, {
+    title: `${v.name} · ${t.merchantTitle}`,
+    body,
+    ...(verify && { script: 'merchant-page' as const, anchor: d.anchor }),
+  });
 };
 
 export const renderMerchantNotFound = (ctx: PageContext, id: string): string => {
