@@ -13,6 +13,7 @@
  *   anxin tiles --data DIR --out DIR
  *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
  *   anxin verify-proof --policy FILE PROOF
+ *   anxin verifier --out DIR --log URL --policy FILE   a static verifier site (SPEC §12)
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
@@ -45,6 +46,7 @@ import { openLedger } from '../src/service.js';
 import { checkEntryProof } from '../src/tlog/proof.js';
 import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
+import { writeVerifierSite } from './verifier.js';
 
 class UsageError extends Error {}
 
@@ -61,7 +63,9 @@ const USAGE = `usage:
   anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally
   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
                                                 a tlog-witness that replays the anxin rules
-  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline`;
+  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline
+  anxin verifier --out DIR --log URL --policy FILE [--lang zh-CN|en]
+                                                writes a static verifier site: trace.html?code=CODE (SPEC §12)`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -389,6 +393,28 @@ commands['verify-proof'] = async (argv) => {
     `anxin verify-proof: ok — entry ${checked.index} of ${checked.origin} is in its tree of size ${checked.size}` +
       (witnesses.length ? `, cosigned by ${witnesses.join(', ')}` : ''),
   );
+  return 0;
+};
+
+commands.verifier = async (argv) => {
+  const { values } = args(argv, { out: { type: 'string' }, log: { type: 'string' }, policy: { type: 'string' }, lang: { type: 'string' } });
+  const out = need(values, 'out');
+  const log = need(values, 'log');
+  let policy: string;
+  try {
+    policy = readFileSync(need(values, 'policy'), 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read the policy ${String(values.policy)}`);
+  }
+  if (values.lang !== undefined && values.lang !== 'zh-CN' && values.lang !== 'en') throw new UsageError('--lang is zh-CN or en');
+  let site;
+  try {
+    site = writeVerifierSite(nodeSuite, { out, log, policy, lang: values.lang as 'zh-CN' | 'en' | undefined });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  console.error(`anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`);
   return 0;
 };
 
