@@ -414,7 +414,9 @@ commands.verifier = async (argv) => {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  console.error(`anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`);
+  console.error(
+    `anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`,
+  );
   return 0;
 };
 

@@ -48,7 +48,10 @@ export const assetRoutes = (): Router => {
   js('/js/ledger', join(DIST_ROOT, 'ledger'));
   js('/js/src/pages/browser', join(DIST_ROOT, 'src/pages/browser'));
   const trace = Router();
-  trace.use((req, _res, next) => (PORTABLE_TRACE.includes(req.path.slice(1)) ? next() : next('router')), files(join(DIST_ROOT, 'src/trace'), '0'));
+  trace.use(
+    (req, _res, next) => (PORTABLE_TRACE.includes(req.path.slice(1)) ? next() : next('router')),
+    files(join(DIST_ROOT, 'src/trace'), '0'),
+  );
   r.use('/js/src/trace', trace);
   // Fixed by package-lock.json: cacheable for a while.
   js('/vendor/@noble/ed25519', NOBLE_ED25519, '1h');

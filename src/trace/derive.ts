@@ -43,15 +43,30 @@ export const deriveLot = (code: string, timeline: readonly DeriveItem[], nowMs: 
     const b = (item.event.body ?? {}) as Body;
     switch (item.event.type) {
       case 'lot.create': {
-        const c = b as { code: string; product: Product; storage: StorageClass; quantity: { amount: number; unit: string }; origin: Origin; expiresAt?: string };
+        const c = b as {
+          code: string;
+          product: Product;
+          storage: StorageClass;
+          quantity: { amount: number; unit: string };
+          origin: Origin;
+          expiresAt?: string;
+        };
         out.origins.push({ lot: c.code, ...c.origin });
         if (c.code === code) Object.assign(out, { product: c.product, storage: c.storage, quantity: c.quantity, expiresAt: c.expiresAt });
         break;
       }
       case 'lot.transform': {
-        const made = (b.outputs as Array<{ code: string; product: Product; storage: StorageClass; quantity: { amount: number; unit: string }; expiresAt?: string }> | undefined)?.find(
-          (o) => o.code === code,
-        );
+        const made = (
+          b.outputs as
+            | Array<{
+                code: string;
+                product: Product;
+                storage: StorageClass;
+                quantity: { amount: number; unit: string };
+                expiresAt?: string;
+              }>
+            | undefined
+        )?.find((o) => o.code === code);
         if (made) Object.assign(out, { product: made.product, storage: made.storage, quantity: made.quantity, expiresAt: made.expiresAt });
         break;
       }

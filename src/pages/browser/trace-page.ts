@@ -55,7 +55,13 @@ const failedWith = (p: Problem): TraceCheck => ({
   checks: [{ name: 'signature', state: 'failed', detail: p.detail }],
 });
 
-const check = async (anchor: Anchor, log: string, code: string, shown: ShownEntry[], status?: string): Promise<{ result: TraceCheck; view?: unknown }> => {
+const check = async (
+  anchor: Anchor,
+  log: string,
+  code: string,
+  shown: ShownEntry[],
+  status?: string,
+): Promise<{ result: TraceCheck; view?: unknown }> => {
   let view: unknown;
   try {
     const res = await fetch(`${log}/v1/trace/${encodeURIComponent(code)}`, { headers: { accept: 'application/json' }, cache: 'no-store' });
@@ -84,7 +90,11 @@ const showStatus = (banner: HTMLElement, status: string): void => {
 };
 
 /** The static verifier's body, built from the verified entries only. */
-const renderVerified = (root: HTMLElement, result: TraceCheck, view: { timeline: Array<{ index: number; at: string; event: { type: string; body: unknown } }> }): void => {
+const renderVerified = (
+  root: HTMLElement,
+  result: TraceCheck,
+  view: { timeline: Array<{ index: number; at: string; event: { type: string; body: unknown } }> },
+): void => {
   const d = result.derived;
   if (!d) return;
   const verified = new Set(result.verified);
@@ -96,7 +106,18 @@ const renderVerified = (root: HTMLElement, result: TraceCheck, view: { timeline:
       'dl',
       { class: 'facts' },
       h('div', {}, h('dt', {}, t.traceCode), h('dd', { class: 'mono' }, d.code)),
-      d.origins.length ? h('div', { class: 'wide' }, h('dt', {}, t.origin), h('dd', {}, d.origins.map((o) => h('p', {}, o.place)))) : null,
+      d.origins.length
+        ? h(
+            'div',
+            { class: 'wide' },
+            h('dt', {}, t.origin),
+            h(
+              'dd',
+              {},
+              d.origins.map((o) => h('p', {}, o.place)),
+            ),
+          )
+        : null,
     ),
     h(
       'section',
@@ -123,7 +144,11 @@ const run = async (): Promise<void> => {
   const badge = one('[data-verify]');
   const banner = one('[data-status]');
   const policy = metaOr('anxin-policy');
-  const anchor: Anchor = { origin: metaOr('anxin-origin') ?? '', operatorKey: metaOr('anxin-operator-key') ?? '', ...(policy && { policy }) };
+  const anchor: Anchor = {
+    origin: metaOr('anxin-origin') ?? '',
+    operatorKey: metaOr('anxin-operator-key') ?? '',
+    ...(policy && { policy }),
+  };
   const log = (metaOr('anxin-log') ?? '').replace(/\/+$/, '');
   const code = badge.dataset.code || new URLSearchParams(location.search).get('code') || '';
   const root = document.querySelector<HTMLElement>('[data-render="verified"]');
@@ -150,7 +175,11 @@ const run = async (): Promise<void> => {
   fill(
     checks,
     result.checks.map((c) =>
-      h('li', { 'data-check': c.name, 'data-state': c.state, title: c.detail }, `${lookup(t, `check_${c.name}`, c.name)}: ${lookup(t, `checkState_${c.state}`, c.state)}`),
+      h(
+        'li',
+        { 'data-check': c.name, 'data-state': c.state, title: c.detail },
+        `${lookup(t, `check_${c.name}`, c.name)}: ${lookup(t, `checkState_${c.state}`, c.state)}`,
+      ),
     ),
   );
   const witnessed = result.checkpoint?.witnessed;

@@ -222,7 +222,10 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
   else if (policy) unavailable.quorum = 'the pinned policy requires no witness: the checkpoint is only operator-signed';
 
   if (expect.seenSize !== undefined && size < expect.seenSize)
-    problems.push({ code: 'stale', detail: `the checkpoint (size ${size}) is older than one this browser already accepted (size ${expect.seenSize})` });
+    problems.push({
+      code: 'stale',
+      detail: `the checkpoint (size ${size}) is older than one this browser already accepted (size ${expect.seenSize})`,
+    });
 
   if (view.timeline.length === 0) problems.push({ code: 'empty', detail: 'the timeline is empty' });
   const verified = new Map<number, string>();
