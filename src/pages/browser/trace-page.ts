@@ -17,8 +17,11 @@
  * view read from the same origin) and on the static verifier's trace.html
  * (`anxin verifier`: no server content; the view is read from the log URL in
  * <meta name="anxin-log"> and the page is built from the verified entries only).
- * The largest checkpoint size accepted is remembered per origin in localStorage,
- * so an older view served later fails the freshness check.
+ * The largest checkpoint size accepted is remembered per log origin and trace
+ * code in localStorage, so an older view of that lot served later fails the
+ * freshness check. Per code, not per log: the service may serve an unchanged
+ * lot's view against an older checkpoint (src/trace/view-cache.ts), never an
+ * older one than it served for that lot before.
  */
 import { nobleSuite } from '../../../ledger/suite-noble.js';
 import { fill, h, one } from './dom.js';
@@ -70,7 +73,10 @@ const check = async (
   } catch (e) {
     return { result: failedWith({ code: 'fetch', detail: String(e) }) };
   }
-  return { result: verifyTraceView(nobleSuite, view, anchor, { code, shown, status, seenSize: seenSize(anchor.origin) }), view };
+  return {
+    result: verifyTraceView(nobleSuite, view, anchor, { code, shown, status, seenSize: seenSize(`${anchor.origin} ${code}`) }),
+    view,
+  };
 };
 
 const describe = (p: Problem): string => fmt(lookup(t, `verifyProblem_${p.code}`, p.detail), { index: p.index ?? '' });
@@ -159,7 +165,7 @@ const run = async (): Promise<void> => {
 
   if (result.derived && result.checks.find((c) => c.name === 'signature')?.state === 'ok') showStatus(banner, result.derived.status);
   if (root && result.ok && view) renderVerified(root, result, view as Parameters<typeof renderVerified>[2]);
-  if (result.ok && result.checkpoint) remember(anchor.origin, result.checkpoint.size);
+  if (result.ok && result.checkpoint) remember(`${anchor.origin} ${code}`, result.checkpoint.size);
 
   const verified = new Set(result.verified);
   for (const el of items) el.classList.add(verified.has(Number(el.dataset.index)) && result.ok ? 'verified' : 'unverified');
