@@ -23,6 +23,7 @@ beforeAll(async () => {
   f = w.f;
   await w.addMerchant('m-ro', 'scale');
   reader = await f.register('reg-reader', 'auditor');
+  expect((await f.post(w.farm, 'lot.create', lotBody('LOT-RO', 10))).status).toBeLessThan(300);
 });
 
 afterAll(() => f.close());

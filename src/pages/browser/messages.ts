@@ -179,9 +179,11 @@ const zh = {
   qr: '扫码打开本页',
 
   regTitle: '监管驾驶舱',
-  regSignIn: '载入监管密钥文件登录',
+  regSignIn: '载入只读（审计）密钥文件登录',
   regSignInHint: '密钥只在本页面内使用，不会上传到服务器；每个请求都在本页用 RFC 9421 签名。',
   regKeyInvalid: '无法使用该密钥文件：{detail}',
+  regKeyNotReadOnly:
+    '{id} 的密钥可以提交事件（角色：{role}），看板只接受只读的审计（auditor）密钥；登记、暂停、召回与处置请用命令行工具提交。',
   regSignedIn: '已登录：{name}（{id}）',
   regSignOut: '退出',
   regRefresh: '刷新',
@@ -430,9 +432,11 @@ const en: Messages = {
   qr: 'Scan to open this page',
 
   regTitle: 'Regulator dashboard',
-  regSignIn: 'Sign in with your regulator key file',
+  regSignIn: 'Sign in with your read-only (auditor) key file',
   regSignInHint: 'The key stays in this page and is never sent to the server; every request is signed here with RFC 9421.',
   regKeyInvalid: 'This key file cannot be used: {detail}',
+  regKeyNotReadOnly:
+    "{id}'s key can post events (role {role}); the dashboard only takes a read-only auditor key. Post registrations, suspensions, recalls and disposals with the command line.",
   regSignedIn: 'Signed in: {name} ({id})',
   regSignOut: 'Sign out',
   regRefresh: 'Refresh',

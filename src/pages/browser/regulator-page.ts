@@ -4,6 +4,11 @@
  * kept in memory only (a reload signs out); every API request is signed here
  * (session.ts). Then the sections load: chain status, anomalies, merchants, and
  * the recall view when a code is given (?recall= pre-fills it).
+ *
+ * Only a read-only key signs in (SPEC §5, §11): an `auditor` registered for the
+ * dashboard. A key that can post (a regulator's) is refused before any request
+ * is signed with it, so a compromised page cannot turn a dashboard session into
+ * registrations, suspensions, recalls or disposals; those stay with the CLI.
  */
 import { fill, meta, one } from './dom.js';
 import { fmt, messages, type Lang } from './messages.js';
@@ -61,15 +66,25 @@ const signIn = async (file: File): Promise<void> => {
     signinError.hidden = false;
     return;
   }
-  const d: Dash = { session, t, lang, anchor };
-  dash = d;
   let name = session.id;
   try {
-    name = (await session.get<{ name: string }>(`/v1/actors/${encodeURIComponent(session.id)}`, false)).body.name;
+    // Public and unsigned: the key is not used until it is known to be read-only.
+    const actor = (await session.get<{ name: string; role: string }>(`/v1/actors/${encodeURIComponent(session.id)}`, false)).body;
+    if (actor.role !== 'auditor') {
+      signinError.textContent = fmt(t.regKeyNotReadOnly, { id: session.id, role: actor.role });
+      signinError.hidden = false;
+      input.value = '';
+      return;
+    }
+    name = actor.name;
   } catch (e) {
     signinError.textContent = fmt(t.regError, { code: failureCode(e) });
     signinError.hidden = false;
+    input.value = '';
+    return;
   }
+  const d: Dash = { session, t, lang, anchor };
+  dash = d;
   fill(one('[data-who]'), fmt(t.regSignedIn, { name, id: session.id }));
   signinBox.hidden = true;
   sessionBar.hidden = false;
