@@ -156,7 +156,8 @@ const run = async (): Promise<void> => {
     ...(policy && { policy }),
   };
   const log = (metaOr('anxin-log') ?? '').replace(/\/+$/, '');
-  const code = badge.dataset.code || new URLSearchParams(location.search).get('code') || '';
+  const fromPath = /\/trace\/([^/]+)$/.exec(location.pathname)?.[1];
+  const code = badge.dataset.code || new URLSearchParams(location.search).get('code') || (fromPath ? decodeURIComponent(fromPath) : '');
   const root = document.querySelector<HTMLElement>('[data-render="verified"]');
   const items = Array.from(document.querySelectorAll<HTMLElement>('[data-index]'));
   const shown = items.map((el) => ({ index: Number(el.dataset.index), leaf: el.dataset.leaf ?? '' }));
