@@ -1,5 +1,5 @@
 /**
- * Checks a trace view (SPEC §8) without trusting the server that sent it — what
+ * Checks a trace view (SPEC §8) against a pinned trust anchor, whoever sent it — what
  * the trace page runs in the browser with the @noble suite, and what tests run
  * with node:crypto. Pure; the Suite is passed in.
  *
