@@ -14,6 +14,7 @@
  *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
  *   anxin verify-proof --policy FILE PROOF
  *   anxin epcis import --key FILE [--url URL] [--dry-run] [--parties FILE] [--storage CLASS] DOC
+ *   anxin verifier --out DIR --log URL --policy FILE   a static verifier site (SPEC §12)
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
@@ -48,6 +49,7 @@ import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
 import { epcisImport } from './epcis-import.js';
 import { STORAGE_CLASSES, type StorageClass } from '../schemas/trace.js';
+import { writeVerifierSite } from './verifier.js';
 
 class UsageError extends Error {}
 
@@ -66,7 +68,9 @@ const USAGE = `usage:
                                                 a tlog-witness that replays the anxin rules
   anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline
   anxin epcis import --key FILE [--url URL] [--dry-run] [--parties FILE] [--storage CLASS] DOC
-                                                EPCIS 2.0 JSON-LD → signed anxin food events, posted (or printed)`;
+                                                EPCIS 2.0 JSON-LD → signed anxin food events, posted (or printed)
+  anxin verifier --out DIR --log URL --policy FILE [--lang zh-CN|en]
+                                                writes a static verifier site: trace.html?code=CODE (SPEC §12)`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -449,6 +453,30 @@ commands.epcis = async (argv) => {
     parties,
     storage: storage as StorageClass | undefined,
   });
+};
+
+commands.verifier = async (argv) => {
+  const { values } = args(argv, { out: { type: 'string' }, log: { type: 'string' }, policy: { type: 'string' }, lang: { type: 'string' } });
+  const out = need(values, 'out');
+  const log = need(values, 'log');
+  let policy: string;
+  try {
+    policy = readFileSync(need(values, 'policy'), 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read the policy ${String(values.policy)}`);
+  }
+  if (values.lang !== undefined && values.lang !== 'zh-CN' && values.lang !== 'en') throw new UsageError('--lang is zh-CN or en');
+  let site;
+  try {
+    site = writeVerifierSite(nodeSuite, { out, log, policy, lang: values.lang as 'zh-CN' | 'en' | undefined });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  console.error(
+    `anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`,
+  );
+  return 0;
 };
 
 const main = async (): Promise<number> => {

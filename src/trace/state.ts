@@ -119,6 +119,9 @@ export const isHeld = (lot: Pick<LotRecord, 'inspection'>): boolean => lot.inspe
 export const lotStatus = (lot: Pick<LotRecord, 'recall' | 'inspection' | 'expiresAt'>, nowMs: number): LotStatus =>
   lot.recall ? 'recalled' : isHeld(lot) ? 'held' : isExpired(lot, nowMs) ? 'expired' : 'active';
 
+/** The recall a lot keeps when another reaches it: the more severe (lower level); the earlier on a tie. */
+export const strongerRecall = (current: Recall | undefined, next: Recall): Recall => (!current || next.level < current.level ? next : current);
+
 export const PAGE_SIZE = 256;
 
 export const appendPaged = <T>(state: State, key: string, count: number, value: T): void => {

@@ -11,7 +11,7 @@ import { lotRecall, type LotRecallBody } from '../../../schemas/trace.js';
 import type { EventType, State } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { descendants } from '../lineage.js';
-import { getLot, logEntry, putLot, type LotRecord, type Recall } from '../state.js';
+import { getLot, logEntry, putLot, strongerRecall, type LotRecord, type Recall } from '../state.js';
 import { requireLot } from './guards.js';
 import { startRecall } from '../recall-progress.js';
 
@@ -31,7 +31,7 @@ export const lotRecallEvent: EventType<LotRecallBody> = {
       );
     const recall: Recall = { index: ctx.index, at: ctx.at, level: body.level, reason: body.reason, by: actor, lot: lot.code };
     const mark = (rec: LotRecord) => {
-      if (!rec.recall || recall.level < rec.recall.level) rec.recall = recall;
+      rec.recall = strongerRecall(rec.recall, recall);
     };
     const covered = descendants(state, lot);
     mark(lot);
