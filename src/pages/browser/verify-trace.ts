@@ -9,7 +9,9 @@
  *     and its inclusion proof leads from that leaf to the checkpoint root;
  *   - the timeline is non-empty, strictly ascending, and for the code the page shows;
  *   - every entry the page shows (its index and leaf, from the server-rendered HTML)
- *     is one of the verified entries, so nothing on the page escaped the check.
+ *     is one of the verified entries, so nothing on the page escaped the check;
+ *   - the view proves that its timeline holds every entry about the lot and its
+ *     ancestors up to the checkpoint (SPEC §12, src/client/completeness.ts).
  * Entries the page does not show are allowed: the view may be newer than the page.
  */
 import {
@@ -23,6 +25,7 @@ import {
   type Envelope,
   type Suite,
 } from '../../../ledger/portable.js';
+import { verifyCompleteness } from '../../client/completeness.js';
 
 export interface Anchor {
   origin: string;
@@ -36,7 +39,18 @@ export interface ShownEntry {
   leaf: string;
 }
 
-export type ProblemCode = 'fetch' | 'malformed' | 'code' | 'checkpoint' | 'empty' | 'order' | 'leaf' | 'missing' | 'proof' | 'shown';
+export type ProblemCode =
+  | 'fetch'
+  | 'malformed'
+  | 'code'
+  | 'checkpoint'
+  | 'empty'
+  | 'order'
+  | 'leaf'
+  | 'missing'
+  | 'proof'
+  | 'shown'
+  | 'completeness';
 
 export interface Problem {
   code: ProblemCode;
@@ -144,6 +158,10 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
   for (const s of expect.shown)
     if (verified.get(s.index) !== s.leaf)
       problems.push({ code: 'shown', index: s.index, detail: `entry ${s.index} is shown but not verified` });
+
+  // SPEC §12: the timeline holds every entry about the lot and its ancestors up to the checkpoint.
+  const complete = verifyCompleteness(view, anchor, suite);
+  if (!complete.ok) problems.push({ code: 'completeness', detail: complete.reason });
 
   return { ok: problems.length === 0, verified: [...verified.keys()], problems };
 };
