@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { freeText } from './pii.js';
 import { actorId, id, role, timestamp, unit } from './common.js';
-import { checkpoint, envelope } from './envelope.js';
+import { checkpoint, completeness, envelope } from './envelope.js';
 import type { RouteDoc } from './routes.js';
 import { GTIN_PATTERN, gtinCheckDigitOk } from './gtin.js';
 
@@ -214,6 +214,7 @@ export const traceView = z
     }),
     checkpoint,
     proofs: z.record(z.string(), z.array(z.string())),
+    completeness,
   })
   .meta({ id: 'TraceView' });
 

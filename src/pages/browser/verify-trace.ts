@@ -9,7 +9,9 @@
  *     and its inclusion proof leads from that leaf to the checkpoint root;
  *   - the timeline is non-empty, strictly ascending, and for the code the page shows;
  *   - every entry the page shows (its index and leaf, from the server-rendered HTML)
- *     is one of the verified entries, so nothing on the page escaped the check.
+ *     is one of the verified entries, so nothing on the page escaped the check;
+ *   - the view proves that its timeline holds every entry about the lot and its
+ *     ancestors up to the checkpoint (SPEC §12, src/client/completeness.ts).
  * Entries the page does not show are allowed: the view may be newer than the page.
  *
  * The result is also a list of named checks (SPEC §11), each `ok`, `failed` or
@@ -19,8 +21,8 @@
  *                  when no quorum is pinned (the checkpoint is then only operator-signed)
  *   freshness    — the checkpoint is not older than one this browser already accepted
  *   inclusion    — every entry hashes to its leaf and is proved in the checkpoint's tree
- *   completeness — the view holds every entry about the lot; `unavailable` until a
- *                  completeness checker is passed in (the page then does not claim it)
+ *   completeness — the view holds every entry about the lot and its ancestors: its
+ *                  subject-map proofs (SPEC §12) check against the signed subject note
  *   rules        — the lot's status, replayed from the verified entries with the
  *                  server's own rule code (src/trace/derive.ts), is the status the
  *                  view and the page state
@@ -40,6 +42,7 @@ import {
   type Policy,
 } from '../../../ledger/portable.js';
 import { deriveLot, type DerivedLot } from '../../trace/derive.js';
+import { verifyCompleteness } from '../../client/completeness.js';
 
 export interface Anchor {
   origin: string;
@@ -62,8 +65,8 @@ export interface NamedCheck {
 export const CHECK_NAMES: readonly CheckName[] = ['signature', 'quorum', 'freshness', 'inclusion', 'completeness', 'rules'];
 
 /**
- * A completeness checker (plugged in once the log commits to which entries
- * concern which lot): undefined when the view holds every entry, else why not.
+ * A completeness checker in place of the default (the view's subject-map proofs,
+ * src/client/completeness.ts): undefined when the view holds every entry, else why not.
  */
 export type CompletenessCheck = (view: unknown) => string | undefined;
 
@@ -265,11 +268,12 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
     if (verified.get(s.index) !== s.leaf)
       problems.push({ code: 'shown', index: s.index, detail: `entry ${s.index} is shown but not verified` });
 
-  if (expect.completeness) {
-    const why = expect.completeness(view);
-    if (why !== undefined) problems.push({ code: 'completeness', detail: why });
-  } else unavailable.completeness = 'not checked: the log does not yet commit to which entries concern a lot';
-
+  // SPEC §12: the timeline holds every entry about the lot and its ancestors up to the checkpoint.
+  // A page may pass its own checker; by default the view's subject-map proofs are checked.
+  const why = expect.completeness
+    ? expect.completeness(view)
+    : ((c) => (c.ok ? undefined : c.reason))(verifyCompleteness(view, anchor, suite));
+  if (why !== undefined) problems.push({ code: 'completeness', detail: why });
   // The rules, replayed over the verified entries only.
   const derived = deriveLot(
     view.code,

@@ -11,7 +11,7 @@ import { lotRecall, type LotRecallBody } from '../../../schemas/trace.js';
 import type { EventType, State } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { descendants } from '../lineage.js';
-import { getLot, logEntry, putLot, strongerRecall, type LotRecord, type Recall } from '../state.js';
+import { getLot, logEntry, lotSubject, putLot, strongerRecall, type LotRecord, type Recall } from '../state.js';
 import { requireLot } from './guards.js';
 import { startRecall } from '../recall-progress.js';
 
@@ -35,9 +35,11 @@ export const lotRecallEvent: EventType<LotRecallBody> = {
     };
     const covered = descendants(state, lot);
     mark(lot);
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     for (const { lot: d } of covered) {
+      // Every lot the recall reaches now names it in its own subject chain (SPEC §12).
+      ctx.concern(lotSubject(d.code));
       mark(d);
       putLot(state, d);
     }
