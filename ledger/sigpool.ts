@@ -176,8 +176,8 @@ export class SigPool {
   /**
    * Splits what is queued evenly over the workers, so no core waits while another
    * has a backlog; but a share is never smaller than MIN_SHARE checks, because each
-   * message costs the main thread about as much as a few checks cost a worker
-   * (a handful of single POSTs arriving in one tick go to one worker, the next
+   * message costs the main thread its serialisation and wakes a worker, which on a
+   * machine with few cores may take the main thread's core (a handful of single POSTs arriving in one tick go to one worker, the next
    * tick's to the next: dispatch picks the least loaded).
    */
   private send(): void {
