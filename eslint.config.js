@@ -33,6 +33,9 @@ const PURE = [
 /** Code that runs in browsers: only the portable engine, its own folder and (type-only) wire schemas. */
 const BROWSER = ['src/pages/browser/**', 'src/client/**'];
 
+/** Pure rule modules that browsers bundle too, so pages derive what they show with the server's own rules. */
+const PORTABLE_RULES = ['src/trace/derive.ts'];
+
 const zones = [
   // The engine knows nothing above it.
   {
@@ -54,11 +57,13 @@ const zones = [
     message: 'src/ uses the engine only through ledger/index.ts (browser code: ledger/portable.ts and ledger/suite-noble.ts).',
   },
   // Browser code and the client: no server code.
+  // The one exception is a portable rule module, so that a page replays the server's own rules (SPEC §12).
   ...BROWSER.map((glob) => ({
     target: `./${glob}`,
-    from: ['./src/!(pages|client)/**', './src/*.ts', './src/pages/!(browser)/**', './src/pages/*.ts'],
+    from: './src',
+    except: ['./pages/browser', './client', ...PORTABLE_RULES.map((file) => `./${file.slice('src/'.length)}`)],
     message:
-      'browser code and the client import no server code: only ledger/portable.ts, ledger/suite-noble.ts, their own folder and type-only schemas.',
+      'browser code and the client import no server code: only ledger/portable.ts, ledger/suite-noble.ts, their own folder, type-only schemas and the portable rule modules.',
   })),
   {
     target: BROWSER.map((glob) => `./${glob}`),
@@ -76,7 +81,11 @@ const zones = [
   ...PLUGINS.map((name) => ({
     target: [`./src/!(${name})/**`, './src/*.ts'],
     from: `./src/${name}`,
-    except: ['./index.ts', './routes.ts'],
+    except: [
+      './index.ts',
+      './routes.ts',
+      ...PORTABLE_RULES.filter((f) => f.startsWith(`src/${name}/`)).map((f) => `./${f.split('/').pop()}`),
+    ],
     message: `other folders read the ${name} plug-in only through src/${name}/index.ts (accessors), never its state or rules files.`,
   })),
   // The pure halves form a DAG: actors ← cards, trace ← regulator.

@@ -46,7 +46,6 @@ export const cardsDomain: DomainPlugin = {
   observers: [registryObserver],
 };
 
-export { getCard, getComplaint, findMerchant, getMerchantRecord, holderActor, cardEntryIndexes } from './state.js';
-export type { Merchant, ComplaintRecord } from './state.js';
+export { getCard, getComplaint, findMerchant, getMerchantRecord, getPublishedRating, holderActor, cardEntryIndexes } from './state.js';
+export type { Merchant, ComplaintRecord, PublishedRating } from './state.js';
 export { publicMerchantView, fullMerchantView } from './views.js';
-export { ratingView, type RatingView } from './party-routes.js';

@@ -17,7 +17,7 @@ import { allow } from '../http/auth.js';
 import { parseInput, queryInt } from '../http/params.js';
 import type { Services } from '../http/plugin-http.js';
 import { json, type Route } from '../http/route.js';
-import { rateMerchant } from '../regulator/index.js';
+import { rateMerchant, ratingView } from '../regulator/index.js';
 import { getActor } from '../actors/index.js';
 import {
   claimsAccess,
@@ -31,32 +31,11 @@ import {
 } from './party-views.js';
 import { claimTotals } from './claims.js';
 import { fullMerchantView } from './views.js';
-import { findMerchant, getCard, getComplaint, ratingKey, type Merchant, type PublishedRating } from './state.js';
+import { findMerchant, getCard, getComplaint } from './state.js';
 
 const MAX_LIMIT = 1000;
 /** A listing reads at most this many index rows per request (filters that skip rows still answer promptly). */
 const MAX_SCAN = 5000;
-
-/**
- * The rating read of a merchant: the live score, and the last publication that
- * rated it with its entry and an inclusion proof against the current checkpoint.
- * Shared by GET /v1/merchants/{id}/rating and the /m/{id} page.
- */
-export const ratingView = async (services: Pick<Services, 'ledger' | 'now'>, merchant: Merchant) => {
-  const { ledger } = services;
-  const view: Pick<State, 'get'> = { get: (k) => ledger.get(k) };
-  const { rating } = rateMerchant(view, merchant, services.now());
-  const live = { score: rating.score, stars: rating.stars };
-  const merchantId = merchant.actor.id;
-  const published = view.get<PublishedRating>(ratingKey(merchantId));
-  if (!published) return { merchant: merchantId, live, published: null };
-  const checkpoint = ledger.checkpoint;
-  const entry = ledger.entry(published.index)!;
-  const path = await ledger.proveInclusion(published.index, checkpoint.size);
-  return { merchant: merchantId, live, published: { ...published, entry, proof: { size: checkpoint.size, path }, checkpoint } };
-};
-
-export type RatingView = Awaited<ReturnType<typeof ratingView>>;
 
 export const partyRoutes = (services: Services): Route[] => {
   const { ledger } = services;
@@ -108,7 +87,7 @@ export const partyRoutes = (services: Services): Route[] => {
       auth: 'none',
       handle: async (req) => {
         const { id: merchantId } = parseInput(z.object({ id }), req.params, 'path');
-        return json(await ratingView(services, requireMerchant(merchantId)));
+        return json(await ratingView(services.ledger, requireMerchant(merchantId), services.now()));
       },
     },
     ...(['custodian', 'insurer'] as const).map((role): Route => ({

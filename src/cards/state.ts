@@ -38,6 +38,10 @@ export const complaintKey = (complaint: string) => `complaint/${complaint}`;
 export const merchantCardKey = (merchant: string, card: string) => `merchant-card/${merchant}/${card}`;
 export const partyMerchantKey = (party: string, merchant: string) => `party-merchant/${party}/${merchant}`;
 export const ratingKey = (merchant: string) => `rating/${merchant}`;
+
+/** The last rating.publish that rated `merchant`, if any. */
+export const getPublishedRating = (state: Pick<State, 'get'>, merchant: string): PublishedRating | undefined =>
+  state.get<PublishedRating>(ratingKey(merchant));
 export const merchantDisposalsKey = (merchant: string) => `merchant-disposals/${merchant}`;
 
 /** The indexes of a merchant's disposals, ascending: the entries of its `merchant:<id>` subject. */

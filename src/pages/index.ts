@@ -16,8 +16,8 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ID_PATTERN } from '../../schemas/common.js';
 import { getActor } from '../actors/index.js';
-import { findMerchant, publicMerchantView, ratingView } from '../cards/index.js';
-import { merchantStars } from '../regulator/index.js';
+import { findMerchant, publicMerchantView } from '../cards/index.js';
+import { merchantStars, ratingView } from '../regulator/index.js';
 import type { Services } from '../http/plugin-http.js';
 import { assetRoutes } from './assets.js';
 import { pageContext } from './context.js';
@@ -83,7 +83,7 @@ export const pageRoutes = (services: Services): Router => {
       creditCode: merchant.actor.creditCode,
       custodianName: getActor(ledger, merchant.custodian)?.name,
       url: `${config.publicUrl}/m/${encodeURIComponent(merchant.actor.id)}`,
-      rating: await ratingView(services, merchant),
+      rating: await ratingView(services.ledger, merchant, services.now()),
       anchor: anchor(),
     });
     sendPage(res, ctx, 200, page);

@@ -13,7 +13,7 @@ import { anomalyObserver } from './anomalies/index.js';
 
 export const regulatorDomain: DomainPlugin = { name: 'regulator', observers: [anomalyObserver] };
 
-export { rateMerchant, merchantStars } from './merchant-rating.js';
+export { rateMerchant, merchantStars, ratingView, type RatingView } from './merchant-rating.js';
 export { rate, type Rating, type RatingInputs, type RatingParts } from './rating.js';
 export { RULES, SEVERITIES, anomalyChangesKey, type Anomaly, type AnomalyChanges, type Rule, type Severity } from './anomalies/index.js';
 export { EPCIS_CONTEXT, epcisEventMapper } from './exports/epcis.js';

@@ -3,7 +3,8 @@
  * first issue, and its open anomalies at the current clock. Used by both views
  * of GET /v1/merchants/{id} and by the regulators' merchant list.
  */
-import type { Merchant } from '../cards/index.js';
+import type { Ledger } from '../../ledger/index.js';
+import { getPublishedRating, type Merchant } from '../cards/index.js';
 import { firstIssueAt, merchantAnomalies, type Anomaly } from './anomalies/index.js';
 import type { Reader } from './anomalies/types.js';
 import { rate, type Rating } from './rating.js';
@@ -28,3 +29,26 @@ export const rateMerchant = (state: Reader, merchant: Merchant, nowMs: number): 
 /** The `stars` field of both merchant views (SPEC §10). */
 export const merchantStars = (state: Reader, merchant: Merchant, nowMs: number): number =>
   rateMerchant(state, merchant, nowMs).rating.stars;
+
+/**
+ * The rating read of a merchant: the live score, and the last publication that
+ * rated it with its entry and an inclusion proof against the current checkpoint.
+ * Shared by GET /v1/merchants/{id}/rating and the /m/{id} page.
+ */
+export const ratingView = async (
+  ledger: Pick<Ledger, 'get' | 'checkpoint' | 'entry' | 'proveInclusion'>,
+  merchant: Merchant,
+  nowMs: number,
+) => {
+  const { rating } = rateMerchant(ledger, merchant, nowMs);
+  const live = { score: rating.score, stars: rating.stars };
+  const merchantId = merchant.actor.id;
+  const published = getPublishedRating(ledger, merchantId);
+  if (!published) return { merchant: merchantId, live, published: null };
+  const checkpoint = ledger.checkpoint;
+  const entry = ledger.entry(published.index)!;
+  const path = await ledger.proveInclusion(published.index, checkpoint.size);
+  return { merchant: merchantId, live, published: { ...published, entry, proof: { size: checkpoint.size, path }, checkpoint } };
+};
+
+export type RatingView = Awaited<ReturnType<typeof ratingView>>;
