@@ -49,4 +49,3 @@ export const cardsDomain: DomainPlugin = {
 export { getCard, getComplaint, findMerchant, getMerchantRecord, holderActor, cardEntryIndexes } from './state.js';
 export type { Merchant, ComplaintRecord } from './state.js';
 export { publicMerchantView, fullMerchantView } from './views.js';
-export { ratingView, type RatingView } from './party-routes.js';

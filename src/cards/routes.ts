@@ -69,3 +69,4 @@ export const cardRoutes = (services: Services): Route[] => {
 
 /** The card plug-in's HTTP half. */
 export const cardsHttp: PluginHttp = { routes: cardRoutes, docs: cardDocs };
+export { ratingView, type RatingView } from './party-routes.js';

@@ -16,7 +16,8 @@
 import { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { ID_PATTERN } from '../../schemas/common.js';
 import { getActor } from '../actors/index.js';
-import { findMerchant, publicMerchantView, ratingView } from '../cards/index.js';
+import { findMerchant, publicMerchantView } from '../cards/index.js';
+import { ratingView } from '../cards/routes.js';
 import { merchantStars } from '../regulator/index.js';
 import type { Services } from '../http/plugin-http.js';
 import { assetRoutes } from './assets.js';

@@ -13,7 +13,7 @@
  */
 import QRCode from 'qrcode';
 import type { MerchantPublic } from '../../../schemas/cards.js';
-import type { RatingView } from '../../cards/party-routes.js';
+import type { RatingView } from '../../cards/routes.js';
 import { formatTime } from '../browser/format.js';
 import { fmt, type Messages } from '../browser/messages.js';
 import { partyMessages } from '../browser/party-messages.js';
