@@ -71,7 +71,12 @@ export const renderMarkdown = (r: Results): string => {
       single
         ? `HTTP POST /v1/events, ${h.connections} connections`
         : `HTTP POST /v1/events/batch (${h.batch} per batch), ${h.connections} connections`,
-      `${num(h.eventsPerSec)} events/s (p50 ${num(h.latency.p50Ms)} ms, p99 ${num(h.latency.p99Ms)} ms per request; ${h.failed} failed)`,
+      `${num(h.eventsPerSec)} events/s (p50 ${num(h.latency.p50Ms)} ms, p99 ${num(h.latency.p99Ms)} ms per request; ${h.failed} failed` +
+        (h.serverCpuUsPerEvent
+          ? `; CPU per event: server ${num(h.serverCpuUsPerEvent)} µs, load generator ${num(h.clientCpuUsPerEvent)} µs`
+          : '') +
+        (h.warmup ? `; after ${num(h.warmup.events)} warm-up events` : '') +
+        ')',
       pct(h.eventsPerSec, limit),
       single ? '≥ 40 %, p99 ≤ 50 ms' : '≥ 70 %',
       single ? h.eventsPerSec >= limit * 0.4 && h.latency.p99Ms <= 50 : h.eventsPerSec >= limit * 0.7,

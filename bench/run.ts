@@ -7,6 +7,7 @@
  *   npm run bench -- --size N     a smaller ledger, for a quick look (marked as such)
  *   npm run bench -- --only http  only the named sections (comma-separated; see `only` below), printed, not saved
  *   npm run bench -- --only stores --scale 0.01   the LevelDB / PostgreSQL comparison, its event counts scaled
+ *   npm run bench -- --only hostile --connections 500 --rounds 1   the hostile-input probes, small
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { Ledger } from '../ledger/index.js';
 import { measureAppends } from './append.js';
 import { BENCH_ORIGIN, buildLedger, operatorKey } from './big-ledger.js';
 import { buildEngineLedger } from './engine-ledger.js';
+import { measureHostile } from './hostile.js';
 import { measureHttp } from './http.js';
 import { measureLimits } from './limits.js';
 import { measureProofs } from './proofs.js';
@@ -32,7 +34,7 @@ const arg = (name: string) => {
 const size = Number(arg('--size') ?? 1_000_000);
 
 /**
- * `--only a,b` runs only the named sections (limits, stores, appends, http, build, open, proofs, verifyEngine, verify,
+ * `--only a,b` runs only the named sections (limits, stores, appends, http, hostile, build, open, proofs, verifyEngine, verify,
  * and the extras: incrementalVerify, anomalies, trace); the Ed25519 limit is always measured, since every ratio
  * is to it. A partial run prints its table and leaves bench/results.json and BENCHMARKS.md as they are.
  */
@@ -72,6 +74,13 @@ if (wanted('http')) {
     { mode: 'single', connections: 64, events: 20_000 },
     { mode: 'batch', connections: 8, events: 40_000, batch: 100 },
   ]);
+  save();
+}
+if (wanted('hostile')) {
+  results.sections.hostile = await measureHostile({
+    connections: Number(arg('--connections') ?? 10_000),
+    rounds: Number(arg('--rounds') ?? 5),
+  });
   save();
 }
 

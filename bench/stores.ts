@@ -6,7 +6,7 @@
  * and verifying the resulting ledger. PostgreSQL is skipped (and said so) when
  * it is not installed.
  *
- *   npm run bench -- --stores-only [--size N]    this section alone (N scales the event counts)
+ *   npm run bench -- --only stores [--scale F]    this section alone (F scales the event counts)
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

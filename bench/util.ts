@@ -49,6 +49,24 @@ export const runNode = (script: string, args: string[], env: NodeJS.ProcessEnv =
     });
   });
 
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, from
+ * /proc/PID/stat; undefined where there is no /proc. On a shared machine this,
+ * divided by the work done, is steadier than any wall-clock rate.
+ */
+export const processCpuSeconds = (pid: number): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) of proc(5), counted from after the command name (field 3 is fields[0]).
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+};
+/** USER_HZ: 100 on every Linux the benchmarks run on. */
+const CLOCK_TICKS = 100;
+
 /** Peak resident set size of this process so far, in MB. */
 export const peakRssMb = (): number => round(process.resourceUsage().maxRSS / 1024);
 

@@ -5,6 +5,7 @@
  */
 import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.js';
 import type { Suite } from './suite.js';
+import type { SubjectCommitment } from './subjects.js';
 
 /** The JSON form served by the API; `head` is the chain head at `size` (not covered by the note). */
 export interface Checkpoint {
@@ -13,6 +14,8 @@ export interface Checkpoint {
   root: string;
   head: string;
   note: string;
+  /** The subject map at `size` (SPEC §12): its root and the operator's subject note. Not covered by `note`. */
+  subjects?: SubjectCommitment;
 }
 
 export interface NoteSignature {

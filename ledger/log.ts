@@ -33,6 +33,7 @@ import { LogVerifier, type VerifierOptions, type VerifyReport } from './verify.j
 import { exportNdjson, verifyStore, type ExportHeader } from './export.js';
 import type { State, StateView } from './state.js';
 import { describeWriteFailure, type WriteHealth } from './health.js';
+import { nextHead, SubjectMap, subjectCommitment, type SubjectHead, type SubjectProof } from './subjects.js';
 
 export type { WriteHealth } from './health.js';
 
@@ -52,8 +53,18 @@ export interface Tx extends State {
   findEvent(actor: string, id: string): number | undefined;
   /** The event at an index returned by findEvent (durable, pending or in this transaction). */
   eventAt(index: number): Envelope | undefined;
-  /** Appends `event`; `canonical` = canonicalEnvelope(event).full when the caller has it (saves recomputing it). */
-  append(event: Envelope, canonical?: string): number;
+  /**
+   * Appends `event`; `canonical` = canonicalEnvelope(event).full when the caller has it (saves recomputing it).
+   * `subjects` are what the entry concerns (SPEC §12 subject map), as the domain declares them.
+   */
+  append(event: Envelope, canonical?: string, subjects?: readonly string[]): number;
+}
+
+/** A subject's head at a checkpoint and the proof of it (or of its absence) in the subject map. */
+export interface SubjectEvidence {
+  subject: string;
+  head: SubjectHead | null;
+  proof: SubjectProof;
 }
 
 export interface LedgerOptions {
@@ -110,6 +121,8 @@ interface Group {
   commit: Omit<CommitGroup, 'checkpoint'>;
   /** Internal keys whose latest pending write belongs to this group. */
   written: Map<string, string | null>;
+  /** The subject map at the group's last entry. */
+  subjects: SubjectMap;
   done: Promise<void>;
   resolve(): void;
   reject(e: unknown): void;
@@ -119,6 +132,11 @@ const DELETED = null;
 /** Internal keys of the overlay and cache: 's' + state key, 'd' + actor + '\n' + id. */
 const sKey = (key: string): string => 's' + key;
 const dKey = (actor: string, id: string): string => 'd' + actor + '\n' + id;
+/**
+ * Where a subject's head is kept: a state key no plug-in writes (plug-in keys are `<noun>/…`).
+ * The heads are written in the same commit group as the entries they cover.
+ */
+export const SUBJECT_STATE_PREFIX = 'ledger:subject/';
 
 const parseEntry = (text: string): unknown => {
   try {
@@ -140,6 +158,9 @@ export class Ledger {
   private frontier!: Frontier;
   private pendingSize!: number;
   private lastAtMs!: number;
+  /** The subject map over everything appended (durable or pending), and at the latest checkpoint. */
+  private subjectMap!: SubjectMap;
+  private committedSubjects!: SubjectMap;
   /** Writes of pending groups, by internal key (null = deleted), newest wins. */
   private readonly overlay = new Map<string, { value: string | null; group: number }>();
   private readonly cache: BoundedCache<string | null>;
@@ -163,12 +184,13 @@ export class Ledger {
     head: Checkpoint,
     frontier: Frontier,
     lastAtMs: number,
+    subjects: SubjectMap,
     cacheSize: number,
     private readonly beforeWrite: (() => void) | undefined,
     private readonly recoveryRetryMs: number,
   ) {
     this.cache = new BoundedCache(cacheSize);
-    this.setHead(head, frontier, lastAtMs);
+    this.setHead(head, frontier, lastAtMs, subjects);
     store.onMoved?.(() => this.follow());
   }
 
@@ -191,6 +213,7 @@ export class Ledger {
         head = await writeGenesis(store, options, options.genesis, now());
       }
       const { frontier, lastAtMs } = await checkOnOpen(store, options, head);
+      const subjects = await loadSubjects(store, head);
       return new Ledger(
         store,
         options.origin,
@@ -199,6 +222,7 @@ export class Ledger {
         head,
         frontier,
         lastAtMs,
+        subjects,
         cacheSize,
         options.beforeWrite,
         options.recoveryRetryMs ?? 1000,
@@ -209,7 +233,9 @@ export class Ledger {
     }
   }
 
-  private setHead(head: Checkpoint, frontier: Frontier, lastAtMs: number): void {
+  private setHead(head: Checkpoint, frontier: Frontier, lastAtMs: number, subjects: SubjectMap): void {
+    this.subjectMap = subjects;
+    this.committedSubjects = subjects;
     this.committedSize = head.size;
     this.latest = head;
     this.pendingSize = head.size;
@@ -274,6 +300,7 @@ export class Ledger {
     const writes = new Map<string, string | null>();
     const events: Envelope[] = [];
     const canonicals: Array<string | undefined> = [];
+    const concerns: Array<readonly string[]> = [];
     const base = this.pendingSize;
     const tx: Tx = {
       at,
@@ -301,13 +328,14 @@ export class Ledger {
         return text == null ? undefined : Number(text);
       },
       eventAt: (index) => (index >= base ? events[index - base] : this.eventAt(index)),
-      append: (event, canonical) => {
+      append: (event, canonical, subjects) => {
         const raw = dKey(event.actor, event.id);
         if (tx.findEvent(event.actor, event.id) !== undefined)
           throw new TypeError(`event (${event.actor}, ${event.id}) is already in the log`);
         writes.set(raw, String(base + events.length));
         events.push(event);
         canonicals.push(canonical);
+        concerns.push(subjects ?? []);
         return base + events.length - 1;
       },
     };
@@ -332,6 +360,8 @@ export class Ledger {
       return entry;
     });
     group.entries.push(...entries);
+    entries.forEach((entry, i) => this.concern(entry, concerns[i], writes));
+    group.subjects = this.subjectMap;
     for (const [key, text] of writes) {
       if (key.charCodeAt(0) === 115 /* s */) group.commit.state.push({ key: key.slice(1), value: text });
       group.written.set(key, text);
@@ -344,6 +374,36 @@ export class Ledger {
     return {
       value,
       receipts: entries.map((e) => ({ index: e.index, at: e.at, leaf: e.leaf, hash: e.hash, checkpoint })),
+    };
+  }
+
+  /** Moves the head of every subject of `entry` (SPEC §12): state writes of its transaction, and the pending map. */
+  private concern(entry: Entry, subjects: readonly string[], writes: Map<string, string | null>): void {
+    if (!subjects.length) return;
+    const leaf = fromHex(entry.leaf)!;
+    for (const subject of new Set(subjects)) {
+      const raw = sKey(SUBJECT_STATE_PREFIX + subject);
+      const local = writes.get(raw);
+      const text = local !== undefined ? local : this.readPending(raw);
+      const head = nextHead(suite, text == null ? undefined : (JSON.parse(text) as SubjectHead), entry.index, leaf);
+      writes.set(raw, JSON.stringify(head));
+      this.subjectMap = this.subjectMap.set(subject, head);
+    }
+  }
+
+  /**
+   * The latest checkpoint and, for each subject, its head there and the proof of it in the
+   * subject map the checkpoint's subject note signs (SPEC §12). Synchronous, so it describes
+   * the same size as `checkpoint`, `get` and `entry` read in the same synchronous stretch.
+   */
+  subjectEvidence(subjects: readonly string[]): { checkpoint: Checkpoint; subjects: SubjectEvidence[] } {
+    const map = this.committedSubjects;
+    return {
+      checkpoint: this.latest,
+      subjects: subjects.map((subject) => {
+        const { head, proof } = map.prove(subject);
+        return { subject, head: head ?? null, proof };
+      }),
     };
   }
 
@@ -566,6 +626,7 @@ export class Ledger {
       entries: [],
       commit: { entries: [], tree: [], events: [], state: [] },
       written: new Map(),
+      subjects: this.subjectMap,
       done,
       resolve,
       reject,
@@ -594,6 +655,7 @@ export class Ledger {
         root: this.frontier.root(),
         head: fromHex(group.entries[group.entries.length - 1]?.hash ?? this.latest.head)!,
       });
+      checkpoint.subjects = subjectCommitment(suite, this.operator.seed, this.origin, size, group.subjects.root());
       const writeStart = performance.now();
       try {
         this.beforeWrite?.();
@@ -611,6 +673,7 @@ export class Ledger {
       this.observer.committed?.(group.entries.length, (performance.now() - writeStart) / 1000);
       this.committedSize = size;
       this.latest = checkpoint;
+      this.committedSubjects = group.subjects;
       for (const [key, text] of group.written) {
         this.cache.set(key, text);
         if (this.overlay.get(key)?.group === group.id) this.overlay.delete(key);
@@ -664,8 +727,9 @@ export class Ledger {
     const head = JSON.parse(text) as Checkpoint;
     const frontier = await loadFrontier(this.store, head.size, (what) => new LedgerError('LEDGER_CORRUPT', what));
     const last = this.store.entry(head.size - 1);
+    const subjects = await loadSubjects(this.store, head);
     this.cache.clear();
-    this.setHead(head, frontier, last ? Date.parse((JSON.parse(last) as Entry).at) : 0);
+    this.setHead(head, frontier, last ? Date.parse((JSON.parse(last) as Entry).at) : 0, subjects);
   }
 
   /** The store moved its head on its own (another process appended): catch up when idle. */
@@ -678,4 +742,18 @@ export class Ledger {
 /** The stored nodes that appending leaves [from, to) created, in creation order. */
 export async function* storedNodes(store: LogStore, from: number, to?: number): AsyncGenerator<{ id: NodeId; hash: Uint8Array }> {
   for await (const { leaf, record } of store.treeRange(from, to)) yield* decodeTreeRecord(leaf, record);
+}
+
+/**
+ * Rebuilds the subject map from the heads kept in the store: O(m) state reads and O(m log m)
+ * hashes for m subjects, once per open (and per heal). Throws LEDGER_CORRUPT when the heads do
+ * not give the root the head checkpoint's subject note signs.
+ */
+async function loadSubjects(store: LogStore, head: Checkpoint): Promise<SubjectMap> {
+  let map = SubjectMap.empty(suite);
+  for await (const { key, value } of store.scanState(SUBJECT_STATE_PREFIX))
+    map = map.set(key.slice(SUBJECT_STATE_PREFIX.length), JSON.parse(value) as SubjectHead);
+  if (head.subjects && head.subjects.root !== toHex(map.root()))
+    throw new LedgerError('LEDGER_CORRUPT', `the subject heads in the store do not give the subject root of checkpoint ${head.size}`);
+  return map;
 }

@@ -7,6 +7,7 @@ import { chainHash, entryLeaf, makeEntry, ZERO_HASH, type Entry } from './entry.
 import { LedgerError } from './errors.js';
 import { noteKeyId, parseCheckpoint, signCheckpoint, verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { genesisEvent } from './genesis.js';
+import { SubjectMap, subjectCommitment } from './subjects.js';
 import type { SigningKey } from './keys.js';
 import { Frontier, type NodeId, type StoredNode } from './merkle.js';
 import { nodeSuite as suite } from './suite-node.js';
@@ -45,6 +46,8 @@ export const writeGenesis = async (store: LogStore, options: Identity, genesis: 
     root: frontier.root(),
     head: fromHex(entry.hash)!,
   });
+  // The genesis entry concerns no subject: the subject map starts empty.
+  checkpoint.subjects = subjectCommitment(suite, options.operator.seed, options.origin, 1, SubjectMap.empty(suite).root());
   await store.commit({
     entries: [{ index: 0, text: JSON.stringify(entry) }],
     tree: [{ leaf: 0, record: treeRecord(nodes) }],

@@ -73,3 +73,18 @@ export {
   parseSignatureHeaders,
 } from './message-signatures.js';
 export type { RequestTarget, ParsedSignature } from './message-signatures.js';
+export {
+  SubjectMap,
+  subjectKey,
+  headValue,
+  nextHead,
+  headOf,
+  isSubjectHead,
+  verifySubjectProof,
+  subjectNoteName,
+  formatSubjectText,
+  signSubjectNote,
+  subjectCommitment,
+  verifySubjectNote,
+} from './subjects.js';
+export type { SubjectHead, SubjectProof, SubjectCommitment } from './subjects.js';

@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+// Linux: the nice value is per thread, and 0 names the calling thread: only this worker is lowered.
+if (workerData && workerData.nice) { try { require('node:os').setPriority(0, workerData.nice); } catch {} }
 const { createPublicKey, verify } = require('node:crypto');
 const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const keys = new Map();
@@ -56,6 +58,8 @@ interface Sent {
 }
 
 const BATCH = 256;
+/** The fewest checks a message to a worker carries when more are queued (see send). */
+const MIN_SHARE = 16;
 /** A batch that has killed this many workers is answered with an error instead of being sent again. */
 const MAX_CRASHES = 3;
 
@@ -70,6 +74,12 @@ export class SigPoolBusy extends Error {
 export interface SigPoolOptions {
   /** Most checks waiting or running at once; `verify` rejects with SigPoolBusy beyond it. Default: unbounded (bulk verifiers use `below`). */
   maxBacklog?: number;
+  /**
+   * Nice value of the worker threads (0–19; default 0). Above 0, the main thread,
+   * which runs every request's serial part, is not preempted by checks when the
+   * cores are short; checks still get every core the main thread leaves idle.
+   */
+  nice?: number;
 }
 
 export class SigPool {
@@ -83,17 +93,19 @@ export class SigPool {
   private waiters: Array<() => void> = [];
   private closing = false;
   private readonly maxBacklog: number;
+  private readonly nice: number;
   /** Workers replaced after they died (for metrics and tests). */
   restarts = 0;
 
   constructor(threads = availableParallelism(), options: SigPoolOptions = {}) {
     this.maxBacklog = options.maxBacklog ?? Infinity;
+    this.nice = options.nice ?? 0;
     for (let wi = 0; wi < Math.max(1, threads); wi++) this.start(wi);
   }
 
   /** Starts (or restarts) worker `wi`. A worker that dies is replaced and its batches are sent again. */
   private start(wi: number): void {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice: this.nice } });
     this.workers[wi] = w;
     this.load[wi] = 0;
     w.unref();
@@ -161,33 +173,43 @@ export class SigPool {
     w.forEach((f) => f());
   }
 
-  /** Splits what is queued evenly over the workers, so no core waits while another has a backlog. */
+  /**
+   * Splits what is queued evenly over the workers, so no core waits while another
+   * has a backlog; but a share is never smaller than MIN_SHARE checks, because each
+   * message costs the main thread its serialisation and wakes a worker, which on a
+   * machine with few cores may take the main thread's core (a handful of single POSTs arriving in one tick go to one worker, the next
+   * tick's to the next: dispatch picks the least loaded).
+   */
   private send(): void {
     this.scheduled = false;
     const jobs = this.batch;
     this.batch = [];
-    const per = Math.ceil(jobs.length / this.workers.length);
+    const per = Math.max(Math.ceil(jobs.length / this.workers.length), MIN_SHARE);
     for (let i = 0; i < jobs.length; i += per) this.dispatch(jobs.slice(i, i + per));
   }
 
+  /** One message with one transferred buffer: [ends: n × u32][keys: n × 32][signatures: n × 64][messages]. */
   private dispatch(jobs: Job[], crashes = 0): void {
     const wi = this.load.indexOf(Math.min(...this.load));
     const n = jobs.length;
-    const pubs = new Uint8Array(n * 32);
-    const sigs = new Uint8Array(n * 64);
-    const ends = new Uint32Array(n);
     let total = 0;
-    jobs.forEach((j, i) => (ends[i] = total += j.message.length));
-    const msgs = new Uint8Array(total);
+    for (const j of jobs) total += j.message.length;
+    const buffer = new ArrayBuffer(n * (4 + 32 + 64) + total);
+    const ends = new Uint32Array(buffer, 0, n);
+    const pubs = new Uint8Array(buffer, n * 4, n * 32);
+    const sigs = new Uint8Array(buffer, n * 36, n * 64);
+    const msgs = new Uint8Array(buffer, n * 100, total);
+    let at = 0;
     jobs.forEach((j, i) => {
       pubs.set(j.publicKey, i * 32);
       sigs.set(j.signature, i * 64);
-      msgs.set(j.message, i ? ends[i - 1] : 0);
+      msgs.set(j.message, at);
+      ends[i] = at += j.message.length;
     });
     const id = this.nextId++;
     this.inFlight.set(id, { jobs, worker: wi, crashes });
     this.load[wi] += n;
-    this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [pubs.buffer, sigs.buffer, msgs.buffer, ends.buffer]);
+    this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [buffer]);
   }
 
   async close(): Promise<void> {

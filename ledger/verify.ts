@@ -21,6 +21,7 @@ import { verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { GENESIS_TYPE, OPERATOR_ACTOR, type GenesisBody } from './genesis.js';
 import { Frontier, type NodeId } from './merkle.js';
 import { SigPool } from './sigpool.js';
+import { nextHead, SubjectMap, verifySubjectNote } from './subjects.js';
 import { nodeSuite as suite } from './suite-node.js';
 
 export interface Fault {
@@ -50,6 +51,8 @@ export interface ReplayContext {
   readonly message: Uint8Array;
   /** Queues an Ed25519 check (base64url key and signature); a failure is reported at this entry. */
   requireSignature(publicKey: string, signature: string, fault: Fault): void;
+  /** Declares that the entry concerns `subject` (SPEC §12): the verifier moves that subject's head. */
+  concern(subject: string): void;
 }
 
 /**
@@ -149,12 +152,19 @@ export class LogVerifier {
   private expected = 0;
   private lastAt = '';
   private treeBroken = false;
+  /** The subject map recomputed from the subjects the hook declares (SPEC §12). */
+  private subjects = SubjectMap.empty(suite);
 
   constructor(private readonly options: VerifierOptions) {
     this.directory = new KeyDirectory(options.operatorKey);
     this.dedup = options.dedup ?? memoryDedup();
     this.maxErrors = options.maxErrors ?? 100;
     this.operatorKey = fromBase64Url(options.operatorKey);
+  }
+
+  /** The subject map root recomputed over the entries verified so far (SPEC §12). */
+  get subjectRoot(): Uint8Array {
+    return this.subjects.root();
   }
 
   /** Entries verified so far: the next run starts at this index. */
@@ -201,6 +211,20 @@ export class LogVerifier {
         this.fault(size, 'entry_missing', `a signed checkpoint covers ${cp.size} entries but the log ends at ${size}`);
       else if (!this.treeBroken && (cp.root !== toHex(this.frontier.root()) || cp.head !== toHex(this.head)))
         this.fault(at, 'checkpoint_mismatch', `checkpoint at size ${cp.size} does not match the log's root and head at that size`);
+      else if (this.options.hook && this.operatorKey) checkSubjects(cp, at);
+    };
+    /**
+     * With a replay hook (which declares each entry's subjects) every checkpoint must carry a
+     * subject note, signed by the operator, over the subject map recomputed at its size.
+     */
+    const checkSubjects = (cp: Checkpoint, at: number) => {
+      if (!cp.subjects || typeof cp.subjects !== 'object')
+        return this.fault(at, 'subjects_mismatch', `checkpoint at size ${cp.size} carries no subject note`);
+      const note = verifySubjectNote(suite, cp.subjects.note, this.options.origin, cp.size, this.operatorKey!);
+      if ('reason' in note) return this.fault(at, 'subjects_mismatch', `checkpoint at size ${cp.size}: ${note.reason}`);
+      const root = toHex(this.subjects.root());
+      if (toHex(note.root) !== root || cp.subjects.root !== root)
+        this.fault(at, 'subjects_mismatch', `the subject note at size ${cp.size} does not sign the subject map of the entries up to it`);
     };
     /** Checks every checkpoint of size ≤ `size` (all remaining ones when `final`), once the tree has `size` leaves. */
     const advanceCheckpoints = async (size: number, final = false) => {
@@ -255,11 +279,18 @@ export class LogVerifier {
         if (queued.length >= SIGNATURE_BURST) flushSignatures();
       };
       const { hook } = this.options;
+      const leaf = fromHex(entry.leaf);
+      const concern = (subject: string) => {
+        if (typeof subject !== 'string' || !leaf || concerned.has(subject)) return;
+        concerned.add(subject);
+        this.subjects = this.subjects.set(subject, nextHead(suite, this.subjects.get(subject), index, leaf));
+      };
+      const concerned = new Set<string>();
       if (index > 0 && hook) {
-        const broken = hook.replay(entry, { message, requireSignature });
+        const broken = hook.replay(entry, { message, requireSignature, concern });
         if (broken) this.fault(index, broken.code, broken.detail);
       } else {
-        hook?.replay(entry, { message, requireSignature: () => undefined });
+        hook?.replay(entry, { message, requireSignature: () => undefined, concern });
         const signer = this.directory.keyOf(ev.actor);
         if (signer === undefined) this.fault(index, 'unknown_actor', `actor ${ev.actor} holds no key at index ${index}`);
         else

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { freeText } from './pii.js';
 import { actorId, actorRef, eventId, hash, id, money, publicKey, timestamp } from './common.js';
-import { checkpoint, entry, receipt } from './envelope.js';
+import { checkpoint, completeness, entry, receipt } from './envelope.js';
 import { tier } from './actors.js';
 
 export type Tier = z.infer<typeof tier>;
@@ -283,8 +283,10 @@ export const cardView = z
   .object({
     card: cardRecord,
     entries: z.array(entry).meta({ description: "the card's entries in index order" }),
+    merchantEntries: z.array(entry).meta({ description: "the issuing merchant's disposals (merchant.dispose) in index order" }),
     checkpoint,
     proofs: z.record(z.string(), z.array(hash)).meta({ description: 'RFC 9162 inclusion proof of each entry index against checkpoint' }),
+    completeness,
   })
   .meta({ id: 'CardView' });
 

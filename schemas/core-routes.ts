@@ -52,11 +52,12 @@ export const accessRecord = z
   .object({
     id: z.string().regex(/^[0-9a-f]{24}$/),
     at: z.string(),
-    actor: z.string(),
-    role: z.string(),
+    actor: z.string().meta({ description: 'the verified caller; for a signature that did not verify, the keyid it claimed' }),
+    role: z.string().optional().meta({ description: "the verified caller's role; absent when the signature did not verify" }),
     method: z.string(),
     path: z.string(),
-    status: z.number().int().optional(),
+    status: z.number().int().optional().meta({ description: 'HTTP status answered; absent when the client left before the answer' }),
+    ms: z.number().nonnegative().optional().meta({ description: 'milliseconds from the request to the end of its answer' }),
   })
   .meta({ id: 'AccessRecord' });
 

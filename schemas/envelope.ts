@@ -30,8 +30,40 @@ export const checkpoint = z
     root: hash,
     head: hash,
     note: z.string().meta({ description: 'C2SP tlog-checkpoint signed note' }),
+    subjects: z
+      .object({
+        root: hash,
+        note: z.string().meta({ description: 'the subject note: `<origin>/subjects`, size, base64 root, signed by the operator' }),
+      })
+      .optional()
+      .meta({ description: 'the subject map at this size (SPEC §12)' }),
   })
   .meta({ id: 'Checkpoint' });
+
+export const subjectHead = z
+  .object({ count: z.number().int().positive(), last: z.number().int().nonnegative(), chain: hash })
+  .meta({ id: 'SubjectHead', description: 'chain_k = SHA-256(chain_{k-1} ‖ leaf_k), chain_0 = 32 zero bytes (SPEC §12)' });
+
+export const completeness = z
+  .object({
+    size: z.number().int().positive().meta({ description: 'the checkpoint size every head and proof is at' }),
+    note: z.string().meta({ description: 'the operator subject note at `size`' }),
+    subjects: z.array(
+      z.object({
+        subject: z.string().meta({ description: 'lot:<code>, card:<id> or merchant:<id>' }),
+        head: subjectHead.nullable().meta({ description: 'null: no entry concerns the subject (proved absent)' }),
+        proof: z.object({
+          siblings: z.array(hash).meta({ description: 'sibling hashes from the root down' }),
+          other: z.object({ key: hash, value: hash }).optional(),
+        }),
+        indexes: z.array(z.number().int().nonnegative()).meta({ description: "the subject's entries, ascending" }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'Completeness',
+    description: 'Proof that the view holds every entry about each subject it relies on, up to the checkpoint (SPEC §12)',
+  });
 
 export const receipt = z
   .object({ index: z.number().int().nonnegative(), at: timestamp, leaf: hash, hash, checkpoint })

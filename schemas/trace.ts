@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { freeText } from './pii.js';
 import { actorId, id, role, timestamp, unit } from './common.js';
-import { checkpoint, envelope } from './envelope.js';
+import { checkpoint, completeness, envelope } from './envelope.js';
 import type { RouteDoc } from './routes.js';
 import { GTIN_PATTERN, gtinCheckDigitOk } from './gtin.js';
 
@@ -214,6 +214,7 @@ export const traceView = z
     }),
     checkpoint,
     proofs: z.record(z.string(), z.array(z.string())),
+    completeness,
   })
   .meta({ id: 'TraceView' });
 
@@ -322,7 +323,7 @@ export const traceDocs: RouteDoc[] = [
     summary: 'The recall view: the lot and every lot made from it, who holds how much, what is in transit, what was sold',
     auth: 'signed',
     params: codeParam,
-    responses: { 200: { description: 'The recall view (regulators only)', schema: recallView } },
+    responses: { 200: { description: 'The recall view (regulators and auditors)', schema: recallView } },
     errors: ['unauthenticated', 'forbidden', 'lot_not_found'],
   },
   {
@@ -332,7 +333,7 @@ export const traceDocs: RouteDoc[] = [
     summary: 'The latest recalls, newest first, each with its deadline and what is still held or in transit over time',
     auth: 'signed',
     query: z.object({ limit: z.string().optional().meta({ description: '1 to 100, default 20' }) }),
-    responses: { 200: { description: 'Recall progress (regulators only)', schema: recallProgressView } },
+    responses: { 200: { description: 'Recall progress (regulators and auditors)', schema: recallProgressView } },
     errors: ['unauthenticated', 'forbidden', 'invalid_request'],
   },
 ];

@@ -13,10 +13,12 @@
  *   anxin tiles --data DIR --out DIR
  *   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
  *   anxin verify-proof --policy FILE PROOF
+ *   anxin epcis import --key FILE [--url URL] [--dry-run] [--parties FILE] [--storage CLASS] DOC
+ *   anxin verifier --out DIR --log URL --policy FILE   a static verifier site (SPEC §12)
  *
  * Exit codes: 0 success, 1 failure (verification failed, request rejected), 2 bad arguments.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   exportNdjson,
@@ -45,6 +47,9 @@ import { openLedger } from '../src/service.js';
 import { checkEntryProof } from '../src/tlog/proof.js';
 import { startWitnessServer } from '../src/witness/server.js';
 import { writeTilesFromDir } from './tiles.js';
+import { epcisImport } from './epcis-import.js';
+import { STORAGE_CLASSES, type StorageClass } from '../schemas/trace.js';
+import { writeVerifierSite } from './verifier.js';
 
 class UsageError extends Error {}
 
@@ -61,7 +66,11 @@ const USAGE = `usage:
   anxin tiles --data DIR --out DIR             the log as tlog-tiles files, incrementally
   anxin witness --key FILE --data DIR --listen HOST:PORT --policy FILE
                                                 a tlog-witness that replays the anxin rules
-  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline`;
+  anxin verify-proof --policy FILE PROOF        checks a tlog-proof offline
+  anxin epcis import --key FILE [--url URL] [--dry-run] [--parties FILE] [--storage CLASS] DOC
+                                                EPCIS 2.0 JSON-LD → signed anxin food events, posted (or printed)
+  anxin verifier --out DIR --log URL --policy FILE [--lang zh-CN|en]
+                                                writes a static verifier site: trace.html?code=CODE (SPEC §12)`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -388,6 +397,84 @@ commands['verify-proof'] = async (argv) => {
   console.error(
     `anxin verify-proof: ok — entry ${checked.index} of ${checked.origin} is in its tree of size ${checked.size}` +
       (witnesses.length ? `, cosigned by ${witnesses.join(', ')}` : ''),
+  );
+  return 0;
+};
+
+/** The largest EPCIS document `anxin epcis import` reads. */
+const EPCIS_MAX_BYTES = 256 << 20;
+
+commands.epcis = async (argv) => {
+  const [sub, ...rest] = argv;
+  if (sub !== 'import') throw new UsageError(`unknown epcis command ${sub ?? '(none)'}; try anxin epcis import`);
+  const { values, positionals } = args(
+    rest,
+    {
+      key: { type: 'string' },
+      url: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      parties: { type: 'string' },
+      storage: { type: 'string' },
+    },
+    1,
+  );
+  const file = positionals[0];
+  if (!file) throw new UsageError('give the EPCIS document (JSON-LD file)');
+  const dryRun = values['dry-run'] === true;
+  if (!dryRun) need(values, 'url');
+  const storage = values.storage as string | undefined;
+  if (storage !== undefined && !(STORAGE_CLASSES as readonly string[]).includes(storage))
+    throw new UsageError(`--storage is one of ${STORAGE_CLASSES.join(', ')}`);
+  let parties: Record<string, string> | undefined;
+  if (values.parties) {
+    try {
+      parties = JSON.parse(readFileSync(values.parties as string, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`--parties: ${(e as Error).message}`);
+    }
+    if (!parties || typeof parties !== 'object' || Object.values(parties).some((v) => typeof v !== 'string' || !ID_PATTERN.test(v)))
+      throw new UsageError('--parties is a JSON object mapping EPCIS party and location identifiers to anxin actor ids');
+  }
+  let text;
+  try {
+    // A bound on what is parsed whole in memory: a day of a large processor's events is far smaller.
+    if (statSync(file).size > EPCIS_MAX_BYTES) throw new UsageError(`${file} is larger than ${EPCIS_MAX_BYTES >> 20} MiB; split it`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${file}`);
+  }
+  return epcisImport({
+    key: keyArg(need(values, 'key')),
+    url: values.url as string | undefined,
+    dryRun,
+    text,
+    file,
+    parties,
+    storage: storage as StorageClass | undefined,
+  });
+};
+
+commands.verifier = async (argv) => {
+  const { values } = args(argv, { out: { type: 'string' }, log: { type: 'string' }, policy: { type: 'string' }, lang: { type: 'string' } });
+  const out = need(values, 'out');
+  const log = need(values, 'log');
+  let policy: string;
+  try {
+    policy = readFileSync(need(values, 'policy'), 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read the policy ${String(values.policy)}`);
+  }
+  if (values.lang !== undefined && values.lang !== 'zh-CN' && values.lang !== 'en') throw new UsageError('--lang is zh-CN or en');
+  let site;
+  try {
+    site = writeVerifierSite(nodeSuite, { out, log, policy, lang: values.lang as 'zh-CN' | 'en' | undefined });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  console.error(
+    `anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`,
   );
   return 0;
 };

@@ -3,8 +3,9 @@
  * ANXIN_DEMO_DATA; deleted and recreated on every run) filled with the demo
  * story (scripts/demo/story.ts) through the real HTTP API, then left running
  * with the URLs of the pages to open. PORT and ANXIN_PUBLIC_URL work as for
- * `npm start`; the root regulator is always a fresh development key pair, whose
- * key file is what the dashboard signs in with. Key files of every demo actor
+ * `npm start`; the root regulator is always a fresh development key pair; the
+ * dashboard signs in with the read-only auditor key the story registers
+ * (<data>/keys/regulator-dashboard.key). Key files of every demo actor
  * are written to <data>/keys/ for trying the CLI. Ctrl-C stops it.
  */
 import type { Server } from 'node:http';
@@ -68,7 +69,7 @@ const main = async (): Promise<void> => {
       `  Trace page of a recalled lot                           ${url}/trace/${trace.recalledFillet}`,
       `  Merchant pages (a good one, a suspended one)           ${url}/m/${merchants.gym}   ${url}/m/${merchants.school}`,
       `  Regulator dashboard                                    ${url}/regulator?recall=${trace.recalledSource}`,
-      `      sign in with the key file                          ${regulatorKey}`,
+      `      sign in with the read-only key file                ${join(dir, 'keys', `${story.dashboard}.key`)}`,
       `  API documentation                                      ${url}/docs`,
       '',
       `Actor key files for the CLI: ${join(dir, 'keys')}/. English pages: add ?lang=en. Ctrl-C stops.`,

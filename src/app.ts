@@ -95,7 +95,8 @@ export const buildApp = (deps: AppDeps): App => {
   ];
   const api = createPipeline({
     routes,
-    authenticate: authenticator(services, catalogue, deps.accessLog),
+    authenticate: authenticator(services, catalogue),
+    accessLog: deps.accessLog,
     logger,
     limits: deps.config.http && new RateLimits(deps.config.http),
     observe: deps.observeHttp,

@@ -21,6 +21,10 @@ export interface Config {
   webhookAllow?: string;
   /** Signature checks waiting at most (ANXIN_SIG_BACKLOG); beyond it ingest answers 503 `unavailable`. */
   sigBacklog?: number;
+  /** Signature worker threads (ANXIN_SIG_THREADS; default one per core). */
+  sigThreads?: number;
+  /** Nice value of the signature worker threads (ANXIN_SIG_NICE, 0–19; default 0). */
+  sigNice?: number;
   /** A C2SP tlog-policy file: witness cosigning (SPEC §12). */
   witnessPolicy?: string;
   /** Limits of the HTTP server and pipeline; absent (as in tests that build a Config) = Node's defaults, no rate limits. */
@@ -84,6 +88,8 @@ const env = z.object({
   ANXIN_WEBHOOK_DATA: z.string().min(1).optional(),
   ANXIN_WEBHOOK_ALLOW: z.string().optional(),
   ANXIN_SIG_BACKLOG: z.coerce.number().int().positive().default(DEFAULT_SIG_BACKLOG),
+  ANXIN_SIG_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  ANXIN_SIG_NICE: z.coerce.number().int().min(0).max(19).default(0),
   ANXIN_WITNESS_POLICY: z.string().min(1).optional(),
   ANXIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.headersTimeoutMs),
   ANXIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(HTTP_DEFAULTS.requestTimeoutMs),
@@ -116,6 +122,8 @@ export const loadConfig = (vars: NodeJS.ProcessEnv = process.env): Config => {
     regulatorId: e.ANXIN_REGULATOR_ID,
     maxSkewS: e.ANXIN_MAX_SKEW_S,
     sigBacklog: e.ANXIN_SIG_BACKLOG,
+    ...(e.ANXIN_SIG_THREADS ? { sigThreads: e.ANXIN_SIG_THREADS } : {}),
+    sigNice: e.ANXIN_SIG_NICE,
     publicUrl: (e.ANXIN_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     webhookDataDir: e.ANXIN_WEBHOOK_DATA ?? join(e.ANXIN_DATA, 'webhooks'),
     webhookAllow: e.ANXIN_WEBHOOK_ALLOW,

@@ -178,7 +178,7 @@ export class Ingest {
               return { index: existing, retry: true };
             }
             checkEntrySize(p, tx.nextIndex, tx.at);
-            admitEvent(this.catalogue, tx, p, {
+            const subjects = admitEvent(this.catalogue, tx, p, {
               index: tx.nextIndex,
               at: tx.at,
               maxSkewS: this.maxSkewS,
@@ -191,7 +191,7 @@ export class Ingest {
                 if (!key || !sig || !nodeSuite.verify(key, p.message, sig)) throw new ApiError(code, detail);
               },
             });
-            return { index: tx.append(p.event, p.canonical), retry: false };
+            return { index: tx.append(p.event, p.canonical, subjects), retry: false };
           } catch (e) {
             throw isApiError(e) ? new ItemError(i, e) : e;
           }

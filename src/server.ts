@@ -35,7 +35,7 @@ export const startServer = async (config: Config = loadConfig(), logger: Logger 
     await ledger.close();
     throw e;
   }
-  const pool = new SigPool(undefined, { maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
+  const pool = new SigPool(config.sigThreads, { nice: config.sigNice, maxBacklog: config.sigBacklog ?? DEFAULT_SIG_BACKLOG });
   const accessLog = await AccessLog.open(join(config.dataDir, 'access-log'));
   const webhooks = await openWebhooks({
     path: config.webhookDataDir ?? join(config.dataDir, 'webhooks'),

@@ -22,12 +22,19 @@ export interface DemoStory {
   keys: Map<string, KeyFile>;
   /** Events posted. */
   events: number;
+  /** The read-only (auditor) key the regulator dashboard signs in with (SPEC §5, §11). */
+  dashboard: string;
 }
+
+/** The id of the dashboard's read-only key. */
+export const DASHBOARD_ID = 'regulator-dashboard';
 
 export const tellStory = async (sink: StorySink, regulator: SigningKey): Promise<DemoStory> => {
   const p = new Poster(sink, regulator);
+  // The regulator registers a read-only key for its dashboard: posting stays with the CLI.
+  p.register(DASHBOARD_ID, 'auditor', '监管看板（只读）');
   const cards = await cardsStory(p);
   const trace = await fishStory(p);
   await p.at(STORY_DAYS);
-  return { trace, merchants: cards.merchants, closed: cards.closed, keys: p.keys, events: p.count };
+  return { trace, merchants: cards.merchants, closed: cards.closed, keys: p.keys, events: p.count, dashboard: DASHBOARD_ID };
 };

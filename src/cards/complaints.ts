@@ -55,7 +55,7 @@ export const file: EventType<ComplaintFileBody> = {
     for (const key of complaintIndexKeys(record)) state.put(key, record.complaint);
     const m = merchant.record;
     saveMerchant(state, merchant, { ...m, complaintsOpen: m.complaintsOpen + 1, complaintsTotal: m.complaintsTotal + 1 });
-    if (card) saveCard(state, card, ctx.index);
+    if (card) saveCard(state, card, ctx);
   },
 };
 
@@ -89,7 +89,7 @@ export const respond: EventType<ComplaintRespondBody> = {
       response: { text: body.response, at: ctx.at, index: ctx.index },
       responses: (complaint.responses ?? 0) + 1,
     });
-    if (card) saveCard(state, card, ctx.index);
+    if (card) saveCard(state, card, ctx);
   },
 };
 
@@ -115,6 +115,6 @@ export const resolve: EventType<ComplaintResolveBody> = {
     });
     const merchant = requireMerchant(state, complaint.merchant);
     saveMerchant(state, merchant, { ...merchant.record, complaintsOpen: merchant.record.complaintsOpen - 1 });
-    if (card) saveCard(state, card, ctx.index);
+    if (card) saveCard(state, card, ctx);
   },
 };

@@ -84,7 +84,7 @@ export const payout: EventType<CustodyPayoutBody> = {
       throw new ApiError('custody_insufficient', `${body.merchant} has ${m.custody} fen in custody; ${body.amount} fen is more than that`);
     checkHolderCosig(event, ctx, card, false);
     const [next, record] = payOut(card, m, body.amount);
-    saveCard(state, next, ctx.index);
+    saveCard(state, next, ctx);
     saveMerchant(state, merchant, record);
   },
 };

@@ -21,7 +21,7 @@ import { ApiError } from '../errors.js';
 import { checkHolderCosig, rejectCosig, requireInsurer } from './guards.js';
 import { debit } from './money.js';
 import { checkBalance } from './policy.js';
-import { requireCard, requireMerchant, saveCard, saveMerchant } from './state.js';
+import { merchantDisposals, merchantDisposalsKey, merchantSubject, requireCard, requireMerchant, saveCard, saveMerchant } from './state.js';
 
 /** The status a disposal action leads to from `from`; throws when the action does not apply. Pure. */
 export const disposalStatus = (
@@ -50,6 +50,9 @@ export const dispose: EventType<MerchantDisposeBody> = {
     const m = merchant.record;
     const status = disposalStatus(body.merchant, m.status, body.action);
     rejectCosig(event);
+    // A card's view relies on its merchant's disposals (a closure changes what the card may do).
+    ctx.concern(merchantSubject(body.merchant));
+    state.put(merchantDisposalsKey(body.merchant), [...merchantDisposals(state, body.merchant), ctx.index]);
     saveMerchant(state, merchant, {
       ...m,
       status,
@@ -58,7 +61,8 @@ export const dispose: EventType<MerchantDisposeBody> = {
       // Closure claims (SPEC §14): every card with a balance now is a claim of that balance. They are
       // kept implicitly: a card's claim is its balance plus what was paid on it since (payouts,
       // compensation, refunds), so closing writes one record however many cards there are.
-      ...(status === 'closed' && {
+      // Only the transition into `closed` records it: a later `warn` must not move the claim snapshot.
+      ...(body.action === 'close' && {
         closure: { index: ctx.index, at: ctx.at, cards: m.cardsWithBalance ?? 0, claim: m.outstanding, refundedBefore: m.refunded },
       }),
     });
@@ -82,7 +86,7 @@ export const compensate: EventType<InsuranceCompensateBody> = {
     checkHolderCosig(event, ctx, card, false);
     // The insurer pays the holder: the card's balance and the merchant's outstanding shrink; custody is untouched.
     const [next, record] = debit(card, merchant.record, 'compensated', body.amount);
-    saveCard(state, next, ctx.index);
+    saveCard(state, next, ctx);
     saveMerchant(state, merchant, record);
   },
 };

@@ -33,7 +33,7 @@ export const transfer: EventType<CardTransferBody> = {
     if (event.cosig?.holder !== undefined)
       throw new ApiError('invalid_event', 'the holder already signs card.transfer as its actor; omit cosig.holder');
     const next = rekeyCard(state, event, ctx, card, body.newHolderKey);
-    saveCard(state, { ...next, ...(body.newHolderRef !== undefined && { holderRef: body.newHolderRef }) }, ctx.index);
+    saveCard(state, { ...next, ...(body.newHolderRef !== undefined && { holderRef: body.newHolderRef }) }, ctx);
   },
 };
 
@@ -47,6 +47,6 @@ export const rekey: EventType<CardRekeyBody> = {
     if (ctx.principal.role === 'merchant') requireIssuer(card, actor);
     // The old key is lost: a cosig.holder by it cannot be expected, and one by anyone else proves nothing.
     if (event.cosig?.holder !== undefined) throw new ApiError('invalid_event', 'card.rekey replaces a lost key; omit cosig.holder');
-    saveCard(state, rekeyCard(state, event, ctx, card, body.newHolderKey), ctx.index);
+    saveCard(state, rekeyCard(state, event, ctx, card, body.newHolderKey), ctx);
   },
 };

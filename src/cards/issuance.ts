@@ -50,7 +50,7 @@ const openCard = (state: State, event: Event<unknown>, ctx: EventContext, mercha
   // Holder consent: a card keyed to holderKey is issued only with that key's signature.
   checkHolderCosig(event, ctx, blank, true);
   const [card, record] = credit(blank, merchant.record, 'issued', amount);
-  saveCard(state, card, ctx.index);
+  saveCard(state, card, ctx);
   state.put(merchantCardKey(merchant.actor.id, card.card), 1);
   saveMerchant(state, merchant, { ...record, cards: record.cards + 1 });
 };
@@ -119,7 +119,7 @@ export const topup: EventType<CardTopupBody> = {
     checkPayment(card.purchaser, body.amount, body.payment);
     checkHolderCosig(event, ctx, card, false);
     const [next, record] = credit(card, merchant.record, 'toppedUp', body.amount);
-    saveCard(state, next, ctx.index);
+    saveCard(state, next, ctx);
     saveMerchant(state, merchant, record);
   },
 };

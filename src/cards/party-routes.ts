@@ -157,7 +157,7 @@ export const partyRoutes = (services: Services): Route[] => {
           req.query,
           'query',
         );
-        const scope = scopeComplaints(allow(req.principal, ['regulator', 'merchant', 'holder']), q);
+        const scope = scopeComplaints(allow(req.principal, ['regulator', 'auditor', 'merchant', 'holder']), q);
         const limit = Math.min(q.limit ?? 50, MAX_LIMIT);
         const prefix = complaintPrefix(scope);
         const now = services.now();

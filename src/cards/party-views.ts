@@ -75,7 +75,7 @@ export interface ComplaintQuery {
  * (card defaults to its own). Anything wider is 403.
  */
 export const scopeComplaints = (p: Principal, q: ComplaintQuery): ComplaintQuery => {
-  if (p.role === 'regulator') return q;
+  if (p.role === 'regulator' || p.role === 'auditor') return q;
   if (p.role === 'merchant') {
     if (q.merchant !== undefined && q.merchant !== p.id) throw new ApiError('forbidden', `${p.id} may list only complaints about itself`);
     return { ...q, merchant: p.id };

@@ -17,7 +17,8 @@ import { parseInput } from '../http/params.js';
 import { json, type Route } from '../http/route.js';
 import { partyRoutes } from './party-routes.js';
 import { readsCard, readsFullMerchant } from './party-views.js';
-import { cardEntryIndexes, findMerchant, getCard } from './state.js';
+import { cardEntryIndexes, cardSubject, findMerchant, getCard, merchantDisposals, merchantSubject } from './state.js';
+import { completenessOf } from '../domain/completeness.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
 import { merchantStars } from '../regulator/index.js';
 
@@ -42,12 +43,21 @@ export const cardRoutes = (services: Services): Route[] => {
           );
         // Committed state and the latest checkpoint are read in one synchronous step, so the
         // checkpoint covers every entry the state names; the proofs are then computed against it.
-        const checkpoint = ledger.checkpoint;
+        // The subject heads (SPEC §12) are read in the same step: every proof below is at one size.
         const indexes = cardEntryIndexes(view, card);
+        const disposals = merchantDisposals(view, card.merchant);
+        const lists = [
+          { subject: cardSubject(card.card), indexes },
+          { subject: merchantSubject(card.merchant), indexes: disposals },
+        ];
+        const evidence = ledger.subjectEvidence(lists.map((l) => l.subject));
+        const checkpoint = evidence.checkpoint;
         const entries = indexes.map((i) => ledger.entry(i)!);
+        const merchantEntries = disposals.map((i) => ledger.entry(i)!);
         const proofs: Record<string, string[]> = {};
-        for (const i of indexes) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
-        return json({ card, entries, checkpoint, proofs });
+        for (const i of [...indexes, ...disposals]) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
+        const completeness = completenessOf(checkpoint, evidence.subjects, lists);
+        return json({ card, entries, merchantEntries, checkpoint, proofs, completeness });
       },
     },
     {

@@ -33,7 +33,7 @@ export const consume: EventType<CardConsumeBody> = {
     checkHolderCosig(event, ctx, card, true);
     checkBalance(card.card, card.balance, body.amount);
     const [next, record] = debit(card, merchant.record, 'consumed', body.amount);
-    saveCard(state, next, ctx.index);
+    saveCard(state, next, ctx);
     saveMerchant(state, merchant, record);
   },
 };
@@ -63,7 +63,7 @@ export const refundRequest: EventType<CardRefundRequestBody> = {
       refunded: 0,
     });
     // The request moves no money; it is recorded on the card for the holder's read.
-    saveCard(state, card, ctx.index);
+    saveCard(state, card, ctx);
   },
 };
 
@@ -96,7 +96,7 @@ export const refund: EventType<CardRefundBody> = {
     // After a closure a refund pays part of the card's closure claim.
     const next = record.closure ? { ...debited, closureRefunds: (debited.closureRefunds ?? 0) + body.amount } : debited;
     if (request) putRefundRequest(state, { ...request, refunded: request.refunded + body.amount, lastRefundIndex: ctx.index });
-    saveCard(state, next, ctx.index);
+    saveCard(state, next, ctx);
     saveMerchant(state, merchant, record);
   },
 };

@@ -13,6 +13,7 @@
  *   complaint-ix/all/<i>, complaint-ix/merchant/<m>/<i>, complaint-ix/card/<card>/<i>
  *                              complaint id, by filing index i (12 digits, so key order is filing order)
  *   rating/<m>                 PublishedRating: the last rating.publish that rated m
+ *   merchant-disposals/<m>     number[]: indexes of m's merchant.dispose entries (its `merchant:<m>` subject)
  *
  * A merchant's tier, custodian and insurer live in its actor record (`actor/<id>`).
  */
@@ -20,7 +21,7 @@ import type { ActorRecord } from '../../schemas/actors.js';
 import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
 import { HOLDER_PREFIX } from '../../schemas/common.js';
 import { getActor } from '../actors/index.js';
-import type { State } from '../domain/plugin.js';
+import type { EventContext, State } from '../domain/plugin.js';
 import { ApiError } from '../errors.js';
 import { requiredCustody } from './policy.js';
 
@@ -37,10 +38,18 @@ export const complaintKey = (complaint: string) => `complaint/${complaint}`;
 export const merchantCardKey = (merchant: string, card: string) => `merchant-card/${merchant}/${card}`;
 export const partyMerchantKey = (party: string, merchant: string) => `party-merchant/${party}/${merchant}`;
 export const ratingKey = (merchant: string) => `rating/${merchant}`;
+export const merchantDisposalsKey = (merchant: string) => `merchant-disposals/${merchant}`;
+
+/** The indexes of a merchant's disposals, ascending: the entries of its `merchant:<id>` subject. */
+export const merchantDisposals = (state: Reader, merchant: string): number[] => state.get<number[]>(merchantDisposalsKey(merchant)) ?? [];
 export const complaintIndexKeys = (c: { merchant: string; card?: string; filedIndex: number }): string[] => {
   const i = String(c.filedIndex).padStart(12, '0');
   return [`complaint-ix/all/${i}`, `complaint-ix/merchant/${c.merchant}/${i}`, ...(c.card ? [`complaint-ix/card/${c.card}/${i}`] : [])];
 };
+
+/** A card's and a merchant's subjects in the log's subject map (SPEC §12). */
+export const cardSubject = (card: string): string => `card:${card}`;
+export const merchantSubject = (merchant: string): string => `merchant:${merchant}`;
 
 /** The actor id under which a card's holder signs (SPEC §2). */
 export const holderActor = (card: string) => `${HOLDER_PREFIX}${card}`;
@@ -102,7 +111,9 @@ export const requireCard = (state: Reader, card: string): CardRecord => {
  * Saves the card and records `index` as one of its entries (for the card read).
  * Every card event goes through here, so `entryCount` and the pages stay in step.
  */
-export const saveCard = (state: State, card: CardRecord, index: number): void => {
+export const saveCard = (state: State, card: CardRecord, ctx: Pick<EventContext, 'index' | 'concern'>): void => {
+  const { index } = ctx;
+  ctx.concern(cardSubject(card.card));
   const page = Math.floor(card.entryCount / CARD_LOG_PAGE);
   const indexes = state.get<number[]>(cardLogKey(card.card, page)) ?? [];
   indexes.push(index);

@@ -66,7 +66,8 @@ export interface AdmitContext {
   requireSignature(publicKey: string, signature: string, code: ErrorCode, detail: string): void;
 }
 
-export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEvent, ctx: AdmitContext): void => {
+/** Admits the event into `state`; returns the subjects the entry concerns (SPEC §12), in the order declared. */
+export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEvent, ctx: AdmitContext): string[] => {
   const { event, type } = parsed;
   const atMs = Date.parse(ctx.at);
   const skew = Math.abs(Date.parse(event.at) - atMs);
@@ -89,9 +90,12 @@ export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEve
     ctx.requireSignature(publicKey, signature, code, detail);
     checked.add(signature);
   };
-  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature };
+  const subjects: string[] = [];
+  const concern = (subject: string) => void (subjects.includes(subject) || subjects.push(subject));
+  const ectx: EventContext = { index: ctx.index, at: ctx.at, atMs, principal, requireSignature, concern };
   type.apply(state, event, ectx);
   for (const [name, sig] of Object.entries(event.cosig ?? {}))
     if (!checked.has(sig)) throw new ApiError('invalid_event', `cosig.${name}: ${event.type} does not use it here; omit it`);
   for (const observe of catalogue.observers) observe(state, event, ectx);
+  return subjects;
 };

@@ -37,6 +37,12 @@ export interface EventContext {
    * input; an invalid one is rejected as `code`. (Deferred to worker threads when replaying.)
    */
   requireSignature(publicKey: string, signature: string, code: ErrorCode, detail: string): void;
+  /**
+   * Declares that the entry concerns `subject` (SPEC §12 subject map): `lot:<code>`, `card:<id>`,
+   * `merchant:<id>`. The log commits, per subject, to every entry that declared it, so a view
+   * built on a subject can prove it left none out. Declaring one twice counts once.
+   */
+  concern(subject: string): void;
 }
 
 export interface Event<B> extends Envelope {

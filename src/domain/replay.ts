@@ -29,13 +29,14 @@ export const domainReplay = (catalogue: Catalogue, options: { maxSkewS: number }
       }
       try {
         const parsed = parseEvent(catalogue, entry.event, ctx.message);
-        admitEvent(catalogue, tx, parsed, {
+        const subjects = admitEvent(catalogue, tx, parsed, {
           index: entry.index,
           at: entry.at,
           maxSkewS: options.maxSkewS,
           requireSignature: (publicKey, signature, code, detail) => ctx.requireSignature(publicKey, signature, { code, detail }),
         });
         tx.commit();
+        for (const s of subjects) ctx.concern(s);
         return undefined;
       } catch (e) {
         if (isApiError(e)) return { code: e.code, detail: e.detail };

@@ -1,6 +1,7 @@
 /**
- * The access log: who read what, when (docs/OPERATIONS.md "Access log"). Every
- * authenticated read is recorded once its answer is sent. The records live in
+ * The access log: who read what, when, and what they were answered
+ * (docs/OPERATIONS.md "Access log"). Every signed request is recorded once its
+ * answer is sent (pipeline.ts), with the status and the latency. The records live in
  * their own LevelDB beside the ledger (`$ANXIN_DATA/access-log/`), never on the
  * public ledger: they are personal data about regulators' and holders' reads, and
  * the ledger is append-only and public forever. Regulators list them with
@@ -14,14 +15,19 @@ import { ClassicLevel } from 'classic-level';
 export interface AccessRecord {
   /** Server time of the answer (RFC 3339). */
   at: string;
-  /** The authenticated caller (actor id or card:<id>) and its role. */
+  /**
+   * The authenticated caller (actor id or card:<id>) and its role; for a signature that
+   * did not verify, the keyid the request claimed (cut at 128 characters) and no role.
+   */
   actor: string;
-  role: string;
+  role?: string;
   method: string;
   /** Path and query as requested (cut at 1024 characters). */
   path: string;
-  /** HTTP status answered, when known (the pipeline records at authentication, before the answer). */
+  /** HTTP status answered; absent when the client went away before the answer was sent. */
   status?: number;
+  /** Milliseconds from the request's arrival to the end of its answer (or to the client leaving). */
+  ms?: number;
 }
 
 export interface AccessPage {

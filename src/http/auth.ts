@@ -4,7 +4,9 @@
  * `unauthenticated` — with one wording whether the keyid is unknown or the key is
  * wrong, so a 401 never tells whether an actor or a card exists. A verified caller
  * that is suspended is 403 `actor_suspended`; one whose role may not read is 403
- * `forbidden`. Every authenticated request is recorded in the access log.
+ * `forbidden`. Whoever a signed request names (verified or not) is reported to
+ * the caller (`identified`), which records it in the access log with the status
+ * once the answer is sent (pipeline.ts).
  */
 import { fromBase64Url, nodeSuite, parseSignatureHeaders, SIGNATURE_MAX_AGE_S, signatureBase, utf8 } from '../../ledger/index.js';
 import type { Catalogue } from '../domain/catalogue.js';
@@ -12,7 +14,6 @@ import type { Principal } from '../domain/plugin.js';
 import type { Services } from './plugin-http.js';
 import { ApiError } from '../errors.js';
 import type { Role } from '../../schemas/common.js';
-import type { AccessLog } from './access-log.js';
 
 /** The one answer for an unknown keyid and a wrong key alike. */
 export const NOT_VERIFIED = 'the request signature does not verify with the current key of its keyid';
@@ -24,19 +25,40 @@ export interface SignedRequest {
   target: string;
   signatureInput: string | undefined;
   signature: string | undefined;
+  /**
+   * Called once the signature headers parse: first with the keyid the request claims
+   * (`role` undefined: not verified), then again with the principal once the signature
+   * verifies (before its status or role is checked). The last call names the caller.
+   */
+  identified?: (who: Identified) => void;
 }
+
+/** Who a signed request came from, as far as authentication got. */
+export interface Identified {
+  /** Server time of the authentication (RFC 3339). */
+  at: string;
+  /** The verified actor id (or card:<id>), or the unverified keyid claimed. */
+  actor: string;
+  /** The verified principal's role; undefined while not verified. */
+  role?: Role;
+}
+
+/** Longest claimed keyid kept in an unverified access record. */
+const MAX_CLAIMED = 128;
 
 /** Verifies the request signature when there is one (or always, when `required`); returns the principal (undefined when anonymous). */
 export type Authenticator = (req: SignedRequest, required: boolean) => Principal | undefined;
 
 export const authenticator =
-  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue, accessLog?: AccessLog): Authenticator =>
+  (services: Pick<Services, 'ledger' | 'now'>, catalogue: Catalogue): Authenticator =>
   (req, required) => {
     const input = req.signatureInput;
     const sig = req.signature;
     if (!input && !sig && !required) return undefined;
     const parsed = parseSignatureHeaders(input, sig);
     if (typeof parsed === 'string') throw new ApiError('unauthenticated', parsed);
+    const at = new Date(services.now()).toISOString();
+    req.identified?.({ at, actor: parsed.keyid.slice(0, MAX_CLAIMED) });
     const age = Math.floor(services.now() / 1000) - parsed.created;
     if (Math.abs(age) > SIGNATURE_MAX_AGE_S)
       throw new ApiError(
@@ -47,13 +69,7 @@ export const authenticator =
     const base = signatureBase({ method: req.method, target: req.target }, parsed.params);
     if (!principal || !nodeSuite.verify(fromBase64Url(principal.publicKey)!, utf8(base), parsed.signature))
       throw new ApiError('unauthenticated', NOT_VERIFIED);
-    accessLog?.record({
-      at: new Date(services.now()).toISOString(),
-      actor: principal.id,
-      role: principal.role,
-      method: req.method,
-      path: req.target,
-    });
+    req.identified?.({ at, actor: principal.id, role: principal.role });
     if (principal.status !== 'active') throw new ApiError('actor_suspended', `${principal.id} is suspended and may not read`);
     return principal;
   };

@@ -5,7 +5,9 @@
  *   (find-my-way) → per-client rate limit → RFC 9421 authentication → JSON
  *   body (body.ts: decoded-size, ratio and element caps before JSON.parse) →
  *   the route's handler → its Reply written with Content-Length and X-Request-Id;
- *   anything thrown → one problem+json answer (problem.ts).
+ *   anything thrown → one problem+json answer (problem.ts). A signed request is
+ *   recorded in the access log once its answer is sent, with its status and
+ *   latency (off the response's path: the record is queued on 'close').
  *
  * Routes are plain data (route.ts); no framework object reaches a handler.
  * Paths outside /v1 (pages, /docs, /openapi.yaml, /healthz) are not ours, except
@@ -17,7 +19,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import { ApiError } from '../errors.js';
-import type { Authenticator } from './auth.js';
+import type { AccessLog } from './access-log.js';
+import type { Authenticator, Identified } from './auth.js';
 import { readJsonBody } from './body.js';
 import type { RateLimits } from './limits.js';
 import { toApiError, writeProblem } from './problem.js';
@@ -44,6 +47,8 @@ export interface PipelineDeps {
    * (anxin_http_requests_total{route,status} and a duration histogram).
    */
   observe?: (route: string, status: number, seconds: number) => void;
+  /** Where signed requests are recorded (who, what, when, status, latency). */
+  accessLog?: AccessLog;
 }
 
 /** Handles a request under /v1 and returns true, or returns false for another handler to answer. */
@@ -87,7 +92,7 @@ const isBadPercent = (path: string): boolean => {
 export const createPipeline = (deps: PipelineDeps): Pipeline => {
   const router = FindMyWay({ maxParamLength: MAX_TARGET, ignoreTrailingSlash: false, caseSensitive: true });
   for (const route of deps.routes) router.on(route.method, routerPath(route.path), () => undefined, route);
-  const { logger, limits, authenticate, observe } = deps;
+  const { logger, limits, authenticate, observe, accessLog } = deps;
   const debug = logger.isLevelEnabled('debug');
 
   const write = (res: ServerResponse, id: string, reply: Reply): void => {
@@ -112,7 +117,12 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
     writeProblem(res, e, headers);
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, id: string): Promise<void> => {
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    identified: ((who: Identified) => void) | undefined,
+  ): Promise<void> => {
     const url = req.url!;
     if (url.length > MAX_TARGET) throw new ApiError('invalid_request', `the request target is longer than ${MAX_TARGET} bytes`);
     capHeaders(req);
@@ -138,6 +148,7 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
               target: url,
               signatureInput: one(req.headers['signature-input']),
               signature: one(req.headers.signature),
+              identified,
             },
             route.auth === 'required',
           );
@@ -157,6 +168,29 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
     write(res, id, await route.handle(request));
   };
 
+  /**
+   * The access-log hook of one request: the first time authentication names a caller, a
+   * record is queued for when the response closes, with the last caller named, the status
+   * (when the answer was sent in full) and the latency.
+   */
+  const identify = (req: IncomingMessage, res: ServerResponse, url: string, start: bigint) => {
+    let who: Identified | undefined;
+    return (w: Identified): void => {
+      if (!who)
+        res.once('close', () => {
+          const ms = Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
+          accessLog!.record({
+            ...who!,
+            method: req.method!,
+            path: url,
+            ...(res.writableFinished ? { status: res.statusCode } : {}),
+            ms,
+          });
+        });
+      who = w;
+    };
+  };
+
   /** The route each response answers (for `observe`). */
   const matched = new WeakMap<ServerResponse, string>();
 
@@ -173,8 +207,8 @@ export const createPipeline = (deps: PipelineDeps): Pipeline => {
     if (!ours(url)) return false;
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    const start = debug || observe ? process.hrtime.bigint() : 0n;
-    serve(req, res, id).then(
+    const start = debug || observe || accessLog ? process.hrtime.bigint() : 0n;
+    serve(req, res, id, accessLog && identify(req, res, url, start)).then(
       () => undefined,
       (err) => fail(req, res, id, err),
     );

@@ -29,6 +29,9 @@ const require = createRequire(import.meta.url);
 const NOBLE_ED25519 = dirname(require.resolve('@noble/ed25519'));
 const NOBLE_HASHES = dirname(require.resolve('@noble/hashes/sha2.js'));
 
+/** The modules of src/trace/ that run in browsers (type-only imports besides each other). */
+export const PORTABLE_TRACE = ['derive.js', 'state.js'];
+
 const onlyJs: RequestHandler = (req, _res, next) => (req.path.endsWith('.js') ? next() : next('router'));
 
 const files = (dir: string, maxAge: string) =>
@@ -44,6 +47,12 @@ export const assetRoutes = (): Router => {
   r.use('/assets', files(join(PROJECT_ROOT, 'public'), '0'));
   js('/js/ledger', join(DIST_ROOT, 'ledger'));
   js('/js/src/pages/browser', join(DIST_ROOT, 'src/pages/browser'));
+  const trace = Router();
+  trace.use(
+    (req, _res, next) => (PORTABLE_TRACE.includes(req.path.slice(1)) ? next() : next('router')),
+    files(join(DIST_ROOT, 'src/trace'), '0'),
+  );
+  r.use('/js/src/trace', trace);
   // Fixed by package-lock.json: cacheable for a while.
   js('/vendor/@noble/ed25519', NOBLE_ED25519, '1h');
   js('/vendor/@noble/hashes', NOBLE_HASHES, '1h');

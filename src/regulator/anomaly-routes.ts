@@ -1,5 +1,5 @@
 /**
- * GET /v1/regulator/anomalies (SPEC §8, §10): regulators only. Open anomalies,
+ * GET /v1/regulator/anomalies (SPEC §8, §10): regulators and auditors (read-only: the dashboard's key, SPEC §5). Open anomalies,
  * newest first, filtered by rule, subject, severity and since, in pages whose
  * `next` is the path and query of the next one. Bad query → 400 invalid_request.
  */
@@ -20,7 +20,7 @@ export const anomalyRoutes = (services: Services): Route[] => [
     auth: 'required',
     rate: 'expensive',
     handle: async (req) => {
-      allow(req.principal, ['regulator']);
+      allow(req.principal, ['regulator', 'auditor']);
       const q = parseInput(anomaliesQuery, req.query, 'query');
       const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (q.cursor !== undefined && cursor === undefined)

@@ -1,5 +1,5 @@
 /**
- * GET /v1/regulator/merchants (SPEC §8, §10): regulators only. Every registered
+ * GET /v1/regulator/merchants (SPEC §8, §10): regulators and auditors (read-only: the dashboard's key, SPEC §5). Every registered
  * merchant's full view with its open anomalies and the rating behind its stars,
  * lowest stars first (then lowest score, then id). Merchants are found by
  * listing the actor registry in committed state.
@@ -22,7 +22,7 @@ export const merchantListRoutes = (services: Services): Route[] => {
       auth: 'required',
       rate: 'expensive',
       handle: async (req) => {
-        allow(req.principal, ['regulator']);
+        allow(req.principal, ['regulator', 'auditor']);
         const now = services.now();
         const merchants = [];
         for await (const { value } of ledger.scan<ActorRecord>('actor/')) {

@@ -18,6 +18,8 @@ export interface TlogDeps {
   tiles: TileServer;
   /** The checkpoint note to serve: the newest one meeting the witness quorum, or the newest signed one. */
   checkpoint(): string | undefined;
+  /** The subject note (SPEC §12) signed with the checkpoint of exactly `size`, if there was one. */
+  subjectNote?(size: number): string | undefined;
   log?(err: unknown): void;
 }
 
@@ -54,6 +56,16 @@ export const tlogHandler =
           res.setHeader('cache-control', 'no-cache');
           if (!note) throw new ApiError('not_found', 'no checkpoint has met the witness quorum yet');
           return send(req, res, 'text/plain; charset=utf-8', 'no-cache', note);
+        }
+        const subjects = /^subjects\/(0|[1-9][0-9]{0,15})$/.exec(path);
+        if (subjects) {
+          // A subject note never changes once signed: cacheable like a tile.
+          const note = deps.subjectNote?.(Number(subjects[1]));
+          if (!note) {
+            res.setHeader('cache-control', 'no-cache');
+            throw new ApiError('not_found', `no subject note was signed at size ${subjects[1]}`);
+          }
+          return send(req, res, 'text/plain; charset=utf-8', IMMUTABLE, note);
         }
         const bytes = path.startsWith('tile/') ? await deps.tiles.get(path) : undefined;
         if (!bytes) {

@@ -49,7 +49,7 @@ export const tlogService = (ledger: Ledger, witnessing?: Witnessing, log?: (err:
   const checkpointNote = () => (witnessing ? cosigned()?.note : ledger.checkpoint.note);
   return {
     vkey: logVkey(ledger.origin, ledger.operatorKey),
-    handle: tlogHandler({ tiles, checkpoint: checkpointNote, log }),
+    handle: tlogHandler({ tiles, checkpoint: checkpointNote, subjectNote: (size) => ledger.checkpointAt(size)?.subjects?.note, log }),
     cosigned,
     checkpointNote,
     witnessing,

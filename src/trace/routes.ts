@@ -136,7 +136,7 @@ export const traceRoutes = (services: Services): Route[] => {
       auth: 'required',
       rate: 'expensive',
       handle: (req) => {
-        allow(req.principal, ['regulator']);
+        allow(req.principal, ['regulator', 'auditor']);
         const code = lotCode(req.params.code);
         const view = buildRecallView(ledger, code, services.now());
         if (!view) throw notFound(code);
@@ -149,7 +149,7 @@ export const traceRoutes = (services: Services): Route[] => {
       auth: 'required',
       rate: 'expensive',
       handle: (req) => {
-        allow(req.principal, ['regulator']);
+        allow(req.principal, ['regulator', 'auditor']);
         const { limit } = parseInput(recallsQuery, req.query, 'query');
         return json(buildRecallProgress(ledger, limit ?? 20, services.now()));
       },

@@ -11,7 +11,7 @@
  * so that appending stays O(1) and every value stays bounded.
  */
 import type { StateView } from '../../ledger/index.js';
-import type { State } from '../domain/plugin.js';
+import type { EventContext, State } from '../domain/plugin.js';
 import type { Origin, Product, StorageClass, LotStatus } from '../../schemas/trace.js';
 import type { z } from 'zod';
 import type { unit } from '../../schemas/common.js';
@@ -119,6 +119,9 @@ export const isHeld = (lot: Pick<LotRecord, 'inspection'>): boolean => lot.inspe
 export const lotStatus = (lot: Pick<LotRecord, 'recall' | 'inspection' | 'expiresAt'>, nowMs: number): LotStatus =>
   lot.recall ? 'recalled' : isHeld(lot) ? 'held' : isExpired(lot, nowMs) ? 'expired' : 'active';
 
+/** The recall a lot keeps when another reaches it: the more severe (lower level); the earlier on a tie. */
+export const strongerRecall = (current: Recall | undefined, next: Recall): Recall => (!current || next.level < current.level ? next : current);
+
 export const PAGE_SIZE = 256;
 
 export const appendPaged = <T>(state: State, key: string, count: number, value: T): void => {
@@ -134,8 +137,17 @@ export const readPaged = <T>(state: Reader, key: string, count: number): T[] => 
   return out;
 };
 
-/** Records that entry `index` is about `lot` (mutates the record; the caller puts it). */
-export const logEntry = (state: State, lot: LotRecord, index: number): void => {
+/** The lot's subject in the log's subject map (SPEC §12). */
+export const lotSubject = (code: string): string => `lot:${code}`;
+
+/**
+ * Records that the entry `ctx.index` is about `lot` (mutates the record; the caller puts it) and
+ * declares the lot as a subject of the entry, so the lot's entry list and its subject chain are
+ * the same list (plus the recalls that reach the lot, which its ancestors' lists hold).
+ */
+export const logEntry = (state: State, lot: LotRecord, ctx: Pick<EventContext, 'index' | 'concern'>): void => {
+  const { index } = ctx;
+  ctx.concern(lotSubject(lot.code));
   appendPaged(state, entriesKey(lot.code), lot.entryCount, index);
   lot.entryCount++;
   lot.last = index;

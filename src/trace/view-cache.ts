@@ -21,6 +21,7 @@ import { gzipSync } from 'node:zlib';
 import type { Checkpoint, Ledger } from '../../ledger/index.js';
 import { lotStatus, type LotRecord } from './state.js';
 import { collectTrace, traceVersion } from './view.js';
+import { completenessOf } from '../domain/completeness.js';
 
 type StatusInputs = Pick<LotRecord, 'code' | 'recall' | 'inspection' | 'expiresAt'>;
 
@@ -66,7 +67,7 @@ export class TraceViewCache {
   private tick = 0;
 
   constructor(
-    private readonly ledger: Pick<Ledger, 'get' | 'entry' | 'checkpoint' | 'proveInclusion' | 'size'>,
+    private readonly ledger: Pick<Ledger, 'get' | 'entry' | 'checkpoint' | 'proveInclusion' | 'size' | 'subjectEvidence'>,
     private readonly now: () => number,
     private readonly budget = DEFAULT_BUDGET_BYTES,
   ) {}
@@ -116,13 +117,16 @@ export class TraceViewCache {
 
   /** Collects the view synchronously, then proves every timeline entry against the latest checkpoint. */
   private async assemble(lot: LotRecord, version: number, size: number): Promise<Cached> {
+    // State, checkpoint and subject heads are read in one synchronous stretch: one size (SPEC §12).
     const parts = collectTrace(this.ledger, lot);
-    const checkpoint: Checkpoint = this.ledger.checkpoint;
+    const evidence = this.ledger.subjectEvidence(parts.subjects.map((s) => s.subject));
+    const checkpoint: Checkpoint = evidence.checkpoint;
+    const completeness = completenessOf(checkpoint, evidence.subjects, parts.subjects);
     const paths = await Promise.all(parts.indexes.map((i) => this.ledger.proveInclusion(i, checkpoint.size)));
     const proofs: Record<string, string[]> = {};
     parts.indexes.forEach((i, k) => (proofs[i] = paths[k]));
     const head = JSON.stringify(parts.head).slice(0, -1) + ',"status":';
-    const tail = ',' + JSON.stringify({ ...parts.rest, checkpoint, proofs }).slice(1);
+    const tail = ',' + JSON.stringify({ ...parts.rest, checkpoint, proofs, completeness }).slice(1);
     const view: Cached = {
       code: lot.code,
       version,

@@ -17,7 +17,7 @@ import type { Entry, StateView } from '../../ledger/index.js';
 import { getActor } from '../actors/index.js';
 import type { LotInspectBody, LotTemperatureBody, LotTransformBody } from '../../schemas/trace.js';
 import { descendants, inputTree, type LineageNode } from './lineage.js';
-import { getLot, lotEntries, type LotRecord } from './state.js';
+import { getLot, lotEntries, lotSubject, type LotRecord } from './state.js';
 import { sortReadings, tempExcursion, temperatureRange, type Reading, type TempExcursion } from './temperature.js';
 
 export interface TraceSource extends Pick<StateView, 'get'> {
@@ -51,6 +51,12 @@ export interface TraceParts {
   };
   /** The timeline's ledger indexes, ascending: each needs an inclusion proof. */
   indexes: number[];
+  /**
+   * The subjects the view relies on (the lot and its ancestors, SPEC §12) and the indexes of
+   * each one's entries, ascending: the lot's own entries and the recalls of its ancestors that
+   * reached it. Their union is the timeline.
+   */
+  subjects: Array<{ subject: string; indexes: number[] }>;
 }
 
 /** The lot's record and view version, or undefined for an unknown code. */
@@ -77,12 +83,16 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
   }
   // index → the lineage lots whose entry lists hold it, the viewed lot first
   const about = new Map<number, string[]>();
-  for (const l of lineage.values())
-    for (const i of lotEntries(src, l)) {
-      const list = about.get(i);
-      if (list) list.push(l.code);
+  const own = new Map<string, number[]>();
+  for (const l of lineage.values()) {
+    const list = lotEntries(src, l);
+    own.set(l.code, list);
+    for (const i of list) {
+      const lots = about.get(i);
+      if (lots) lots.push(l.code);
       else about.set(i, [l.code]);
     }
+  }
 
   const actors = new Map<string, TimelineItem['actor']>();
   const actorOf = (id: string) => {
@@ -96,6 +106,8 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
   };
 
   const timeline: TimelineItem[] = [];
+  /** Recalled lineage lot → the indexes of its recalls. */
+  const recalls = new Map<string, number[]>();
   const inspections: TraceParts['rest']['inspections'] = [];
   const readings: Array<Reading & { lot: string; shipment?: string }> = [];
   const subjects = new Map<string, { subject: string; storage: LotRecord['storage']; readings: Reading[] }>();
@@ -104,6 +116,10 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
     if (!entry) continue;
     const code = lotOf(entry, about.get(index)!, lineage);
     timeline.push({ lot: code, index, at: entry.at, event: entry.event, leaf: entry.leaf, actor: actorOf(entry.event.actor) });
+    if (entry.event.type === 'lot.recall') {
+      const recalled = (entry.event.body as { code: string }).code;
+      recalls.set(recalled, [...(recalls.get(recalled) ?? []), index]);
+    }
     if (entry.event.type === 'lot.inspect') {
       const body = entry.event.body as LotInspectBody;
       inspections.push({ lot: code, index, result: body.result, tests: body.tests });
@@ -142,5 +158,12 @@ export const collectTrace = (src: TraceSource, lot: LotRecord): TraceParts => {
       },
     },
     indexes: timeline.map((t) => t.index),
+    subjects: [...lineage.values()].map((l) => {
+      // A recall reaches every lot that descends from the recalled one when it is ordered: those made before it.
+      const list = own.get(l.code)!;
+      const made = list[0] ?? Infinity;
+      const reached = l.ancestors.flatMap((a) => (recalls.get(a) ?? []).filter((i) => i > made));
+      return { subject: lotSubject(l.code), indexes: [...new Set([...list, ...reached])].sort((a, b) => a - b) };
+    }),
   };
 };

@@ -11,7 +11,9 @@ import {
   LogVerifier,
   makeEntry,
   toBase64,
+  fromBase64Url,
   fromHex,
+  verifySubjectNote,
   TILE_WIDTH,
   ZERO_HASH,
   formatTilePath,
@@ -29,6 +31,8 @@ export interface Verdict {
   verified: number;
   /** The first bad entry, once one is found (the log stays broken from there on). */
   firstBad?: VerifyError;
+  /** The operator's subject note at this size is missing, unsigned or disagrees with the replayed map (SPEC §12). */
+  subjectsBad?: { index: number; detail: string };
   /** Why the log cannot be checked at this size (tiles missing, root mismatch), when not a rule. */
   reason?: string;
 }
@@ -37,6 +41,9 @@ export class RuleFollower {
   private readonly verifier: LogVerifier;
   private head: Uint8Array = ZERO_HASH;
   private readonly roots = new Map<number, string>();
+  /** Subject map roots (base64) replayed at each size checked. */
+  private readonly subjectRoots = new Map<number, string>();
+  private readonly operatorKey: Uint8Array;
   private firstBad: VerifyError | undefined;
 
   constructor(
@@ -46,7 +53,9 @@ export class RuleFollower {
     operatorKey: string,
     private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
     maxSkewS = 600,
+    private readonly origin_ = origin,
   ) {
+    this.operatorKey = fromBase64Url(operatorKey) ?? new Uint8Array(0);
     this.verifier = new LogVerifier({
       origin,
       operatorKey,
@@ -109,7 +118,9 @@ export class RuleFollower {
       if (report.size !== size)
         return { ok: false, verified: this.verified, reason: `the log's bundles end at ${report.size}, not ${size}` };
       this.roots.set(size, toBase64(fromHex(report.root)!));
+      this.subjectRoots.set(size, toBase64(this.verifier.subjectRoot));
       if (this.roots.size > 1024) this.roots.delete(this.roots.keys().next().value!);
+      if (this.subjectRoots.size > 1024) this.subjectRoots.delete(this.subjectRoots.keys().next().value!);
       if (report.errors.length) this.firstBad = report.errors[0];
     }
     if (this.firstBad && this.firstBad.index < size) return { ok: false, verified: this.verified, firstBad: this.firstBad };
@@ -121,6 +132,28 @@ export class RuleFollower {
         verified: this.verified,
         reason: `the entries served under the tiles do not hash to the checkpoint root at ${size}`,
       };
+    const subjects = await this.checkSubjects(size);
+    if (subjects) return { ok: false, verified: this.verified, subjectsBad: { index: size - 1, detail: subjects } };
     return { ok: true, verified: this.verified };
+  }
+
+  /**
+   * SPEC §12: the operator's subject note at `size` (GET <url>/subjects/<size>) must be signed by
+   * the operator and sign the subject map the replay recomputed. Returns why not, if not.
+   */
+  private async checkSubjects(size: number): Promise<string | undefined> {
+    let note: string;
+    try {
+      const res = await this.fetchImpl(`${this.url.replace(/\/$/, '')}/subjects/${size}`);
+      if (res.status !== 200) return `the log serves no subject note at size ${size} (${res.status})`;
+      note = await res.text();
+    } catch (e) {
+      return `cannot read the subject note at size ${size}: ${(e as Error).message}`;
+    }
+    const checked = verifySubjectNote(nodeSuite, note, this.origin_, size, this.operatorKey);
+    if ('reason' in checked) return checked.reason;
+    if (toBase64(checked.root) !== this.subjectRoots.get(size))
+      return `the subject note at size ${size} does not sign the subject map of the entries up to it`;
+    return undefined;
   }
 }

@@ -95,7 +95,9 @@ export const createWitness = (o: WitnessOptions): Witness => {
       if (!verdict.ok) {
         const why = verdict.firstBad
           ? `entry ${verdict.firstBad.index} breaks the anxin rules: ${verdict.firstBad.code} — ${verdict.firstBad.detail}`
-          : verdict.reason!;
+          : verdict.subjectsBad
+            ? `entry ${verdict.subjectsBad.index}: the subject note disagrees with the replayed subject map — ${verdict.subjectsBad.detail}`
+            : verdict.reason!;
         o.log?.(`witness ${name}: refused ${cp.origin} at size ${cp.size}: ${why}`);
         return plain(422, why);
       }
@@ -125,6 +127,7 @@ export const createWitness = (o: WitnessOptions): Witness => {
         verified: followers.get(origin)?.verified ?? null,
         firstBad: v?.firstBad ? { index: v.firstBad.index, code: v.firstBad.code, detail: v.firstBad.detail } : null,
         ...(v && !v.ok && v.reason ? { problem: v.reason } : {}),
+        ...(v && !v.ok && v.subjectsBad ? { problem: `subject note at index ${v.subjectsBad.index}: ${v.subjectsBad.detail}` } : {}),
       };
     }),
   });

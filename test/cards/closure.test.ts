@@ -98,6 +98,14 @@ describe('a spa closes with 5,500 yuan on three cards and 1,200 yuan in custody'
     for (const card of ['S-1', 'S-2', 'S-3']) expect(cardState(f, card)).toMatchObject({ balance: 0, status: 'empty' });
   });
 
+  test('when the regulator warns the closed spa, then the warning is recorded and the claims keep the balances at close', async () => {
+    const closure = merchantState(f, SPA)!.closure;
+    await accepted(f.post(f.regulator, 'merchant.dispose', { merchant: SPA, action: 'warn', reason: 'late filing' }));
+    expect(merchantState(f, SPA)).toMatchObject({ status: 'closed', closure });
+    const res = await f.get(`/v1/merchants/${SPA}/claims`, insurer);
+    expect(res.body.totals).toMatchObject({ cards: 3, claim: 550_000, outstanding: 0 });
+  });
+
   test('when the holder reads the card, then every payout is an entry with an inclusion proof; the bank reads each receipt', async () => {
     const res = await f.get('/v1/cards/S-2', holders['S-2']);
     expect(res.status).toBe(200);

@@ -429,5 +429,9 @@ const checkConservation = (w: World, mkeys: SigningKey[], ms: ModelMerchant[]): 
 };
 
 test('when random valid and invalid card operations are posted, then money is conserved for every merchant and the replay agrees', async () => {
-  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 60 }), run), { numRuns: 30, endOnFailure: true });
+  await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 20, maxLength: 60 }), run), {
+    numRuns: 30,
+    endOnFailure: true,
+    ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+  });
 }, 300_000);

@@ -62,6 +62,40 @@ describe('the access log', () => {
     expect(f.state()).toEqual(before);
   });
 
+  test('when a read is answered 200, 401 and 403, then each record carries its status and latency', async () => {
+    const auditor = await f.register('aud-status', 'auditor');
+    expect((await f.get('/v1/entries?limit=1', auditor)).status).toBe(200);
+    expectProblem(await f.get('/v1/regulator/access-log?limit=1', auditor), 403, 'forbidden');
+    expectProblem(await f.get('/v1/entries?limit=3', newKey('aud-status')), 401, 'unauthenticated');
+    expectProblem(await f.get('/v1/entries?limit=4', newKey('claimed-only')), 401, 'unauthenticated');
+    const mine = async () => {
+      const page = await f.get('/v1/regulator/access-log?limit=50', f.regulator);
+      return (page.body.records as Array<Record<string, unknown>>).filter((r) => r.actor === 'aud-status' || r.actor === 'claimed-only');
+    };
+    await eventually(async () => (await mine()).length === 4);
+    const records = (await mine()).reverse();
+    expect(records.map(({ actor, role, path, status }) => ({ actor, role, path, status }))).toEqual([
+      { actor: 'aud-status', role: 'auditor', path: '/v1/entries?limit=1', status: 200 },
+      { actor: 'aud-status', role: 'auditor', path: '/v1/regulator/access-log?limit=1', status: 403 },
+      // A signature that does not verify names only the keyid it claims, with no role.
+      { actor: 'aud-status', role: undefined, path: '/v1/entries?limit=3', status: 401 },
+      { actor: 'claimed-only', role: undefined, path: '/v1/entries?limit=4', status: 401 },
+    ]);
+    for (const r of records) expect(r.ms).toEqual(expect.any(Number));
+  });
+
+  test('when a suspended reader is refused, then the record says 403 with its verified role', async () => {
+    const auditor = await f.register('aud-susp-log', 'auditor');
+    expect((await f.post(f.regulator, 'actor.suspend', { id: 'aud-susp-log', reason: 'left' })).status).toBe(201);
+    expectProblem(await f.get('/v1/entries?limit=5', auditor), 403, 'actor_suspended');
+    const find = async () =>
+      ((await f.get('/v1/regulator/access-log?limit=50', f.regulator)).body.records as Array<Record<string, unknown>>).find(
+        (r) => r.actor === 'aud-susp-log',
+      );
+    await eventually(async () => (await find()) !== undefined);
+    expect(await find()).toMatchObject({ role: 'auditor', path: '/v1/entries?limit=5', status: 403 });
+  });
+
   test('when a page is full, then next leads to older records without repeats', async () => {
     const first = await f.get('/v1/regulator/access-log?limit=2', f.regulator);
     expect(first.body.records).toHaveLength(2);

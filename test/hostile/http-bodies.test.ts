@@ -4,7 +4,8 @@
  * surrogates, long numbers and malformed UTF-8 are each refused with a clear
  * code, before JSON.parse, and the ledger does not move.
  */
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
+import { brotliWindowBits } from '../../src/http/body.js';
 import { signEvent } from '../helpers/fixture.js';
 import { expectCode, send, startLimited, type Limited, type RawAnswer } from './http-support.js';
 
@@ -38,6 +39,30 @@ describe('compressed bodies', () => {
       send(s.port, 'POST', '/v1/events/batch', bomb, { ...JSON_TYPE, 'content-encoding': 'br' }),
     );
     expect(res.json.detail).toMatch(/at most 1000 events|inflates/);
+  });
+
+  test('when the bomb is the 33-byte one with a 16 MiB window, then 413 payload_too_large before any decoding, naming the window', async () => {
+    const bomb = brotliCompressSync(flood(2_800_000), {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+    });
+    expect([bomb.length, brotliWindowBits(bomb[0])]).toEqual([33, 24]);
+    const res = await refused(413, 'payload_too_large', () =>
+      send(s.port, 'POST', '/v1/events/batch', bomb, { ...JSON_TYPE, 'content-encoding': 'br' }),
+    );
+    expect(res.json.detail).toContain('brotli window');
+  });
+
+  test('when a brotli batch of real events uses the default 4 MiB window, then it is accepted', async () => {
+    const body = brotliCompressSync(JSON.stringify({ events: [register('hb-br-1'), register('hb-br-2')] }));
+    expect(brotliWindowBits(body[0])).toBe(22);
+    const res = await send(s.port, 'POST', '/v1/events/batch', body, { ...JSON_TYPE, 'content-encoding': 'br' });
+    expect([res.status, res.json.receipts?.length]).toEqual([201, 2]);
+  });
+
+  test('when a brotli body is empty (no first byte to look at), then 400 invalid_json, not a hang', async () => {
+    await refused(400, 'invalid_json', () =>
+      send(s.port, 'POST', '/v1/events/batch', Buffer.alloc(0), { ...JSON_TYPE, 'content-encoding': 'br' }),
+    );
   });
 
   test('when ten such bombs arrive at once, then each is 413 and the service still answers', async () => {

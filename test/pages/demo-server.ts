@@ -19,8 +19,10 @@ export interface DemoServer {
   /** http://127.0.0.1:<port> */
   url: string;
   story: DemoStory;
-  /** The root regulator's key file, as the dashboard loads it. */
+  /** The root regulator's key file (can post: the dashboard refuses it). */
   regulatorKeyFile: string;
+  /** The read-only auditor key file the story registers, as the dashboard loads it. */
+  dashboardKeyFile: string;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export const startDemoServer = async (): Promise<DemoServer> => {
     url,
     story,
     regulatorKeyFile: JSON.stringify({ id, publicKey, secretKey: toBase64Url(seed) }),
+    dashboardKeyFile: JSON.stringify(story.keys.get(story.dashboard)),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -115,8 +115,8 @@ describe('npm run demo', () => {
       expect((await fetch(trace!)).status).toBe(200);
       expect(await (await fetch(recalled!)).text()).toContain('data-status="recalled"');
       expect((await fetch(dashboard!)).status).toBe(200);
-      const keyPath = /sign in with the key file\s+(\S+)/.exec(out)![1];
-      expect(JSON.parse(readFileSync(keyPath, 'utf8')).id).toBe('regulator');
+      const keyPath = /sign in with the read-only key file\s+(\S+)/.exec(out)![1];
+      expect(JSON.parse(readFileSync(keyPath, 'utf8')).id).toBe('regulator-dashboard');
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');

@@ -35,7 +35,7 @@ describe('the regulator dashboard', () => {
   test('signed in with the regulator key file, lists the open anomalies red first, each row with its rule, severity and subject', async () => {
     const page = await t.browser.page();
     await page.setViewportSize({ width: 1280, height: 900 });
-    const requests = await signIn(page, t.demo.regulatorKeyFile, `?recall=${t.demo.story.trace.recalledSource}`);
+    const requests = await signIn(page, t.demo.dashboardKeyFile, `?recall=${t.demo.story.trace.recalledSource}`);
 
     const red = (await api('/v1/regulator/anomalies?severity=red&limit=100')).anomalies;
     const yellow = (await api('/v1/regulator/anomalies?severity=yellow&limit=100')).anomalies;
@@ -67,8 +67,10 @@ describe('the regulator dashboard', () => {
     const reads = requests.filter((r) => r.url().includes('/v1/regulator/'));
     expect(reads.length).toBeGreaterThan(0);
     for (const r of reads)
-      expect(r.headers()['signature-input']).toMatch(/^sig1=\("@method" "@path" "@query"\);created=\d+;keyid="regulator";alg="ed25519"$/);
-    const secret = JSON.parse(t.demo.regulatorKeyFile).secretKey;
+      expect(r.headers()['signature-input']).toMatch(
+        /^sig1=\("@method" "@path" "@query"\);created=\d+;keyid="regulator-dashboard";alg="ed25519"$/,
+      );
+    const secret = JSON.parse(t.demo.dashboardKeyFile).secretKey;
     for (const r of requests) expect(`${r.url()} ${JSON.stringify(r.headers())} ${r.postData() ?? ''}`).not.toContain(secret);
     await screenshot(page, 'screenshot-regulator');
     await page.close();
@@ -76,7 +78,7 @@ describe('the regulator dashboard', () => {
 
   test('an anomaly links the entries behind it, and the page verifies the entry it opens', async () => {
     const page = await t.browser.page();
-    await signIn(page, t.demo.regulatorKeyFile);
+    await signIn(page, t.demo.dashboardKeyFile);
     const link = page.locator('[data-rule="temp-excursion"] a[href^="#entry-"]').first();
     const index = (await link.getAttribute('href'))!.slice('#entry-'.length);
     await link.click();
@@ -89,7 +91,7 @@ describe('the regulator dashboard', () => {
 
   test('on a phone, signed in, nothing scrolls sideways', async () => {
     const page = await t.browser.page();
-    await signIn(page, t.demo.regulatorKeyFile);
+    await signIn(page, t.demo.dashboardKeyFile);
     expect(await page.locator('[data-rule]').count()).toBeGreaterThan(0);
     expect(await sidewaysOverflow(page)).toBe(0);
     await page.close();
@@ -123,4 +125,21 @@ describe('the regulator dashboard', () => {
       expect((await t.demo.f.get(path, key)).body.code).toBe('forbidden');
     await page.close();
   }, 60_000);
+  test.each([['the root regulator', () => t.demo.regulatorKeyFile, 'regulator']])(
+    "a regulator's key (%s), which can post, is refused at sign-in: nothing is signed with it and the dashboard stays closed",
+    async (_who, key, role) => {
+      const page = await t.browser.page();
+      const signed: string[] = [];
+      page.on('request', (r) => r.headers()['signature-input'] && signed.push(r.url()));
+      await page.goto(`${t.demo.url}/regulator`);
+      await page.setInputFiles('[data-key-file]', keyFile(key()));
+      await page.waitForSelector('[data-signin-error]:not([hidden])');
+
+      expect(await page.locator('[data-signin-error]').textContent()).toContain(`角色：${role}`);
+      expect(await page.locator('[data-dashboard]').isHidden()).toBe(true);
+      expect(signed).toEqual([]);
+      await page.close();
+    },
+    60_000,
+  );
 });

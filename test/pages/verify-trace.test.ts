@@ -5,7 +5,21 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
-import { generateKey, nodeSuite, parseKeyFile, signCheckpoint, fromHex, type Checkpoint } from '../../ledger/index.js';
+import {
+  COSIGNATURE_TYPE,
+  ED25519_TYPE,
+  formatVkey,
+  fromBase64Url,
+  generateKey,
+  nodeSuite,
+  parseKeyFile,
+  parseNote,
+  signCheckpoint,
+  signCosignature,
+  fromHex,
+  type Checkpoint,
+} from '../../ledger/index.js';
+import { newKey } from '../helpers/fixture.js';
 import { nobleSuite } from '../../ledger/suite-noble.js';
 import { DAY } from '../../scripts/demo/poster.js';
 import type { DemoStory } from '../../scripts/demo/story.js';
@@ -35,7 +49,7 @@ const flip = (hex: string) => hex.slice(0, -1) + (hex.endsWith('0') ? '1' : '0')
 describe('verifyTraceView', () => {
   test('accepts the view as served, with node:crypto and with @noble alike', () => {
     const node = check(view());
-    expect(node).toEqual({ ok: true, verified: served.timeline.map((t: any) => t.index), problems: [] });
+    expect(node).toMatchObject({ ok: true, verified: served.timeline.map((t: any) => t.index), problems: [] });
     expect(verifyTraceView(nobleSuite, view(), anchor, { code: story.trace.fillet, shown: shownAll(served) })).toEqual(node);
   });
 
@@ -126,5 +140,86 @@ describe('verifyTraceView', () => {
     const partial = view();
     partial.checkpoint = null;
     expect(check(partial).problems.map((p) => p.code)).toEqual(['malformed']);
+  });
+});
+
+describe('verifyTraceView: the named checks', () => {
+  const state = (r: ReturnType<typeof check>) => Object.fromEntries(r.checks.map((c) => [c.name, c.state]));
+  const witness = newKey('w1.example');
+  const policyFor = (quorum: string) =>
+    [
+      `log ${formatVkey(nodeSuite, anchor.origin, ED25519_TYPE, fromBase64Url(anchor.operatorKey)!).vkey}`,
+      `witness w1 ${formatVkey(nodeSuite, 'w1.example', COSIGNATURE_TYPE, nodeSuite.publicKey(witness.seed)).vkey}`,
+      `quorum ${quorum}`,
+    ].join('\n');
+  const cosign = (v: any, time: number, seed = witness.seed) => {
+    const note = parseNote(v.checkpoint.note)!;
+    v.checkpoint.note = v.checkpoint.note + signCosignature(nodeSuite, 'w1.example', seed, note.text, time) + '\n';
+    return v;
+  };
+
+  test('when the served view verifies without a pinned policy, then signature, inclusion and rules pass and quorum and completeness are not claimed', () => {
+    const r = check(view());
+    expect(state(r)).toEqual({
+      signature: 'ok',
+      quorum: 'unavailable',
+      freshness: 'ok',
+      inclusion: 'ok',
+      completeness: 'unavailable',
+      rules: 'ok',
+    });
+    expect(r.derived?.status).toBe(served.status);
+  });
+
+  test('when the lot is recalled, then the status replayed from the verified entries is recalled, as the server says', async () => {
+    const recalled = (await request(f.app).get(`/v1/trace/${story.trace.recalledFillet}`)).body;
+    const r = verifyTraceView(nodeSuite, recalled, anchor, { code: story.trace.recalledFillet, shown: shownAll(recalled) });
+    expect([r.ok, recalled.status, r.derived?.status]).toEqual([true, 'recalled', 'recalled']);
+    expect(r.derived?.recall?.level).toBe(recalled.timeline.find((e: any) => e.event.type === 'lot.recall').event.body.level);
+  });
+
+  test('when the view or the page states another status than the verified entries, then the rules check fails naming both', async () => {
+    const recalled = (await request(f.app).get(`/v1/trace/${story.trace.recalledFillet}`)).body;
+    const lied = { ...structuredClone(recalled), status: 'active' };
+    const r = verifyTraceView(nodeSuite, lied, anchor, { code: story.trace.recalledFillet, shown: [], status: 'active' });
+    expect(state(r).rules).toBe('failed');
+    expect(r.problems.filter((p) => p.code === 'status')).toHaveLength(2);
+    expect(r.derived?.status).toBe('recalled');
+  });
+
+  test('when the checkpoint is older than one this browser accepted, then freshness fails', () => {
+    const r = verifyTraceView(nodeSuite, view(), anchor, { code: story.trace.fillet, shown: [], seenSize: served.checkpoint.size + 1 });
+    expect([r.ok, state(r).freshness]).toEqual([false, 'failed']);
+  });
+
+  test('when a witness quorum is pinned, then an operator-only checkpoint fails the quorum and a cosigned one passes with its time', () => {
+    const pinned = { ...anchor, policy: policyFor('w1') };
+    const bare = verifyTraceView(nodeSuite, view(), pinned, { code: story.trace.fillet, shown: [] });
+    expect([bare.ok, state(bare).quorum]).toEqual([false, 'failed']);
+    const signed = verifyTraceView(nodeSuite, cosign(view(), 1_800_000_000), pinned, { code: story.trace.fillet, shown: [] });
+    expect([signed.ok, state(signed).quorum, signed.checkpoint?.witnessed]).toEqual([true, 'ok', { w1: 1_800_000_000 }]);
+    const forged = verifyTraceView(nodeSuite, cosign(view(), 1_800_000_000, newKey('other').seed), pinned, {
+      code: story.trace.fillet,
+      shown: [],
+    });
+    expect(state(forged).quorum).toBe('failed');
+  });
+
+  test('when the pinned policy requires no witness, then the quorum is not claimed', () => {
+    const r = verifyTraceView(nodeSuite, view(), { ...anchor, policy: policyFor('none') }, { code: story.trace.fillet, shown: [] });
+    expect([r.ok, state(r).quorum]).toEqual([true, 'unavailable']);
+  });
+
+  test('when a completeness checker is plugged in and says an entry is missing, then completeness fails with its reason', () => {
+    const r = verifyTraceView(nodeSuite, view(), anchor, { code: story.trace.fillet, shown: [], completeness: () => 'entry 7 is missing' });
+    expect(r.checks.find((c) => c.name === 'completeness')).toEqual({
+      name: 'completeness',
+      state: 'failed',
+      detail: 'entry 7 is missing',
+    });
+    expect(
+      state(verifyTraceView(nodeSuite, view(), anchor, { code: story.trace.fillet, shown: [], completeness: () => undefined }))
+        .completeness,
+    ).toBe('ok');
   });
 });

@@ -8,8 +8,14 @@
  * The same page serves the other parties that sign in with a key file (SPEC
  * §14), switching on the signed-in actor's role (`body[data-role]`): a
  * custodian bank or an insurer gets the party view (regulator/party.ts); a
- * merchant the complaint desk with its own complaints (regulator/desk.ts); a
- * regulator the dashboard and the desk; any other role the dashboard, as before.
+ * merchant the complaint desk with its own complaints (regulator/desk.ts); an
+ * auditor the regulator's dashboard and the desk.
+ *
+ * A regulator's key is refused (SPEC §5, §11) before any request is signed with
+ * it: the dashboard reads with a read-only `auditor` key registered for it, so a
+ * compromised page cannot turn a dashboard session into registrations,
+ * suspensions, recalls or disposals; those stay with the CLI. A party's key
+ * signs only that party's own reads here.
  */
 import { fill, meta, one } from './dom.js';
 import { fmt, messages, type Lang } from './messages.js';
@@ -56,7 +62,7 @@ const readDeskForm = () => {
 const partyLoad = (d: Dash): Promise<unknown> => {
   if (role === 'custodian' || role === 'insurer')
     return loadParty(d, p, role, one('[data-party-title]'), one('[data-party-merchants]'), one('[data-party-claims]'));
-  if (role === 'regulator' || role === 'merchant') {
+  if (role === 'auditor' || role === 'merchant') {
     readDeskForm();
     return loadDesk(d, p, role, desk, deskBox, deskMore);
   }
@@ -94,18 +100,27 @@ const signIn = async (file: File): Promise<void> => {
     signinError.hidden = false;
     return;
   }
-  const d: Dash = { session, t, lang, anchor };
-  dash = d;
   let name = session.id;
   role = '';
   try {
+    // Public and unsigned: the key is not used until its role is known.
     const actor = (await session.get<{ name: string; role: string }>(`/v1/actors/${encodeURIComponent(session.id)}`, false)).body;
+    if (actor.role === 'regulator') {
+      signinError.textContent = fmt(t.regKeyNotReadOnly, { id: session.id, role: actor.role });
+      signinError.hidden = false;
+      input.value = '';
+      return;
+    }
     name = actor.name;
     role = actor.role;
   } catch (e) {
     signinError.textContent = fmt(t.regError, { code: failureCode(e) });
     signinError.hidden = false;
+    input.value = '';
+    return;
   }
+  const d: Dash = { session, t, lang, anchor };
+  dash = d;
   fill(one('[data-who]'), fmt(t.regSignedIn, { name, id: session.id }));
   signinBox.hidden = true;
   sessionBar.hidden = false;
@@ -117,7 +132,7 @@ const signIn = async (file: File): Promise<void> => {
   const dashboardRole = !party && role !== 'merchant';
   dashboard.hidden = !dashboardRole;
   partyView.hidden = !party;
-  deskView.hidden = role !== 'regulator' && role !== 'merchant';
+  deskView.hidden = role !== 'auditor' && role !== 'merchant';
   const merchantField = deskForm.elements.namedItem('merchant') as HTMLInputElement;
   merchantField.disabled = role === 'merchant';
   merchantField.value = role === 'merchant' ? session.id : '';

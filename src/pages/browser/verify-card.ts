@@ -6,7 +6,9 @@
  * pinned operator key, every entry's leaf recomputed from (index, at, event)
  * equals its `leaf` and its inclusion proof leads to the checkpoint root, every
  * entry is about this card, and the balance replayed from the verified entries
- * equals the balance the server states. The balance shown is the replayed one.
+ * equals the balance the server states, and the view proves it left out no entry
+ * about the card or its merchant's disposals (SPEC §12, verifyCompleteness). The
+ * balance shown is the replayed one.
  */
 import {
   entryLeaf,
@@ -20,6 +22,7 @@ import {
   type Suite,
 } from '../../../ledger/portable.js';
 import type { Anchor } from './verify-trace.js';
+import { verifyCompleteness } from '../../client/completeness.js';
 
 export interface CardViewShape {
   card: { card: string; merchant: string; balance: number };
@@ -68,5 +71,8 @@ export const checkCard = (suite: Suite, anchor: Anchor, view: CardViewShape, car
   }
   if (!view.entries?.length) problems.push('the card has no entries');
   if (view.card?.balance !== balance) problems.push(`the stated balance ${view.card?.balance} is not the replayed ${balance}`);
+  // SPEC §12: the entries are every entry about the card (and its merchant's disposals) up to the checkpoint.
+  const complete = verifyCompleteness(view, anchor, suite);
+  if (!complete.ok) problems.push(`completeness: ${complete.reason}`);
   return { ok: problems.length === 0, balance, problems };
 };

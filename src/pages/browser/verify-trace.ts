@@ -1,5 +1,5 @@
 /**
- * Checks a trace view (SPEC §8) without trusting the server that sent it — what
+ * Checks a trace view (SPEC §8) against a pinned trust anchor, whoever sent it — what
  * the trace page runs in the browser with the @noble suite, and what tests run
  * with node:crypto. Pure; the Suite is passed in.
  *
@@ -9,8 +9,23 @@
  *     and its inclusion proof leads from that leaf to the checkpoint root;
  *   - the timeline is non-empty, strictly ascending, and for the code the page shows;
  *   - every entry the page shows (its index and leaf, from the server-rendered HTML)
- *     is one of the verified entries, so nothing on the page escaped the check.
+ *     is one of the verified entries, so nothing on the page escaped the check;
+ *   - the view proves that its timeline holds every entry about the lot and its
+ *     ancestors up to the checkpoint (SPEC §12, src/client/completeness.ts).
  * Entries the page does not show are allowed: the view may be newer than the page.
+ *
+ * The result is also a list of named checks (SPEC §11), each `ok`, `failed` or
+ * `unavailable` (not checked, so not claimed):
+ *   signature    — the checkpoint note is signed by the pinned log key for the pinned origin
+ *   quorum       — its witness cosignatures meet the pinned policy's quorum; `unavailable`
+ *                  when no quorum is pinned (the checkpoint is then only operator-signed)
+ *   freshness    — the checkpoint is not older than one this browser already accepted
+ *   inclusion    — every entry hashes to its leaf and is proved in the checkpoint's tree
+ *   completeness — the view holds every entry about the lot and its ancestors: its
+ *                  subject-map proofs (SPEC §12) check against the signed subject note
+ *   rules        — the lot's status, replayed from the verified entries with the
+ *                  server's own rule code (src/trace/derive.ts), is the status the
+ *                  view and the page state
  */
 import {
   entryLeaf,
@@ -22,13 +37,38 @@ import {
   type Checkpoint,
   type Envelope,
   type Suite,
+  parsePolicy,
+  verifyCheckpointNote,
+  type Policy,
 } from '../../../ledger/portable.js';
+import { deriveLot, type DerivedLot } from '../../trace/derive.js';
+import { verifyCompleteness } from '../../client/completeness.js';
 
 export interface Anchor {
   origin: string;
   /** base64url Ed25519 public key. */
   operatorKey: string;
+  /**
+   * A pinned C2SP tlog-policy (its text): its witnesses and quorum. Without one,
+   * the quorum is not checked and the page says the checkpoint is only operator-signed.
+   */
+  policy?: string;
 }
+
+export type CheckName = 'signature' | 'quorum' | 'freshness' | 'inclusion' | 'completeness' | 'rules';
+export type CheckState = 'ok' | 'failed' | 'unavailable';
+export interface NamedCheck {
+  name: CheckName;
+  state: CheckState;
+  detail: string;
+}
+export const CHECK_NAMES: readonly CheckName[] = ['signature', 'quorum', 'freshness', 'inclusion', 'completeness', 'rules'];
+
+/**
+ * A completeness checker in place of the default (the view's subject-map proofs,
+ * src/client/completeness.ts): undefined when the view holds every entry, else why not.
+ */
+export type CompletenessCheck = (view: unknown) => string | undefined;
 
 /** What the page shows of one timeline entry. */
 export interface ShownEntry {
@@ -36,7 +76,39 @@ export interface ShownEntry {
   leaf: string;
 }
 
-export type ProblemCode = 'fetch' | 'malformed' | 'code' | 'checkpoint' | 'empty' | 'order' | 'leaf' | 'missing' | 'proof' | 'shown';
+export type ProblemCode =
+  | 'fetch'
+  | 'malformed'
+  | 'code'
+  | 'checkpoint'
+  | 'quorum'
+  | 'stale'
+  | 'empty'
+  | 'order'
+  | 'leaf'
+  | 'missing'
+  | 'proof'
+  | 'shown'
+  | 'completeness'
+  | 'status';
+
+/** Which named check a problem fails. */
+const CHECK_OF: Record<ProblemCode, CheckName> = {
+  fetch: 'signature',
+  malformed: 'signature',
+  checkpoint: 'signature',
+  quorum: 'quorum',
+  stale: 'freshness',
+  code: 'rules',
+  empty: 'inclusion',
+  order: 'inclusion',
+  leaf: 'inclusion',
+  missing: 'inclusion',
+  proof: 'inclusion',
+  shown: 'inclusion',
+  completeness: 'completeness',
+  status: 'rules',
+};
 
 export interface Problem {
   code: ProblemCode;
@@ -49,7 +121,32 @@ export interface TraceCheck {
   /** Timeline entries whose leaf and proof verified. */
   verified: number[];
   problems: Problem[];
+  /** Every named check, in CHECK_NAMES order. */
+  checks: NamedCheck[];
+  /** The lot as the verified entries say it is (absent when the checkpoint did not verify). */
+  derived?: DerivedLot;
+  /** The checkpoint verified: its size, and the witnesses' cosignature times (POSIX s) when the quorum checked. */
+  checkpoint?: { size: number; witnessed?: Record<string, number> };
 }
+
+/** What else the caller knows: the status the page shows, the largest checkpoint this browser accepted, a completeness checker, the time. */
+export interface TraceExpect {
+  code: string;
+  shown: ShownEntry[];
+  status?: string;
+  seenSize?: number;
+  completeness?: CompletenessCheck;
+  nowMs?: number;
+}
+
+/** Folds problems and what was not checked into the named checks. */
+export const namedChecks = (problems: readonly Problem[], unavailable: Partial<Record<CheckName, string>>): NamedCheck[] =>
+  CHECK_NAMES.map((name) => {
+    const failed = problems.filter((p) => CHECK_OF[p.code] === name);
+    if (failed.length) return { name, state: 'failed', detail: failed.map((p) => p.detail).join('; ') };
+    const why = unavailable[name];
+    return why === undefined ? { name, state: 'ok', detail: '' } : { name, state: 'unavailable', detail: why };
+  });
 
 interface ViewShape {
   code: string;
@@ -84,12 +181,16 @@ const hashes = (path: unknown): Uint8Array[] | undefined => {
   return out;
 };
 
-export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, expect: { code: string; shown: ShownEntry[] }): TraceCheck => {
+const NOT_REACHED = 'not checked: an earlier check failed';
+const notReached = (from: CheckName): Partial<Record<CheckName, string>> =>
+  Object.fromEntries(CHECK_NAMES.slice(CHECK_NAMES.indexOf(from)).map((n) => [n, NOT_REACHED]));
+
+export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, expect: TraceExpect): TraceCheck => {
   const problems: Problem[] = [];
-  const fail = (): TraceCheck => ({ ok: false, verified: [], problems });
+  const fail = (from: CheckName): TraceCheck => ({ ok: false, verified: [], problems, checks: namedChecks(problems, notReached(from)) });
   if (!isView(view)) {
     problems.push({ code: 'malformed', detail: 'the response is not a trace view' });
-    return fail();
+    return fail('quorum');
   }
   if (view.code !== expect.code) problems.push({ code: 'code', detail: `the view is for ${view.code}, the page for ${expect.code}` });
 
@@ -102,10 +203,32 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
   }
   if (bad) {
     problems.push({ code: 'checkpoint', detail: bad });
-    return fail();
+    return fail('quorum');
   }
   const root = fromHex(view.checkpoint.root)!;
   const size = view.checkpoint.size;
+  const unavailable: Partial<Record<CheckName, string>> = {};
+
+  // The quorum: only a pinned policy names witnesses; the note's cosignature lines are checked against it.
+  let policy: Policy | undefined;
+  let witnessed: Record<string, number> | undefined;
+  try {
+    policy = anchor.policy ? parsePolicy(suite, anchor.policy) : undefined;
+  } catch (e) {
+    problems.push({ code: 'quorum', detail: `the pinned policy is not a policy: ${(e as Error).message}` });
+  }
+  if (policy && policy.quorum.kind !== 'none') {
+    const v = verifyCheckpointNote(suite, policy, String(view.checkpoint.note));
+    if (typeof v === 'string') problems.push({ code: 'quorum', detail: v });
+    else witnessed = Object.fromEntries(v.cosigned);
+  } else if (!anchor.policy) unavailable.quorum = 'no witness quorum is pinned: the checkpoint is only operator-signed';
+  else if (policy) unavailable.quorum = 'the pinned policy requires no witness: the checkpoint is only operator-signed';
+
+  if (expect.seenSize !== undefined && size < expect.seenSize)
+    problems.push({
+      code: 'stale',
+      detail: `the checkpoint (size ${size}) is older than one this browser already accepted (size ${expect.seenSize})`,
+    });
 
   if (view.timeline.length === 0) problems.push({ code: 'empty', detail: 'the timeline is empty' });
   const verified = new Map<number, string>();
@@ -145,5 +268,31 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
     if (verified.get(s.index) !== s.leaf)
       problems.push({ code: 'shown', index: s.index, detail: `entry ${s.index} is shown but not verified` });
 
-  return { ok: problems.length === 0, verified: [...verified.keys()], problems };
+  // SPEC §12: the timeline holds every entry about the lot and its ancestors up to the checkpoint.
+  // A page may pass its own checker; by default the view's subject-map proofs are checked.
+  const why = expect.completeness
+    ? expect.completeness(view)
+    : ((c) => (c.ok ? undefined : c.reason))(verifyCompleteness(view, anchor, suite));
+  if (why !== undefined) problems.push({ code: 'completeness', detail: why });
+  // The rules, replayed over the verified entries only.
+  const derived = deriveLot(
+    view.code,
+    view.timeline.filter((e) => verified.get(e.index) === e.leaf),
+    expect.nowMs ?? Date.now(),
+  );
+  const stated = (view as { status?: unknown }).status;
+  if (stated !== undefined && stated !== derived.status)
+    problems.push({ code: 'status', detail: `the view states ${String(stated)}, its verified entries say ${derived.status}` });
+  if (expect.status !== undefined && expect.status !== derived.status)
+    problems.push({ code: 'status', detail: `the page shows ${expect.status}, the verified entries say ${derived.status}` });
+
+  const checks = namedChecks(problems, unavailable);
+  return {
+    ok: checks.every((c) => c.state !== 'failed'),
+    verified: [...verified.keys()],
+    problems,
+    checks,
+    derived,
+    checkpoint: { size, ...(witnessed && { witnessed }) },
+  };
 };

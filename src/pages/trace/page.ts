@@ -15,6 +15,7 @@ import type { LineageNode } from '../../trace/index.js';
 import type { TracePageData } from './data.js';
 import { temperatureChart } from './temperature-chart.js';
 import { renderTimeline } from './timeline.js';
+import { volumeChart } from './volume-chart.js';
 import { recallDeadline } from '../../trace/index.js';
 
 const BAD = new Set(['recalled', 'held']);
@@ -140,6 +141,7 @@ ${badge(d, t)}
 <section class="card"><h2>${t.journey}</h2>${renderTimeline(d, t, lang)}</section>
 <section class="card"><h2>${t.inspections}</h2>${inspections(d, t)}</section>
 <section class="card"><h2>${t.temperature}</h2>${temperatureChart(readings, d.storage, t)}${excursions(d, t)}</section>
+<section class="card"><h2>${t.volumes}</h2>${volumeChart(d.code, d.rest.timeline, d.rest.quantity.unit, t, lang)}</section>
 <section class="card"><h2>${t.lineage}</h2>${lineage(d, ctx)}</section>
 <p class="small"><a href="/v1/trace/${seg(d.code)}">${t.rawData}</a></p>
 </article>`;

@@ -68,7 +68,7 @@ export const lotCreateEvent: EventType<LotCreateBody> = {
       ctx,
     );
     requireWholeUnits(lot, body.quantity.amount, 'body.quantity.amount');
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     indexProduct(state, lot);
   },

@@ -21,7 +21,7 @@ export const lotInspectEvent: EventType<LotInspectBody> = {
     if (body.result === 'pass' && failed)
       throw new ApiError('invalid_event', `body.result is pass but test "${failed.name}" did not pass; post result fail`);
     lot.inspection = { index: ctx.index, at: ctx.at, result: body.result };
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
   },
 };

@@ -56,7 +56,7 @@ export const lotTemperatureEvent: EventType<LotTemperatureBody> = {
         `lot ${lot.code} already has ${lot.readings ?? 0} temperature readings; at most ${MAX_LOT_READINGS} per lot (docs/TRACE.md)`,
       );
     lot.readings = readings;
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
   },
 };

@@ -11,7 +11,7 @@ import { lotRecall, type LotRecallBody } from '../../../schemas/trace.js';
 import type { EventType, State } from '../../domain/plugin.js';
 import { ApiError } from '../../errors.js';
 import { descendants } from '../lineage.js';
-import { getLot, logEntry, putLot, type LotRecord, type Recall } from '../state.js';
+import { getLot, logEntry, lotSubject, putLot, strongerRecall, type LotRecord, type Recall } from '../state.js';
 import { requireLot } from './guards.js';
 import { startRecall } from '../recall-progress.js';
 
@@ -31,13 +31,15 @@ export const lotRecallEvent: EventType<LotRecallBody> = {
       );
     const recall: Recall = { index: ctx.index, at: ctx.at, level: body.level, reason: body.reason, by: actor, lot: lot.code };
     const mark = (rec: LotRecord) => {
-      if (!rec.recall || recall.level < rec.recall.level) rec.recall = recall;
+      rec.recall = strongerRecall(rec.recall, recall);
     };
     const covered = descendants(state, lot);
     mark(lot);
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     for (const { lot: d } of covered) {
+      // Every lot the recall reaches now names it in its own subject chain (SPEC §12).
+      ctx.concern(lotSubject(d.code));
       mark(d);
       putLot(state, d);
     }

@@ -23,7 +23,7 @@ export const lotSellEvent: EventType<LotSellBody> = {
     requireEnough(lot, body.amount, held, `what ${actor} holds`);
     setAmount(lot.holdings, actor, sub(held, body.amount));
     lot.sold = add(lot.sold, body.amount);
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
   },
 };
@@ -39,7 +39,7 @@ export const lotDisposeEvent: EventType<LotDisposeBody> = {
     requireEnough(lot, body.amount, held, `what ${actor} holds`);
     setAmount(lot.holdings, actor, sub(held, body.amount));
     lot.disposed = add(lot.disposed, body.amount);
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     recallProgress(state, lot, body.amount, ctx.atMs);
   },

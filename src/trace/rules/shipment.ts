@@ -37,7 +37,7 @@ export const lotShipEvent: EventType<LotShipBody> = {
 
     setAmount(lot.holdings, actor, sub(held, body.amount));
     lot.inTransit[body.shipment] = body.amount;
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     putShipment(state, {
       shipment: body.shipment,
@@ -70,7 +70,7 @@ export const lotReceiveEvent: EventType<LotReceiveBody> = {
     delete lot.inTransit[body.shipment];
     setAmount(lot.holdings, actor, add(amountIn(lot.holdings, actor), body.amount));
     lot.lost = add(lot.lost, sub(shipment.amount, body.amount));
-    logEntry(state, lot, ctx.index);
+    logEntry(state, lot, ctx);
     putLot(state, lot);
     putShipment(state, { ...shipment, received: { amount: body.amount, index: ctx.index, at: ctx.at } });
     recallProgress(state, lot, sub(shipment.amount, body.amount), ctx.atMs);

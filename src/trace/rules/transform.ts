@@ -76,7 +76,7 @@ export const lotTransformEvent: EventType<LotTransformBody> = {
       setAmount(lot.holdings, actor, sub(amountIn(lot.holdings, actor), amount));
       lot.transformedOut = add(lot.transformedOut, amount);
       for (const o of outputs) logOutput(state, lot, o.code);
-      logEntry(state, lot, ctx.index);
+      logEntry(state, lot, ctx);
       lot.descLast = ctx.index;
       putLot(state, lot);
     });
@@ -89,7 +89,7 @@ export const lotTransformEvent: EventType<LotTransformBody> = {
       putLot(state, lot);
     }
     for (const lot of outputs) {
-      logEntry(state, lot, ctx.index);
+      logEntry(state, lot, ctx);
       putLot(state, lot);
       indexProduct(state, lot);
     }

@@ -1,0 +1,289 @@
+/**
+ * The subject map (SPEC §12 "Views that cannot leave things out"): the log's
+ * commitment, at every checkpoint, to which entries concern which subject
+ * (`lot:<code>`, `card:<id>`, `merchant:<id>`; the engine treats subjects as
+ * opaque strings the domain declares per entry).
+ *
+ *   head(s)   = {count, last, chain}: how many entries concern s, the index of
+ *               the last one, and chain_k = SHA-256(chain_{k-1} ‖ leaf_k) over
+ *               their leaves in log order (chain_0 = 32 zero bytes)
+ *   key(s)    = SHA-256(UTF-8 s)                      (256 bits, most significant bit first)
+ *   value(s)  = SHA-256(UTF-8 JCS(head(s)))
+ *   H(S, d)   = 32 zero bytes                          when S is empty
+ *             = SHA-256(0x00 ‖ key ‖ value)            when S holds one key
+ *             = SHA-256(0x01 ‖ H(S₀, d+1) ‖ H(S₁, d+1)) otherwise, S_b = keys of S whose bit d is b
+ *   root      = H(all subjects, 0)
+ *
+ * A proof for a subject lists the sibling hashes from the root down to the
+ * first subtree holding at most one key; that subtree is the subject's own leaf
+ * (membership), empty, or another key's leaf (non-membership, given as that
+ * key and value). The operator signs the root per checkpoint in a *subject
+ * note*: a C2SP signed note `<origin>/subjects\n<size>\n<base64 root>\n` under
+ * key name `<origin>/subjects` — never mistakable for a checkpoint.
+ *
+ * SubjectMap is persistent: `set` returns a new map sharing every node off the
+ * updated path, so a map at an older size stays valid (and provable) while
+ * appends go on. An update costs O(depth) = O(log m) hashes for m subjects.
+ * Portable: pass the Suite.
+ */
+import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.js';
+import { canonicalize } from './jcs.js';
+import { computeKeyId, ED25519_TYPE, formatNote, parseNote, signNoteLine, verifyNoteSignature } from './note.js';
+import type { Suite } from './suite.js';
+
+/** What the log commits to per subject. `chain` is hex. */
+export interface SubjectHead {
+  count: number;
+  last: number;
+  chain: string;
+}
+
+/** A proof of a subject's value (or absence) in a map root. Hashes are hex. */
+export interface SubjectProof {
+  /** Sibling hashes from the root (depth 0) down. */
+  siblings: string[];
+  /** For a non-member whose path ends at another key's leaf: that key and its value. */
+  other?: { key: string; value: string };
+}
+
+const ZERO = new Uint8Array(32);
+
+export const subjectKey = (suite: Suite, subject: string): Uint8Array => suite.sha256(utf8(subject));
+
+export const headValue = (suite: Suite, head: SubjectHead): Uint8Array =>
+  suite.sha256(utf8(canonicalize({ count: head.count, last: head.last, chain: head.chain })));
+
+/** The head after appending entry `index` (leaf hash `leaf`) to the subject whose head was `head`. */
+export const nextHead = (suite: Suite, head: SubjectHead | undefined, index: number, leaf: Uint8Array): SubjectHead => ({
+  count: (head?.count ?? 0) + 1,
+  last: index,
+  chain: toHex(suite.sha256(concatBytes(head ? fromHex(head.chain)! : ZERO, leaf))),
+});
+
+/** The head of a subject whose entries have these leaves, in order (undefined for none). */
+export const headOf = (suite: Suite, entries: ReadonlyArray<{ index: number; leaf: Uint8Array }>): SubjectHead | undefined => {
+  let head: SubjectHead | undefined;
+  for (const e of entries) head = nextHead(suite, head, e.index, e.leaf);
+  return head;
+};
+
+const bit = (key: Uint8Array, depth: number): number => (key[depth >> 3] >> (7 - (depth & 7))) & 1;
+
+const leafNodeHash = (suite: Suite, key: Uint8Array, value: Uint8Array): Uint8Array =>
+  suite.sha256(concatBytes(new Uint8Array([0]), key, value));
+const branchHash = (suite: Suite, left: Uint8Array, right: Uint8Array): Uint8Array =>
+  suite.sha256(concatBytes(new Uint8Array([1]), left, right));
+
+interface Leaf {
+  kind: 0;
+  key: Uint8Array;
+  value: Uint8Array;
+  head: SubjectHead;
+  hash: Uint8Array;
+}
+interface Branch {
+  kind: 1;
+  left: MapNode | undefined;
+  right: MapNode | undefined;
+  hash: Uint8Array;
+}
+type MapNode = Leaf | Branch;
+
+const hashOf = (n: MapNode | undefined): Uint8Array => (n ? n.hash : ZERO);
+
+const branch = (suite: Suite, left: MapNode | undefined, right: MapNode | undefined): Branch => ({
+  kind: 1,
+  left,
+  right,
+  hash: branchHash(suite, hashOf(left), hashOf(right)),
+});
+
+const insert = (suite: Suite, node: MapNode | undefined, depth: number, leaf: Leaf): MapNode => {
+  if (!node) return leaf;
+  if (node.kind === 0) {
+    if (bytesEqual(node.key, leaf.key)) return leaf;
+    // Two keys in one subtree: split until their bits differ.
+    const b = bit(node.key, depth);
+    if (bit(leaf.key, depth) !== b) return b === 0 ? branch(suite, node, leaf) : branch(suite, leaf, node);
+    const down = insert(suite, node, depth + 1, leaf);
+    return b === 0 ? branch(suite, down, undefined) : branch(suite, undefined, down);
+  }
+  return bit(leaf.key, depth) === 0
+    ? branch(suite, insert(suite, node.left, depth + 1, leaf), node.right)
+    : branch(suite, node.left, insert(suite, node.right, depth + 1, leaf));
+};
+
+/** A persistent subject map (see the file comment). */
+export class SubjectMap {
+  private constructor(
+    private readonly suite: Suite,
+    private readonly node: MapNode | undefined,
+    /** Number of subjects. */
+    readonly size: number,
+  ) {}
+
+  static empty(suite: Suite): SubjectMap {
+    return new SubjectMap(suite, undefined, 0);
+  }
+
+  /** Builds a map from heads (e.g. read back from a store): O(m log m) hashes. */
+  static of(suite: Suite, heads: Iterable<[string, SubjectHead]>): SubjectMap {
+    let map = SubjectMap.empty(suite);
+    for (const [subject, head] of heads) map = map.set(subject, head);
+    return map;
+  }
+
+  root(): Uint8Array {
+    return hashOf(this.node);
+  }
+
+  /** A new map where `subject` has `head`; this map is unchanged. */
+  set(subject: string, head: SubjectHead): SubjectMap {
+    const key = subjectKey(this.suite, subject);
+    const value = headValue(this.suite, head);
+    const leaf: Leaf = { kind: 0, key, value, head, hash: leafNodeHash(this.suite, key, value) };
+    const known = this.find(key) !== undefined;
+    return new SubjectMap(this.suite, insert(this.suite, this.node, 0, leaf), this.size + (known ? 0 : 1));
+  }
+
+  get(subject: string): SubjectHead | undefined {
+    return this.find(subjectKey(this.suite, subject))?.head;
+  }
+
+  private find(key: Uint8Array): Leaf | undefined {
+    let n = this.node;
+    for (let depth = 0; n; depth++) {
+      if (n.kind === 0) return bytesEqual(n.key, key) ? n : undefined;
+      n = bit(key, depth) === 0 ? n.left : n.right;
+    }
+    return undefined;
+  }
+
+  /** The subject's head (undefined when absent) and the proof of it against root(). */
+  prove(subject: string): { head: SubjectHead | undefined; proof: SubjectProof } {
+    const key = subjectKey(this.suite, subject);
+    const siblings: string[] = [];
+    let n = this.node;
+    for (let depth = 0; n && n.kind === 1; depth++) {
+      const right = bit(key, depth) === 1;
+      siblings.push(toHex(hashOf(right ? n.left : n.right)));
+      n = right ? n.right : n.left;
+    }
+    if (n && bytesEqual(n.key, key)) return { head: n.head, proof: { siblings } };
+    return { head: undefined, proof: n ? { siblings, other: { key: toHex(n.key), value: toHex(n.value) } } : { siblings } };
+  }
+}
+
+const hexHash = (s: unknown): Uint8Array | undefined => {
+  const b = typeof s === 'string' ? fromHex(s) : undefined;
+  return b && b.length === 32 ? b : undefined;
+};
+
+/** Whether `head` is well formed: count ≥ 1, last ≥ 0, chain a 32-byte hex hash. */
+export const isSubjectHead = (h: unknown): h is SubjectHead => {
+  const x = h as SubjectHead;
+  return (
+    !!x &&
+    typeof x === 'object' &&
+    Number.isSafeInteger(x.count) &&
+    x.count >= 1 &&
+    Number.isSafeInteger(x.last) &&
+    x.last >= 0 &&
+    hexHash(x.chain) !== undefined
+  );
+};
+
+/**
+ * Checks that `root` maps `subject` to `head` (undefined: to nothing) by `proof`.
+ * Returns a reason on failure.
+ */
+export const verifySubjectProof = (
+  suite: Suite,
+  root: Uint8Array,
+  subject: string,
+  head: SubjectHead | undefined,
+  proof: SubjectProof,
+): string | undefined => {
+  if (!proof || typeof proof !== 'object' || !Array.isArray(proof.siblings) || proof.siblings.length > 256)
+    return 'the map proof is malformed';
+  const siblings: Uint8Array[] = [];
+  for (const s of proof.siblings) {
+    const b = hexHash(s);
+    if (!b) return 'the map proof is malformed';
+    siblings.push(b);
+  }
+  const key = subjectKey(suite, subject);
+  let node: Uint8Array;
+  if (head !== undefined) {
+    if (!isSubjectHead(head)) return 'the head is malformed';
+    if (proof.other !== undefined) return 'a membership proof names another key';
+    node = leafNodeHash(suite, key, headValue(suite, head));
+  } else if (proof.other !== undefined) {
+    const otherKey = hexHash(proof.other?.key);
+    const otherValue = hexHash(proof.other?.value);
+    if (!otherKey || !otherValue) return 'the map proof is malformed';
+    if (bytesEqual(otherKey, key)) return 'the non-membership proof names the subject itself';
+    // The other key must lie on the subject's path as far as the proof goes.
+    for (let d = 0; d < siblings.length; d++)
+      if (bit(otherKey, d) !== bit(key, d)) return 'the non-membership proof names a key off the path';
+    node = leafNodeHash(suite, otherKey, otherValue);
+  } else {
+    node = ZERO;
+  }
+  for (let d = siblings.length - 1; d >= 0; d--)
+    node = bit(key, d) === 0 ? branchHash(suite, node, siblings[d]) : branchHash(suite, siblings[d], node);
+  return bytesEqual(node, root) ? undefined : `the map proof for ${subject} does not lead to the subject root`;
+};
+
+// ---- The subject note --------------------------------------------------------------------
+
+/** The key name (and first line) of the subject note of the log `origin`. */
+export const subjectNoteName = (origin: string): string => `${origin}/subjects`;
+
+export const formatSubjectText = (origin: string, size: number, root: Uint8Array): string =>
+  `${subjectNoteName(origin)}\n${size}\n${toBase64(root)}\n`;
+
+/** Signs the subject note with the operator's seed (Ed25519, key name `<origin>/subjects`). */
+export const signSubjectNote = (suite: Suite, seed: Uint8Array, origin: string, size: number, root: Uint8Array): string => {
+  const name = subjectNoteName(origin);
+  const text = formatSubjectText(origin, size, root);
+  return formatNote(text, [signNoteLine(suite, name, seed, text)]);
+};
+
+/** What the JSON checkpoint carries beside the tlog checkpoint: the map root (hex) and its signed note. */
+export interface SubjectCommitment {
+  root: string;
+  note: string;
+}
+
+export const subjectCommitment = (suite: Suite, seed: Uint8Array, origin: string, size: number, root: Uint8Array): SubjectCommitment => ({
+  root: toHex(root),
+  note: signSubjectNote(suite, seed, origin, size, root),
+});
+
+/**
+ * Checks a subject note: well formed, for `origin` at `size`, signed by the
+ * operator key under `<origin>/subjects`. Returns the root, or a reason.
+ */
+export const verifySubjectNote = (
+  suite: Suite,
+  note: string,
+  origin: string,
+  size: number,
+  publicKey: Uint8Array,
+): { root: Uint8Array } | { reason: string } => {
+  const parsed = typeof note === 'string' ? parseNote(note) : undefined;
+  if (!parsed) return { reason: 'the subject note is not a well-formed signed note' };
+  const lines = parsed.text.slice(0, -1).split('\n');
+  const name = subjectNoteName(origin);
+  if (lines.length !== 3 || lines[0] !== name) return { reason: `the subject note is not one for ${name}` };
+  if (lines[1] !== String(size)) return { reason: `the subject note is for size ${lines[1]}, not ${size}` };
+  const root = fromBase64(lines[2]);
+  if (!root || root.length !== 32 || toBase64(root) !== lines[2]) return { reason: 'the subject note root is not a hash' };
+  const keyId = computeKeyId(suite, name, ED25519_TYPE, publicKey);
+  const sig = parsed.signatures.find((s) => s.name === name && s.keyId === keyId);
+  if (!sig) return { reason: 'the subject note carries no signature by the operator key' };
+  if (!verifyNoteSignature(suite, parsed.text, sig, { name, keyId, type: ED25519_TYPE, publicKey, vkey: '' }))
+    return { reason: 'the operator signature on the subject note does not verify' };
+  return { root };
+};

@@ -1,0 +1,73 @@
+/**
+ * The signature pool packs the checks queued in one tick into one buffer per
+ * worker message (keys, signatures, messages of any length, their ends): each
+ * answer must be its own check's, whatever the share sizes.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { nodeSuite, randomSeed, SigPool, utf8 } from '../../ledger/index.js';
+
+const seeds = Array.from({ length: 4 }, () => randomSeed());
+const check = (i: number) => {
+  const seed = seeds[i % seeds.length];
+  // Messages of different lengths, some empty, so every job's slice of the packed buffer differs.
+  const message = utf8('x'.repeat((i * 37) % 500));
+  const signature = nodeSuite.sign(seed, message);
+  const forged = i % 5 === 2;
+  if (forged) signature[63] ^= 0x10;
+  return { publicKey: nodeSuite.publicKey(seed), message, signature, expected: !forged };
+};
+
+describe('the signature pool', () => {
+  test.each([1, 3, 15, 16, 17, 40, 300])(
+    'when %i checks of mixed validity and length are queued in one tick, then each answer is its own check’s',
+    async (n) => {
+      const pool = new SigPool(2);
+      try {
+        const jobs = Array.from({ length: n }, (_, i) => check(i));
+        const answers = await Promise.all(jobs.map((j) => pool.verify(j.publicKey, j.message, j.signature)));
+        expect(answers).toEqual(jobs.map((j) => j.expected));
+        expect(pool.outstanding).toBe(0);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+
+  test('when a check is queued with a key or signature of the wrong length, then it is false without reaching a worker', async () => {
+    const pool = new SigPool(1);
+    try {
+      const j = check(0);
+      expect(await pool.verify(j.publicKey.subarray(1), j.message, j.signature)).toBe(false);
+      expect(await pool.verify(j.publicKey, j.message, j.signature.subarray(0, 63))).toBe(false);
+      expect(await pool.verify(j.publicKey, j.message, j.signature)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** Nice values of this process's threads (Linux /proc; field 19 of each task's stat). */
+const threadNices = (): number[] =>
+  readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+describe('the signature pool’s priority', () => {
+  onLinux('when the pool is given nice 7, then its workers run at nice 7 and the calling thread keeps its own', async () => {
+    const before = os.getPriority();
+    const pool = new SigPool(2, { nice: 7 });
+    try {
+      // 40 checks in one tick travel in shares of at least 16 to both workers: both have answered.
+      const jobs = Array.from({ length: 40 }, (_, i) => check(i));
+      expect(await Promise.all(jobs.map((j) => pool.verify(j.publicKey, j.message, j.signature)))).toEqual(jobs.map((j) => j.expected));
+      expect(threadNices().filter((n) => n === 7).length).toBeGreaterThanOrEqual(2);
+      expect(os.getPriority()).toBe(before);
+    } finally {
+      await pool.close();
+    }
+  });
+});
