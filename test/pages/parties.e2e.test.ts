@@ -135,7 +135,7 @@ describe('the complaint desk', () => {
     await page.close();
   }, 60_000);
 
-  test('the regulator's read-only dashboard key sees every complaint, and the filters narrow it: by merchant, by status, overdue only', async () => {
+  test('the regulator’s read-only dashboard key sees every complaint, and the filters narrow it: by merchant, by status, overdue only', async () => {
     const page = await t.browser.page();
     await signIn(page, '/regulator', t.demo.dashboardKeyFile);
 
