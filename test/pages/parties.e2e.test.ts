@@ -135,9 +135,9 @@ describe('the complaint desk', () => {
     await page.close();
   }, 60_000);
 
-  test('the regulator sees every complaint, and the filters narrow it: by merchant, by status, overdue only', async () => {
+  test('the regulator’s read-only dashboard key sees every complaint, and the filters narrow it: by merchant, by status, overdue only', async () => {
     const page = await t.browser.page();
-    await signIn(page, '/regulator', t.demo.regulatorKeyFile);
+    await signIn(page, '/regulator', t.demo.dashboardKeyFile);
 
     const all = (await t.demo.f.get('/v1/complaints?limit=100', t.demo.f.regulator)).body.complaints;
     expect(await rows(page, '[data-complaint]', ['data-complaint'])).toEqual(all.map((c: any) => [c.complaint]));
