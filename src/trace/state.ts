@@ -120,7 +120,8 @@ export const lotStatus = (lot: Pick<LotRecord, 'recall' | 'inspection' | 'expire
   lot.recall ? 'recalled' : isHeld(lot) ? 'held' : isExpired(lot, nowMs) ? 'expired' : 'active';
 
 /** The recall a lot keeps when another reaches it: the more severe (lower level); the earlier on a tie. */
-export const strongerRecall = (current: Recall | undefined, next: Recall): Recall => (!current || next.level < current.level ? next : current);
+export const strongerRecall = (current: Recall | undefined, next: Recall): Recall =>
+  !current || next.level < current.level ? next : current;
 
 export const PAGE_SIZE = 256;
 
