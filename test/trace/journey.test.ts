@@ -149,6 +149,7 @@ describe('from the 大陈岛 farm to the supermarket shelf', () => {
       'temperature',
       'checkpoint',
       'proofs',
+      'completeness',
     ]);
     expect(v).toMatchObject({
       code: FILLET,
