@@ -5,8 +5,9 @@
  *   /assets/*   public/ (the stylesheet and icon; no build step)
  *   /js/*       compiled modules from dist/, mirroring its layout so their relative
  *               imports resolve: ledger/ (browsers load portable.js, its imports
- *               and suite-noble.js) and src/pages/browser/ — nothing else of
- *               dist/, and only .js files
+ *               and suite-noble.js), src/pages/browser/, and the portable modules
+ *               of src/trace/ and src/client/ named below — nothing else of dist/,
+ *               and only .js files
  *   /vendor/@noble/ed25519/, /vendor/@noble/hashes/   the packages from node_modules
  *
  * The server may run from the sources (tests, with ts-jest) or from dist/; both
@@ -31,6 +32,8 @@ const NOBLE_HASHES = dirname(require.resolve('@noble/hashes/sha2.js'));
 
 /** The modules of src/trace/ that run in browsers (type-only imports besides each other). */
 export const PORTABLE_TRACE = ['derive.js', 'state.js'];
+/** The modules of src/client/ that run in browsers (the completeness check of SPEC §12). */
+export const PORTABLE_CLIENT = ['completeness.js'];
 
 const onlyJs: RequestHandler = (req, _res, next) => (req.path.endsWith('.js') ? next() : next('router'));
 
@@ -47,12 +50,13 @@ export const assetRoutes = (): Router => {
   r.use('/assets', files(join(PROJECT_ROOT, 'public'), '0'));
   js('/js/ledger', join(DIST_ROOT, 'ledger'));
   js('/js/src/pages/browser', join(DIST_ROOT, 'src/pages/browser'));
-  const trace = Router();
-  trace.use(
-    (req, _res, next) => (PORTABLE_TRACE.includes(req.path.slice(1)) ? next() : next('router')),
-    files(join(DIST_ROOT, 'src/trace'), '0'),
-  );
-  r.use('/js/src/trace', trace);
+  const only = (mount: string, names: readonly string[]) => {
+    const sub = Router();
+    sub.use((req, _res, next) => (names.includes(req.path.slice(1)) ? next() : next('router')), files(join(DIST_ROOT, mount), '0'));
+    r.use(`/js/${mount}`, sub);
+  };
+  only('src/trace', PORTABLE_TRACE);
+  only('src/client', PORTABLE_CLIENT);
   // Fixed by package-lock.json: cacheable for a while.
   js('/vendor/@noble/ed25519', NOBLE_ED25519, '1h');
   js('/vendor/@noble/hashes', NOBLE_HASHES, '1h');

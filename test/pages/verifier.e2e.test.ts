@@ -123,7 +123,7 @@ describe('the static verifier site, served from its own origin', () => {
     expect([await checkState(page, 'signature'), await checkState(page, 'quorum'), await checkState(page, 'completeness')]).toEqual([
       'ok',
       'unavailable',
-      'unavailable',
+      'ok',
     ]);
     expect(await page.locator('.verify-time').textContent()).toContain('仅由账本运营方签名');
     await page.close();
@@ -203,9 +203,8 @@ describe('the static verifier site, served from its own origin', () => {
     await stripped.close();
   }, 60_000);
 
-  // Dropping an entry keeps every remaining proof valid: only the completeness commitment
-  // (issue 14 items 1–2, built separately) can catch it. Enable once verifyCompleteness is wired.
-  test.skip('when the mirror drops the recall entry and says active, then the completeness check fails (needs the completeness commitment)', async () => {
+  // Dropping an entry keeps every remaining inclusion proof valid: only the completeness commitment catches it.
+  test('when the mirror drops the recall entry and says active, then the completeness check fails', async () => {
     edit = (v) => ({ ...v, status: 'active', timeline: v.timeline.filter((e: any) => e.event.type !== 'lot.recall') });
     const page = await open('mirror', t.demo.story.trace.recalledFillet);
     expect(await verdict(page)).toBe('failed');
