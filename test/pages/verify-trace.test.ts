@@ -62,13 +62,14 @@ describe('verifyTraceView', () => {
     expect(r.problems.map((p) => [p.code, p.index])).toEqual([
       ['proof', i],
       ['shown', i],
+      ['completeness', undefined],
     ]);
   });
 
   test('when what an event says is changed but its leaf kept, fails as a leaf mismatch', () => {
     const v = view();
     v.timeline[1].event.body.result = 'fail';
-    expect(check(v).problems.map((p) => p.code)).toEqual(['leaf', 'shown']);
+    expect(check(v).problems.map((p) => p.code)).toEqual(['leaf', 'shown', 'completeness']);
   });
 
   test("when an entry's time is changed, fails", () => {
@@ -114,7 +115,10 @@ describe('verifyTraceView', () => {
   test('when an entry the page shows is left out of the view, fails naming it', () => {
     const v = view();
     const dropped = v.timeline.splice(4, 1)[0].index;
-    expect(check(v).problems).toEqual([expect.objectContaining({ code: 'shown', index: dropped })]);
+    expect(check(v).problems).toEqual([
+      expect.objectContaining({ code: 'shown', index: dropped }),
+      { code: 'completeness', detail: expect.stringContaining(`entry ${dropped} is missing from the view`) },
+    ]);
   });
 
   test('when the view holds entries the page does not show (a newer view), verifies', () => {
@@ -124,7 +128,7 @@ describe('verifyTraceView', () => {
   test('when the timeline is empty, or out of order, or for another code, fails', () => {
     const empty = view();
     empty.timeline = [];
-    expect(check(empty, []).problems.map((p) => p.code)).toEqual(['empty']);
+    expect(check(empty, []).problems.map((p) => p.code)).toEqual(['empty', 'completeness']);
     const swapped = view();
     [swapped.timeline[0], swapped.timeline[1]] = [swapped.timeline[1], swapped.timeline[0]];
     expect(check(swapped).problems.map((p) => p.code)).toContain('order');
@@ -158,14 +162,14 @@ describe('verifyTraceView: the named checks', () => {
     return v;
   };
 
-  test('when the served view verifies without a pinned policy, then signature, inclusion and rules pass and quorum and completeness are not claimed', () => {
+  test('when the served view verifies without a pinned policy, then signature, inclusion, completeness and rules pass and the quorum is not claimed', () => {
     const r = check(view());
     expect(state(r)).toEqual({
       signature: 'ok',
       quorum: 'unavailable',
       freshness: 'ok',
       inclusion: 'ok',
-      completeness: 'unavailable',
+      completeness: 'ok',
       rules: 'ok',
     });
     expect(r.derived?.status).toBe(served.status);
