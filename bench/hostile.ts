@@ -51,6 +51,7 @@ export const measureHostile = async ({ connections = 10_000, rounds = 5 } = {}) 
   const what: Record<string, string> = {
     brotliBomb: `${r.bombBytes}-byte brotli bomb (16 MiB window, ${n(r.decodedBytes / 2 ** 20)} MiB decoded) to POST /v1/events/batch`,
     brotliBomb22: `${r.bomb22Bytes}-byte brotli bomb (4 MiB window, the default) to POST /v1/events/batch`,
+    gzipBomb: `${n(r.gzipBombBytes)}-byte gzip bomb (the same ${n(r.decodedBytes / 2 ** 20)} MiB) to POST /v1/events/batch`,
     signatureInput: 'Signature-Input of 15,500 spaces to GET /v1/entries',
   };
   for (const [key, a] of Object.entries<any>(r.attacks)) {

@@ -3,15 +3,14 @@
  *
  *   - Only JSON media types (application/json, application/*+json), UTF-8 only
  *     (content-type parses the header); anything else is "no JSON body".
- *   - Content-Encoding gzip, deflate or br is decoded off the main thread (zlib
- *     streams); every other coding is 400 invalid_json. The size limit counts
- *     decoded bytes, and a body that inflates more than MAX_RATIO times beyond
- *     its first RATIO_FREE bytes is 413 payload_too_large. A brotli stream whose
- *     window is larger than 4 MiB (WBITS 23 or 24, read from its first byte) is
- *     413 before any decoding: the decoder fills its whole window before it
- *     yields a byte, so the 33-byte bomb (WBITS 24) cost 16 MiB of memory and tens
- *     of milliseconds of CPU however early it was cut (bench/hostile-child.ts).
- *     Encoders default to 4 MiB (WBITS 22), so no ordinary client is refused.
+ *   - Content-Encoding gzip or deflate is decoded off the main thread (zlib
+ *     streams); every other coding is 400 invalid_json, brotli included: a brotli
+ *     decoder fills its whole window (4 MiB by default, up to 16 MiB) before it
+ *     yields a byte, so a bomb of a few dozen bytes cost milliseconds of CPU
+ *     however early it was cut, and a burst of them delayed everyone
+ *     (bench/hostile-child.ts). The size limit counts decoded bytes, and a body
+ *     that inflates more than MAX_RATIO times beyond its first RATIO_FREE bytes
+ *     is 413 payload_too_large.
  *   - Each chunk passes the streaming JsonGuard (json-guard.ts) as it arrives:
  *     nesting, duplicate keys, lone surrogates, number lengths, and the batch's
  *     element count are refused before JSON.parse runs.
@@ -24,7 +23,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
+import { createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import { TextDecoder } from 'node:util';
 import contentType from 'content-type';
 import { ApiError } from '../errors.js';
@@ -35,17 +34,6 @@ import type { BodySpec } from './route.js';
 export const RATIO_FREE = 64 * 1024;
 /** Largest decoded/compressed ratio beyond RATIO_FREE (real JSON events compress 3–10 times). */
 export const MAX_RATIO = 50;
-/** Largest brotli window accepted (WBITS; 22 = 4 MiB, the encoders' default). */
-export const MAX_BROTLI_WBITS = 22;
-/** A brotli stream's window (RFC 7932 §9.1, from its first byte); 0 for the large-window extension. */
-export const brotliWindowBits = (first: number): number => {
-  if ((first & 1) === 0) return 16;
-  const n = (first >> 1) & 7;
-  if (n !== 0) return 17 + n;
-  const m = (first >> 4) & 7;
-  return m === 0 ? 17 : m === 1 ? 0 : 8 + m;
-};
-
 /** Objects and arrays per event a body may hold (an event has at most ~1,000: a cold-chain reading list). */
 export const CONTAINERS_PER_EVENT = 2048;
 
@@ -53,7 +41,6 @@ const DECODERS: Record<string, () => Gunzip> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
   deflate: createInflate,
-  br: createBrotliDecompress as unknown as () => Gunzip,
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -95,7 +82,7 @@ export const readJsonBody = (req: IncomingMessage, spec: BodySpec): Promise<{ bo
   const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const makeDecoder = coding === 'identity' ? undefined : DECODERS[coding];
   if (coding !== 'identity' && !makeDecoder)
-    throw new ApiError('invalid_json', `Content-Encoding ${coding.slice(0, 40)} is not supported (use gzip, deflate or br)`);
+    throw new ApiError('invalid_json', `Content-Encoding ${coding.slice(0, 40)} is not supported (use gzip or deflate)`);
   const length = Number(req.headers['content-length']);
   if (length > spec.limit) throw tooLarge(spec.limit);
   const maxContainers = CONTAINERS_PER_EVENT * (spec.maxItems ?? 1);
@@ -160,28 +147,7 @@ export const readJsonBody = (req: IncomingMessage, spec: BodySpec): Promise<{ bo
     source.on('end', onEnd);
     source.on('error', onError);
     req.on('close', onClose);
-    if (decoder && coding === 'br') {
-      req.on('error', onError);
-      // The window is in the first byte: look before any decoding.
-      let piped = false;
-      req.once('data', (first: Buffer) => {
-        if (settled) return;
-        const bits = brotliWindowBits(first[0]);
-        if (bits === 0 || bits > MAX_BROTLI_WBITS)
-          return fail(
-            new ApiError(
-              'payload_too_large',
-              `the brotli window is larger than ${2 ** (MAX_BROTLI_WBITS - 20)} MiB; compress with lgwin ≤ ${MAX_BROTLI_WBITS}`,
-            ),
-          );
-        piped = true;
-        decoder.write(first);
-        req.pipe(decoder);
-      });
-      req.once('end', () => {
-        if (!piped && !settled) decoder.end();
-      });
-    } else if (decoder) {
+    if (decoder) {
       req.on('error', onError);
       req.pipe(decoder);
     }

@@ -9,8 +9,8 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEAD_KEY, checkpointKey, entryKey, nodeKey } from '../../ledger/store-level.js';
-import type { Ledger } from '../../ledger/index.js';
-import { fillTo, openLedger, rawDb, removeTempDirs, reportOf, requireDist, tempDir, verifyCli } from './support.js';
+import { nodeSuite, subjectCommitment, type Ledger } from '../../ledger/index.js';
+import { fillTo, OPERATOR, ORIGIN, openLedger, rawDb, removeTempDirs, reportOf, requireDist, tempDir, verifyCli } from './support.js';
 
 const SIZE = 40;
 const MID = 17;
@@ -93,6 +93,14 @@ const openDamaged = async (dir: string): Promise<unknown> => {
   }
 };
 
+/** Checkpoint `size`'s subject commitment replaced (undefined: removed), the checkpoint itself untouched. */
+const subjectNote = (size: number, forged?: { root: Uint8Array }) => async (db: Db) => {
+  const checkpoint = JSON.parse((await db.get(checkpointKey(size)))!);
+  expect(checkpoint.subjects).toBeDefined();
+  checkpoint.subjects = forged && subjectCommitment(nodeSuite, OPERATOR.seed, ORIGIN, size, forged.root);
+  await db.put(checkpointKey(size), JSON.stringify(checkpoint));
+};
+
 interface Case {
   what: string;
   change: (db: Db) => Promise<void>;
@@ -134,6 +142,14 @@ const cases: Case[] = [
     codes: ['entry_missing', 'node_mismatch'],
     opens: false,
   },
+  {
+    what: 'the subject note of checkpoint 17 is re-signed with the operator key over another map root',
+    change: subjectNote(17, { root: new Uint8Array(32).fill(7) }),
+    index: 16,
+    codes: ['subjects_mismatch'],
+    opens: true,
+  },
+  { what: 'the subject note of checkpoint 17 is removed', change: subjectNote(17), index: 16, codes: ['subjects_mismatch'], opens: true },
   { what: 'the head pointer is deleted', change: remove(HEAD_KEY), index: LAST, codes: ['checkpoint_missing'], opens: false },
   {
     what: 'the head pointer is rolled back to the previous checkpoint',

@@ -20,6 +20,7 @@ import {
   parseNote,
   parseSignatureLine,
   parseVkey,
+  subjectCommitment,
   verifyCosignature,
   writeKeyFile,
 } from '../../ledger/index.js';
@@ -112,6 +113,24 @@ describe('anxin witness', () => {
     expect((await addCheckpoint(cosignedSize, f.ledger.checkpoint.note.replace(sig, flipped.toString('base64')))).status).toBe(403);
     const res = await fetch(`${witness.url}/add-checkpoint`, { method: 'POST', body: 'hello\n' });
     expect(res.status).toBe(400);
+  });
+
+  it('when the operator signs a subject note that leaves an entry out, then 422 naming the index; the honest note is then cosigned', async () => {
+    await f.register('aud-04', 'auditor');
+    const cp = f.ledger.checkpoint;
+    const honest = cp.subjects;
+    // The operator's own key signs a map root that is not the replayed one (as if an entry's subject were dropped).
+    cp.subjects = subjectCommitment(nodeSuite, f.operator.seed, f.ledger.origin, cp.size, new Uint8Array(32).fill(7));
+    try {
+      const res = await addCheckpoint(cosignedSize);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(`entry ${cp.size - 1}: the subject note disagrees with the replayed subject map`);
+    } finally {
+      cp.subjects = honest;
+    }
+    const res = await addCheckpoint(cosignedSize);
+    expect(res.status).toBe(200);
+    cosignedSize = cp.size;
   });
 
   it('when an entry that breaks a rule is forged into the log, then the next checkpoint gets 422 naming it, and /status reports the first bad index', async () => {
