@@ -211,5 +211,13 @@ const many = {
 await server.stop();
 rmSync(dir, { recursive: true, force: true });
 console.log(
-  JSON.stringify({ bombBytes: bomb.length, bomb22Bytes: bomb22.length, gzipBombBytes: gzipBomb.length, decodedBytes: flood.length, rounds, attacks, connections: many }),
+  JSON.stringify({
+    bombBytes: bomb.length,
+    bomb22Bytes: bomb22.length,
+    gzipBombBytes: gzipBomb.length,
+    decodedBytes: flood.length,
+    rounds,
+    attacks,
+    connections: many,
+  }),
 );
