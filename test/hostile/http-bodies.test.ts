@@ -89,6 +89,15 @@ describe('compressed bodies', () => {
       send(s.port, 'POST', '/v1/events', Buffer.from('{}'), { ...JSON_TYPE, 'content-encoding': 'zstd' }),
     );
   });
+
+  test.each(['constructor', 'toString', '__proto__'])(
+    'when the Content-Encoding names an Object property (%s), then 400 invalid_json, not a crash',
+    async (coding) => {
+      await refused(400, 'invalid_json', () =>
+        send(s.port, 'POST', '/v1/events', Buffer.from('{}'), { ...JSON_TYPE, 'content-encoding': coding }),
+      );
+    },
+  );
 });
 
 describe('element floods', () => {
