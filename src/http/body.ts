@@ -80,7 +80,7 @@ export const readJson = async (req: IncomingMessage, spec: BodySpec): Promise<un
 export const readJsonBody = (req: IncomingMessage, spec: BodySpec): Promise<{ body: unknown; raw?: Uint8Array }> => {
   if (!wantsJson(req)) return Promise.resolve({ body: undefined });
   const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  const makeDecoder = coding === 'identity' || !Object.hasOwn(DECODERS, coding) ? undefined : DECODERS[coding];
+  const makeDecoder = Object.hasOwn(DECODERS, coding) ? DECODERS[coding] : undefined;
   if (coding !== 'identity' && !makeDecoder)
     throw new ApiError('invalid_json', `Content-Encoding ${coding.slice(0, 40)} is not supported (use gzip or deflate)`);
   const length = Number(req.headers['content-length']);
