@@ -33,7 +33,7 @@ export const witnessBench = async (ctx: BenchContext, newEntries = NEW_ENTRIES) 
     // Assigned once below, but read earlier by the tlog service's closure.
     // eslint-disable-next-line prefer-const
     let submitter: WitnessSubmitter | undefined;
-    const tlog = tlogService(ledger, { cosigned: () => submitter?.cosigned() });
+    const tlog = tlogService(ledger, { cosigned: () => submitter?.cosigned(), view: () => submitter?.view() });
     const server = createServer((req, res) => {
       if (!tlog.handle(req, res)) res.writeHead(404).end();
     });

@@ -5,16 +5,7 @@ export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger, SUBJECT_STATE_PREFIX } from './log.js';
-export type {
-  Tx,
-  SubjectEvidence,
-  LedgerOptions,
-  GenesisOptions,
-  GenesisRegulator,
-  VerifyRange,
-  WriteHealth,
-  WriteObserver,
-} from './log.js';
+export type { Tx, ViewPoint, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange, WriteHealth, WriteObserver } from './log.js';
 export type { State, StateView } from './state.js';
 export type { LogStore, CommitGroup, StateScan, Sequencing } from './store.js';
 export { openStore, isDatabaseUrl } from './open-store.js';

@@ -33,7 +33,7 @@ import { LogVerifier, type VerifierOptions, type VerifyReport } from './verify.j
 import { exportNdjson, verifyStore, type ExportHeader } from './export.js';
 import type { State, StateView } from './state.js';
 import { describeWriteFailure, type WriteHealth } from './health.js';
-import { nextHead, SubjectMap, subjectCommitment, type SubjectHead, type SubjectProof } from './subjects.js';
+import { nextHead, SubjectMap, subjectCommitment, type SubjectHead } from './subjects.js';
 
 export type { WriteHealth } from './health.js';
 
@@ -60,11 +60,10 @@ export interface Tx extends State {
   append(event: Envelope, canonical?: string, subjects?: readonly string[]): number;
 }
 
-/** A subject's head at a checkpoint and the proof of it (or of its absence) in the subject map. */
-export interface SubjectEvidence {
-  subject: string;
-  head: SubjectHead | null;
-  proof: SubjectProof;
+/** A checkpoint and the subject map its subject note signs (SPEC §12): what a view is proved against. */
+export interface ViewPoint {
+  checkpoint: Checkpoint;
+  subjects: SubjectMap;
 }
 
 export interface LedgerOptions {
@@ -392,19 +391,12 @@ export class Ledger {
   }
 
   /**
-   * The latest checkpoint and, for each subject, its head there and the proof of it in the
-   * subject map the checkpoint's subject note signs (SPEC §12). Synchronous, so it describes
-   * the same size as `checkpoint`, `get` and `entry` read in the same synchronous stretch.
+   * The latest checkpoint and the subject map its subject note signs (SPEC §12). Synchronous,
+   * so it describes the same size as `checkpoint`, `get` and `entry` read in the same
+   * synchronous stretch. The map is persistent: it stays valid (and provable) while appends go on.
    */
-  subjectEvidence(subjects: readonly string[]): { checkpoint: Checkpoint; subjects: SubjectEvidence[] } {
-    const map = this.committedSubjects;
-    return {
-      checkpoint: this.latest,
-      subjects: subjects.map((subject) => {
-        const { head, proof } = map.prove(subject);
-        return { subject, head: head ?? null, proof };
-      }),
-    };
+  viewPoint(): ViewPoint {
+    return { checkpoint: this.latest, subjects: this.committedSubjects };
   }
 
   /** Committed state (what durable entries produced). */

@@ -86,5 +86,7 @@ export {
   signSubjectNote,
   subjectCommitment,
   verifySubjectNote,
+  verifySubjectQuorum,
+  proveSubjects,
 } from './subjects.js';
-export type { SubjectHead, SubjectProof, SubjectCommitment } from './subjects.js';
+export type { SubjectHead, SubjectProof, SubjectCommitment, SubjectEvidence } from './subjects.js';

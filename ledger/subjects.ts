@@ -30,6 +30,8 @@ import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } f
 import { canonicalize } from './jcs.js';
 import { computeKeyId, ED25519_TYPE, formatNote, parseNote, signNoteLine, verifyNoteSignature } from './note.js';
 import type { Suite } from './suite.js';
+import { quorumMet, type Policy } from './policy.js';
+import { verifyCosignature } from './cosignature.js';
 
 /** What the log commits to per subject. `chain` is hex. */
 export interface SubjectHead {
@@ -174,6 +176,20 @@ export class SubjectMap {
   }
 }
 
+/** A subject's head in a map and the proof of it (or of its absence). */
+export interface SubjectEvidence {
+  subject: string;
+  head: SubjectHead | null;
+  proof: SubjectProof;
+}
+
+/** The evidence for each of `subjects` in `map`. */
+export const proveSubjects = (map: SubjectMap, subjects: readonly string[]): SubjectEvidence[] =>
+  subjects.map((subject) => {
+    const { head, proof } = map.prove(subject);
+    return { subject, head: head ?? null, proof };
+  });
+
 const hexHash = (s: unknown): Uint8Array | undefined => {
   const b = typeof s === 'string' ? fromHex(s) : undefined;
   return b && b.length === 32 ? b : undefined;
@@ -286,4 +302,27 @@ export const verifySubjectNote = (
   if (!verifyNoteSignature(suite, parsed.text, sig, { name, keyId, type: ED25519_TYPE, publicKey, vkey: '' }))
     return { reason: 'the operator signature on the subject note does not verify' };
   return { root };
+};
+
+/**
+ * Checks the witnesses' cosignatures (cosignature/v1, c2sp.org/tlog-cosignature) on a
+ * subject note against a policy: every signature line of a policy witness must verify
+ * over the note's text, and they must meet the policy's quorum. The operator's own
+ * signature is checked by verifySubjectNote. Returns witness name → cosignature time
+ * (POSIX seconds), or why not.
+ */
+export const verifySubjectQuorum = (suite: Suite, policy: Policy, note: string): Map<string, number> | string => {
+  const parsed = typeof note === 'string' ? parseNote(note) : undefined;
+  if (!parsed) return 'the subject note is not a well-formed signed note';
+  const cosigned = new Map<string, number>();
+  for (const sig of parsed.signatures) {
+    const w = policy.witnesses.find((x) => x.key.name === sig.name && x.key.keyId === sig.keyId);
+    if (!w) continue;
+    const c = verifyCosignature(suite, parsed.text, sig, w.key);
+    if (!c) return `the cosignature of witness ${w.name} on the subject note does not verify`;
+    cosigned.set(w.name, c.time);
+  }
+  if (!quorumMet(policy.quorum, new Set(cosigned.keys())))
+    return `the witness quorum is not met on the subject note (cosigned by ${[...cosigned.keys()].join(', ') || 'none'})`;
+  return cosigned;
 };

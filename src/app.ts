@@ -83,6 +83,7 @@ export const buildApp = (deps: AppDeps): App => {
     config: deps.config,
     catalogue,
     principal: (actor) => catalogue.principal({ get: (k) => deps.ledger.get(k) }, actor),
+    ...(deps.witnessing && { witnessed: () => deps.witnessing!.view() }),
   };
   const ingest = new Ingest(deps.ledger, catalogue, deps.config.maxSkewS, deps.preverify, now);
   const tlog = tlogService(deps.ledger, deps.witnessing, (err) => logger.error({ err }, 'internal error'));

@@ -18,7 +18,7 @@ import { json, type Route } from '../http/route.js';
 import { partyRoutes } from './party-routes.js';
 import { readsCard, readsFullMerchant } from './party-views.js';
 import { cardEntryIndexes, cardSubject, findMerchant, getCard, merchantDisposals, merchantSubject } from './state.js';
-import { completenessOf } from '../domain/completeness.js';
+import { completenessOf, viewPointFor } from '../domain/completeness.js';
 import { fullMerchantView, publicMerchantView } from './views.js';
 import { merchantStars } from '../regulator/index.js';
 
@@ -41,22 +41,22 @@ export const cardRoutes = (services: Services): Route[] => {
             'forbidden',
             `only the holder, the issuing merchant, regulators and (after a closure) the insurer may read card ${cardId}`,
           );
-        // Committed state and the latest checkpoint are read in one synchronous step, so the
-        // checkpoint covers every entry the state names; the proofs are then computed against it.
-        // The subject heads (SPEC §12) are read in the same step: every proof below is at one size.
+        // Committed state and the checkpoint are read in one synchronous step, so the checkpoint
+        // covers every entry the state names; the proofs are then computed against it. The
+        // subject map (SPEC §12) is the one of that checkpoint: every proof below is at one size.
         const indexes = cardEntryIndexes(view, card);
         const disposals = merchantDisposals(view, card.merchant);
         const lists = [
           { subject: cardSubject(card.card), indexes },
           { subject: merchantSubject(card.merchant), indexes: disposals },
         ];
-        const evidence = ledger.subjectEvidence(lists.map((l) => l.subject));
-        const checkpoint = evidence.checkpoint;
+        const point = viewPointFor(ledger, services.witnessed, Math.max(indexes.at(-1) ?? -1, disposals.at(-1) ?? -1));
+        const checkpoint = point.checkpoint;
         const entries = indexes.map((i) => ledger.entry(i)!);
         const merchantEntries = disposals.map((i) => ledger.entry(i)!);
         const proofs: Record<string, string[]> = {};
         for (const i of [...indexes, ...disposals]) proofs[String(i)] = await ledger.proveInclusion(i, checkpoint.size);
-        const completeness = completenessOf(checkpoint, evidence.subjects, lists);
+        const completeness = completenessOf(point, lists);
         return json({ card, entries, merchantEntries, checkpoint, proofs, completeness });
       },
     },

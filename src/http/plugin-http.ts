@@ -4,7 +4,7 @@
  * OpenAPI descriptions, built from the Services the app hands every plug-in.
  * The pure half (src/domain/plugin.ts) knows nothing of this file.
  */
-import type { Ledger } from '../../ledger/index.js';
+import type { Ledger, ViewPoint } from '../../ledger/index.js';
 import type { RouteDoc } from '../../schemas/routes.js';
 import type { Config } from '../config.js';
 import type { Catalogue } from '../domain/catalogue.js';
@@ -19,6 +19,11 @@ export interface Services {
   now: () => number;
   /** Who an actor id (or card:<id>) is, in committed state. */
   principal(actor: string): Principal | undefined;
+  /**
+   * With witnessing (ANXIN_WITNESS_POLICY): the newest checkpoint at which both the checkpoint
+   * and its subject note meet the witness quorum, if any yet (SPEC §12). Absent without witnessing.
+   */
+  witnessed?: () => ViewPoint | undefined;
 }
 
 export interface PluginHttp {

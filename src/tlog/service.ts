@@ -4,7 +4,7 @@
  * the witness quorum when witnessing is configured, else the newest signed one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ED25519_TYPE, formatVkey, fromBase64Url, nodeSuite, type Ledger } from '../../ledger/index.js';
+import { ED25519_TYPE, formatVkey, fromBase64Url, nodeSuite, type Ledger, type ViewPoint } from '../../ledger/index.js';
 import { entryBytes, TileServer } from './files.js';
 import { tlogHandler } from './routes.js';
 
@@ -19,6 +19,11 @@ export interface Cosigned {
 export interface Witnessing {
   /** The newest checkpoint meeting the policy's quorum, if any yet. */
   cosigned(): Cosigned | undefined;
+  /**
+   * The newest checkpoint at which the checkpoint and its subject note both meet the quorum,
+   * with every cosignature in its `note` and `subjects.note`, and the subject map at that size.
+   */
+  view(): ViewPoint | undefined;
 }
 
 export interface TlogService {

@@ -14,7 +14,11 @@
  *
  * Cosignatures are verified against the policy's witness keys; the newest
  * checkpoint whose cosignatures meet the quorum is what GET /tlog/checkpoint
- * serves. The witnesses' lag (entries behind the log) is a prom-client gauge on
+ * serves. After a witness cosigns a checkpoint, its cosignature of the subject
+ * note at that size is fetched from GET <witness>/<hex SHA-256 of origin>/subjects
+ * (anxin's replaying witness serves it; other witnesses answer 404 and are
+ * skipped); the newest size at which both the checkpoint and the subject note
+ * meet the quorum is where views are proved (SPEC §12, `view()`). The witnesses' lag (entries behind the log) is a prom-client gauge on
  * the default registry (exported by /metrics).
  */
 import { readFileSync } from 'node:fs';
@@ -31,7 +35,14 @@ import {
   quorumMet,
   SIZE_CONTENT_TYPE,
   verifyCosignature,
+  formatSubjectText,
+  parseNote,
+  sha256,
+  toHex,
+  utf8,
   type Checkpoint,
+  type SubjectMap,
+  type ViewPoint,
   type Policy,
   type PolicyWitness,
 } from '../../ledger/index.js';
@@ -42,6 +53,7 @@ export interface WitnessedLedger {
   readonly origin: string;
   readonly operatorKey: string;
   readonly checkpoint: Checkpoint;
+  viewPoint(): ViewPoint;
   proveConsistency(from: number, to: number): Promise<string[]>;
 }
 
@@ -96,12 +108,18 @@ interface WitnessState {
   lastError?: string;
 }
 
-/** A checkpoint being collected: its note text, operator signature line and the cosignature lines so far. */
+/**
+ * A checkpoint being collected: its note text, operator signature line and the cosignature
+ * lines so far; the same for its subject note, and the subject map that note signs.
+ */
 interface Collecting {
   size: number;
   text: string;
   logLine: string;
   lines: Map<string, string>;
+  checkpoint: Checkpoint;
+  map: SubjectMap;
+  subjectLines: Map<string, string>;
 }
 
 export interface WitnessingOptions {
@@ -121,6 +139,7 @@ export class WitnessSubmitter implements Witnessing {
   private readonly witnesses: WitnessState[];
   private readonly collecting = new Map<number, Collecting>();
   private best: Cosigned | undefined;
+  private bestView: ViewPoint | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
@@ -163,6 +182,10 @@ export class WitnessSubmitter implements Witnessing {
     return this.best;
   }
 
+  view(): ViewPoint | undefined {
+    return this.bestView;
+  }
+
   /** Per witness: the size it last cosigned and the last error, for operators. */
   status(): Array<{ witness: string; size: number; failures: number; lastError?: string }> {
     return this.witnesses.map((s) => ({ witness: s.w.name, size: s.size, failures: s.failures, lastError: s.lastError }));
@@ -171,11 +194,12 @@ export class WitnessSubmitter implements Witnessing {
   /** Submits the newest checkpoint to every idle witness that has not cosigned it. */
   kick(): void {
     if (this.stopped) return;
-    const cp = this.ledger.checkpoint;
+    const vp = this.ledger.viewPoint();
+    const cp = vp.checkpoint;
     for (const s of this.witnesses) {
       if (s.busy || this.now() < s.retryAt || s.size === cp.size) continue;
       s.busy = true;
-      void this.submit(s, cp).finally(() => {
+      void this.submit(s, vp).finally(() => {
         s.busy = false;
         // Checkpoints signed meanwhile are coalesced: the next request carries only the newest.
         if (s.failures === 0) queueMicrotask(() => this.kick());
@@ -191,7 +215,8 @@ export class WitnessSubmitter implements Witnessing {
     this.options.log?.(`witness ${s.w.name}: ${reason}; retrying in ${delay} ms`);
   }
 
-  private async submit(s: WitnessState, cp: Checkpoint): Promise<void> {
+  private async submit(s: WitnessState, vp: ViewPoint): Promise<void> {
+    const cp = vp.checkpoint;
     // Up to two rounds: the second resends from the size a 409 names.
     for (let round = 0; round < 2; round++) {
       const old = s.size > cp.size ? 0 : s.size;
@@ -227,33 +252,90 @@ export class WitnessSubmitter implements Witnessing {
         continue;
       }
       if (res.status !== 200) return this.fail(s, `add-checkpoint answered ${res.status}: ${text.slice(0, 200)}`);
-      return this.accept(s, cp, text);
+      const c = this.accept(s, vp, text);
+      // Asked before the next submission, so the witness still holds this size.
+      if (c) await this.collectSubjects(s, c);
+      return;
     }
     this.fail(s, 'the witness keeps answering 409');
   }
 
-  private accept(s: WitnessState, cp: Checkpoint, body: string): void {
+  private accept(s: WitnessState, vp: ViewPoint, body: string): Collecting | undefined {
+    const cp = vp.checkpoint;
     const parsed = parseCheckpointNote(cp.note)!;
     const mine = body
       .split('\n')
       .filter(Boolean)
       .map(parseSignatureLine)
       .find((sig) => sig && verifyCosignature(nodeSuite, parsed.note.text, sig, s.w.key));
-    if (!mine) return this.fail(s, 'the answer holds no valid cosignature by the witness key of the policy');
+    if (!mine) {
+      this.fail(s, 'the answer holds no valid cosignature by the witness key of the policy');
+      return undefined;
+    }
     s.size = cp.size;
     s.failures = 0;
     s.lastError = undefined;
     let c = this.collecting.get(cp.size);
     if (!c) {
-      c = { size: cp.size, text: parsed.note.text, logLine: parsed.note.signatures[0].line, lines: new Map() };
+      c = {
+        size: cp.size,
+        text: parsed.note.text,
+        logLine: parsed.note.signatures[0].line,
+        lines: new Map(),
+        checkpoint: cp,
+        map: vp.subjects,
+        subjectLines: new Map(),
+      };
       this.collecting.set(cp.size, c);
+      if (this.collecting.size > 64) this.collecting.delete(Math.min(...this.collecting.keys()));
     }
     c.lines.set(s.w.name, mine.line);
-    if (quorumMet(this.policy.quorum, new Set(c.lines.keys())) && (!this.best || c.size >= this.best.size)) {
-      this.best = { size: c.size, note: formatNote(c.text, [c.logLine, ...c.lines.values()]) };
-      // Older checkpoints can no longer become the newest cosigned one.
-      for (const size of this.collecting.keys()) if (size < c.size) this.collecting.delete(size);
+    this.promote(c);
+    return c;
+  }
+
+  /**
+   * Fetches the witness's cosignature of the subject note at `c.size` (SPEC §12). A witness
+   * that does not replay the rules serves none (404): nothing is recorded, nothing fails.
+   */
+  private async collectSubjects(s: WitnessState, c: Collecting): Promise<void> {
+    if (!c.checkpoint.subjects) return;
+    const text = formatSubjectText(this.ledger.origin, c.size, fromHex(c.checkpoint.subjects.root)!);
+    let note;
+    try {
+      const url = new URL(`${toHex(sha256(utf8(this.ledger.origin)))}/subjects`, s.w.url!.replace(/\/?$/, '/'));
+      const res = await this.fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+      if (res.status !== 200) return void (await res.body?.cancel());
+      note = parseNote(await res.text());
+    } catch (e) {
+      this.options.log?.(`witness ${s.w.name}: cannot read its subject cosignature: ${(e as Error).message}`);
+      return;
     }
-    if (this.collecting.size > 64) this.collecting.delete(Math.min(...this.collecting.keys()));
+    // Another size (the witness moved on) or another root: not a cosignature of this note.
+    if (note?.text !== text) return;
+    const mine = note.signatures.find((sig) => verifyCosignature(nodeSuite, text, sig, s.w.key));
+    if (!mine) return;
+    c.subjectLines.set(s.w.name, mine.line);
+    this.promote(c);
+  }
+
+  /** Makes `c` the newest cosigned checkpoint, and the newest view point, where its quorums are met. */
+  private promote(c: Collecting): void {
+    if (quorumMet(this.policy.quorum, new Set(c.lines.keys())) && (!this.best || c.size >= this.best.size))
+      this.best = { size: c.size, note: formatNote(c.text, [c.logLine, ...c.lines.values()]) };
+    const subjects = c.checkpoint.subjects;
+    if (!subjects || !quorumMet(this.policy.quorum, new Set(c.lines.keys()))) return;
+    if (!quorumMet(this.policy.quorum, new Set(c.subjectLines.keys())) || (this.bestView && c.size < this.bestView.checkpoint.size)) return;
+    const subjectNote = parseNote(subjects.note)!;
+    this.bestView = {
+      checkpoint: {
+        ...c.checkpoint,
+        note: formatNote(c.text, [c.logLine, ...c.lines.values()]),
+        subjects: { root: subjects.root, note: formatNote(subjectNote.text, [subjectNote.signatures[0].line, ...c.subjectLines.values()]) },
+      },
+      subjects: c.map,
+    };
+    // Older checkpoints can no longer become the newest view point.
+    for (const size of this.collecting.keys()) if (size < c.size) this.collecting.delete(size);
   }
 }

@@ -65,7 +65,7 @@ const replyOf = (req: HttpRequest, view: RenderedView, vary: string): Reply => {
 
 export const traceRoutes = (services: Services): Route[] => {
   const { ledger } = services;
-  const views = new TraceViewCache(ledger, services.now);
+  const views = new TraceViewCache(ledger, services.now, undefined, services.witnessed);
   return [
     {
       method: 'GET',

@@ -9,7 +9,10 @@
  * Validity is checked cheaply: while the ledger's size is the one at the last
  * check, nothing can have changed, so a hit reads no state at all; after an
  * append, the first request re-reads the lot's and its ancestors' records to
- * compare versions. `status` depends on the clock (expiry) and is spliced in
+ * compare versions. With witnessing, a view is proved at the newest witnessed
+ * checkpoint that covers it (domain/completeness.ts viewPointFor); one built at
+ * an operator-signed checkpoint because its newest entry was not yet witnessed
+ * is rebuilt once it is. `status` depends on the clock (expiry) and is spliced in
  * per request from status inputs that only an entry can change.
  *
  * Bodies are kept per status, plain and gzip-compressed (for clients that
@@ -18,10 +21,10 @@
  * views go first.
  */
 import { gzipSync } from 'node:zlib';
-import type { Checkpoint, Ledger } from '../../ledger/index.js';
+import type { Ledger, ViewPoint } from '../../ledger/index.js';
 import { lotStatus, type LotRecord } from './state.js';
 import { collectTrace, traceVersion } from './view.js';
-import { completenessOf } from '../domain/completeness.js';
+import { completenessOf, viewPointFor } from '../domain/completeness.js';
 
 type StatusInputs = Pick<LotRecord, 'code' | 'recall' | 'inspection' | 'expiresAt'>;
 
@@ -29,6 +32,8 @@ interface Cached {
   code: string;
   version: number;
   checkpointSize: number;
+  /** Proved at the checkpoint it will keep (witnessed, or witnessing is off). */
+  settled: boolean;
   /** Ledger size when the version was last confirmed. */
   checkedSize: number;
   /** What `status` is computed from (as of checkedSize). */
@@ -47,7 +52,7 @@ export interface RenderedView {
   body: Buffer;
   /** True when `body` is gzip-compressed. */
   gzip: boolean;
-  /** Weak: names the version, checkpoint and status the body was made of (the same for both encodings). */
+  /** Weak: names the version, checkpoint (and whether it is the one kept) and status the body was made of (the same for both encodings). */
   etag: string;
 }
 
@@ -67,10 +72,17 @@ export class TraceViewCache {
   private tick = 0;
 
   constructor(
-    private readonly ledger: Pick<Ledger, 'get' | 'entry' | 'checkpoint' | 'proveInclusion' | 'size' | 'subjectEvidence'>,
+    private readonly ledger: Pick<Ledger, 'get' | 'entry' | 'proveInclusion' | 'size' | 'viewPoint'>,
     private readonly now: () => number,
     private readonly budget = DEFAULT_BUDGET_BYTES,
+    /** Services.witnessed: the newest witnessed checkpoint, with witnessing. */
+    private readonly witnessed?: () => ViewPoint | undefined,
   ) {}
+
+  /** Whether a view built at an unwitnessed checkpoint can now be proved at a witnessed one. */
+  private unsettled(view: Cached): boolean {
+    return !view.settled && (this.witnessed?.()?.checkpoint.size ?? 0) > view.version;
+  }
 
   /** The view of `code` as JSON bytes (gzip-compressed when `gzip`), or undefined for an unknown lot. */
   async render(code: string, gzip = false): Promise<RenderedView | undefined> {
@@ -86,18 +98,19 @@ export class TraceViewCache {
       body = gzip ? gzipSync(plain) : plain;
       if (gzip) this.keep(view, key, body);
     }
-    return { body, gzip, etag: `W/"${view.version}.${view.checkpointSize}.${status}"` };
+    // `w`: at a checkpoint it keeps (witnessed, or no witnessing); `n`: at one a witnessed view will replace, maybe of the same size.
+    return { body, gzip, etag: `W/"${view.version}.${view.checkpointSize}${view.settled ? 'w' : 'n'}.${status}"` };
   }
 
   /** The cached view if still valid, else a fresh one; undefined for an unknown lot. */
   private async current(code: string): Promise<Cached | undefined> {
     const size = this.ledger.size;
     const view = this.cached.get(code);
-    if (view && view.checkedSize === size) return view;
+    if (view && view.checkedSize === size && !this.unsettled(view)) return view;
     // State reads and (on a miss) the collection below happen in one synchronous stretch: one consistent moment.
     const now = traceVersion(this.ledger, code);
     if (!now) return undefined;
-    if (view && view.version === now.version) {
+    if (view && view.version === now.version && !this.unsettled(view)) {
       view.checkedSize = size;
       view.lot = statusInputs(now.lot);
       return view;
@@ -106,7 +119,7 @@ export class TraceViewCache {
   }
 
   private build(lot: LotRecord, version: number, size: number): Promise<Cached> {
-    const key = `${lot.code}@${version}`;
+    const key = `${lot.code}@${version}@${this.witnessed?.()?.checkpoint.size ?? ''}`;
     let pending = this.building.get(key);
     if (!pending) {
       pending = this.assemble(lot, version, size).finally(() => this.building.delete(key));
@@ -115,13 +128,13 @@ export class TraceViewCache {
     return pending;
   }
 
-  /** Collects the view synchronously, then proves every timeline entry against the latest checkpoint. */
+  /** Collects the view synchronously, then proves every timeline entry against its checkpoint. */
   private async assemble(lot: LotRecord, version: number, size: number): Promise<Cached> {
-    // State, checkpoint and subject heads are read in one synchronous stretch: one size (SPEC §12).
+    // State, checkpoint and subject map are read in one synchronous stretch: one size (SPEC §12).
     const parts = collectTrace(this.ledger, lot);
-    const evidence = this.ledger.subjectEvidence(parts.subjects.map((s) => s.subject));
-    const checkpoint: Checkpoint = evidence.checkpoint;
-    const completeness = completenessOf(checkpoint, evidence.subjects, parts.subjects);
+    const point = viewPointFor(this.ledger, this.witnessed, version);
+    const checkpoint = point.checkpoint;
+    const completeness = completenessOf(point, parts.subjects);
     const paths = await Promise.all(parts.indexes.map((i) => this.ledger.proveInclusion(i, checkpoint.size)));
     const proofs: Record<string, string[]> = {};
     parts.indexes.forEach((i, k) => (proofs[i] = paths[k]));
@@ -131,6 +144,7 @@ export class TraceViewCache {
       code: lot.code,
       version,
       checkpointSize: checkpoint.size,
+      settled: point.settled,
       checkedSize: size,
       lot: statusInputs(lot),
       head,
@@ -140,7 +154,7 @@ export class TraceViewCache {
       lastUsed: ++this.tick,
     };
     const old = this.cached.get(lot.code);
-    if (!old || old.version < version) {
+    if (!old || old.version < version || (old.version === version && !old.settled)) {
       if (old) this.forget(old);
       this.cached.set(lot.code, view);
       this.account(view, Buffer.byteLength(head) + Buffer.byteLength(tail));

@@ -14,6 +14,7 @@ import {
   fromBase64Url,
   fromHex,
   verifySubjectNote,
+  formatSubjectText,
   TILE_WIDTH,
   ZERO_HASH,
   formatTilePath,
@@ -35,6 +36,8 @@ export interface Verdict {
   subjectsBad?: { index: number; detail: string };
   /** Why the log cannot be checked at this size (tiles missing, root mismatch), when not a rule. */
   reason?: string;
+  /** When ok: the operator's subject note at this size, which signs the replayed subject map. */
+  subjects?: { note: string; text: string };
 }
 
 export class RuleFollower {
@@ -133,15 +136,16 @@ export class RuleFollower {
         reason: `the entries served under the tiles do not hash to the checkpoint root at ${size}`,
       };
     const subjects = await this.checkSubjects(size);
-    if (subjects) return { ok: false, verified: this.verified, subjectsBad: { index: size - 1, detail: subjects } };
-    return { ok: true, verified: this.verified };
+    if (typeof subjects === 'string') return { ok: false, verified: this.verified, subjectsBad: { index: size - 1, detail: subjects } };
+    return { ok: true, verified: this.verified, subjects };
   }
 
   /**
    * SPEC §12: the operator's subject note at `size` (GET <url>/subjects/<size>) must be signed by
-   * the operator and sign the subject map the replay recomputed. Returns why not, if not.
+   * the operator and sign the subject map the replay recomputed. Returns the note and its
+   * text, or why not.
    */
-  private async checkSubjects(size: number): Promise<string | undefined> {
+  private async checkSubjects(size: number): Promise<{ note: string; text: string } | string> {
     let note: string;
     try {
       const res = await this.fetchImpl(`${this.url.replace(/\/$/, '')}/subjects/${size}`);
@@ -154,6 +158,6 @@ export class RuleFollower {
     if ('reason' in checked) return checked.reason;
     if (toBase64(checked.root) !== this.subjectRoots.get(size))
       return `the subject note at size ${size} does not sign the subject map of the entries up to it`;
-    return undefined;
+    return { note, text: formatSubjectText(this.origin_, size, checked.root) };
   }
 }

@@ -10,10 +10,13 @@
  * tiles and replays every signature, permission and rule; a checkpoint whose
  * entries break one gets 422, and GET /status names the first bad index. Its
  * cosignature then also states "every entry up to this size obeys the anxin
- * rules" (docs/TLOG.md).
+ * rules" (docs/TLOG.md). It also cosigns the log's subject note at that size
+ * (SPEC §12): the same cosignature/v1 over the note's text, which the replay has
+ * recomputed, so "this subject map is the one of the entries up to this size".
  *
  *   GET /status                      { name, vkey, logs: [{ origin, size, verified, firstBad }] }
  *   GET /<hex SHA-256 of origin>/checkpoint   the latest cosigned checkpoint
+ *   GET /<hex SHA-256 of origin>/subjects     the subject note at that size, cosigned (replaying witness only)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
@@ -89,6 +92,7 @@ export const createWitness = (o: WitnessOptions): Witness => {
     if (out.status !== 200) return plain(out.status, out.reason);
     const cp = out.checkpoint;
     const f = follower(cp.origin);
+    let subjects: Verdict['subjects'];
     if (f) {
       const verdict = await f.check(cp.size, toBase64(cp.root));
       verdicts.set(cp.origin, verdict);
@@ -101,13 +105,20 @@ export const createWitness = (o: WitnessOptions): Witness => {
         o.log?.(`witness ${name}: refused ${cp.origin} at size ${cp.size}: ${why}`);
         return plain(422, why);
       }
+      subjects = verdict.subjects;
     }
-    const line = signCosignature(nodeSuite, name, o.key.seed, cp.note.text, Math.floor(now() / 1000));
+    const time = Math.floor(now() / 1000);
+    const line = signCosignature(nodeSuite, name, o.key.seed, cp.note.text, time);
     const next: WitnessState = {
       ...state,
       logs: {
         ...state.logs,
-        [cp.origin]: { size: cp.size, root: toBase64(cp.root), note: body.slice(body.indexOf('\n\n') + 2) + line + '\n' },
+        [cp.origin]: {
+          size: cp.size,
+          root: toBase64(cp.root),
+          note: body.slice(body.indexOf('\n\n') + 2) + line + '\n',
+          ...(subjects && { subjects: subjects.note + signCosignature(nodeSuite, name, o.key.seed, subjects.text, time) + '\n' }),
+        },
       },
     };
     saveState(o.dataDir, next); // durable before the answer
@@ -171,11 +182,12 @@ export const createWitness = (o: WitnessOptions): Witness => {
       return;
     }
     if (req.method === 'GET' && path === '/status') return send(res, 200, 'application/json', JSON.stringify(status()));
-    const m = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
+    const m = /^\/([0-9a-f]{64})\/(checkpoint|subjects)$/.exec(path);
     if (req.method === 'GET' && m) {
       const origin = [...logs.keys()].find((x) => toHex(sha256(utf8(x))) === m[1]);
       const s = origin ? state.logs[origin] : undefined;
-      if (s) return send(res, 200, 'text/plain; charset=utf-8', s.note);
+      const note = m[2] === 'checkpoint' ? s?.note : s?.subjects;
+      if (note) return send(res, 200, 'text/plain; charset=utf-8', note);
     }
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   };

@@ -1,6 +1,7 @@
 /**
  * A witness's durable state: per log origin, the latest checkpoint it cosigned
- * (size, root, and the note with its cosignature). Saved atomically — write a
+ * (size, root, and the note with its cosignature; a replaying witness also the
+ * subject note it cosigned at that size). Saved atomically — write a
  * temporary file, fsync it, rename it over the old one, fsync the directory —
  * so a crash leaves either the old state or the new one, and the witness never
  * answers before its new state is durable (c2sp.org/tlog-witness).
@@ -16,6 +17,8 @@ const logState = z.strictObject({
   root: z.string(),
   /** The cosigned checkpoint: the log's note with this witness's cosignature appended. */
   note: z.string(),
+  /** A replaying witness: the log's subject note at `size` with this witness's cosignature appended (SPEC §12). */
+  subjects: z.string().optional(),
 });
 const stateFile = z.strictObject({ v: z.literal(1), logs: z.record(z.string(), logState) });
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type request from 'supertest';
 import { cosignEnvelope, nodeSuite, type Envelope, type SigningKey } from '../../ledger/index.js';
 import type { CardRecord, MerchantRecord, Tier } from '../../schemas/cards.js';
-import { newKey, signEvent, startFixture, type Fixture, type SignOptions } from '../helpers/fixture.js';
+import { newKey, signEvent, startFixture, type Fixture, type FixtureOptions, type SignOptions } from '../helpers/fixture.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
@@ -21,8 +21,8 @@ export interface World {
   addMerchant(id: string, tier: Tier, extra?: { custodian?: string; insurer?: string }): Promise<SigningKey>;
 }
 
-export const startWorld = async (o: { merchant?: string; tier?: Tier; name?: string } = {}): Promise<World> => {
-  const f = await startFixture();
+export const startWorld = async (o: { merchant?: string; tier?: Tier; name?: string; fixture?: FixtureOptions } = {}): Promise<World> => {
+  const f = await startFixture(o.fixture);
   const bank = await f.register('bank-hz-01', 'custodian');
   const insurer = await f.register('insurer-pa-01', 'insurer');
   const addMerchant = (id: string, tier: Tier, extra: { custodian?: string; insurer?: string } = {}) =>

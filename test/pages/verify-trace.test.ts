@@ -156,9 +156,14 @@ describe('verifyTraceView: the named checks', () => {
       `witness w1 ${formatVkey(nodeSuite, 'w1.example', COSIGNATURE_TYPE, nodeSuite.publicKey(witness.seed)).vkey}`,
       `quorum ${quorum}`,
     ].join('\n');
-  const cosign = (v: any, time: number, seed = witness.seed) => {
+  /** Adds w1's cosignature to the checkpoint and (unless told not to) to the subject note, as a witness would. */
+  const cosign = (v: any, time: number, seed = witness.seed, subjectSeed: Uint8Array | null = seed) => {
     const note = parseNote(v.checkpoint.note)!;
     v.checkpoint.note = v.checkpoint.note + signCosignature(nodeSuite, 'w1.example', seed, note.text, time) + '\n';
+    if (subjectSeed) {
+      const text = parseNote(v.completeness.note)!.text;
+      v.completeness.note = v.completeness.note + signCosignature(nodeSuite, 'w1.example', subjectSeed, text, time) + '\n';
+    }
     return v;
   };
 
@@ -207,6 +212,18 @@ describe('verifyTraceView: the named checks', () => {
       shown: [],
     });
     expect(state(forged).quorum).toBe('failed');
+  });
+
+  test('when the checkpoint is cosigned but its subject note is not, or by another key, then the quorum fails naming the subject note', () => {
+    const pinned = { ...anchor, policy: policyFor('w1') };
+    for (const subjectSeed of [null, newKey('other').seed]) {
+      const r = verifyTraceView(nodeSuite, cosign(view(), 1_800_000_000, witness.seed, subjectSeed), pinned, {
+        code: story.trace.fillet,
+        shown: [],
+      });
+      expect([r.ok, state(r).quorum, state(r).completeness]).toEqual([false, 'failed', 'ok']);
+      expect(r.checks.find((c) => c.name === 'quorum')?.detail).toMatch(/subject note/);
+    }
   });
 
   test('when the pinned policy requires no witness, then the quorum is not claimed', () => {

@@ -14,14 +14,19 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   formatAddCheckpoint,
+  fromBase64Url,
   fromHex,
   generateKey,
   nodeSuite,
   parseNote,
   parseSignatureLine,
   parseVkey,
+  sha256,
   subjectCommitment,
+  toHex,
+  utf8,
   verifyCosignature,
+  verifySubjectNote,
   writeKeyFile,
 } from '../../ledger/index.js';
 import { logVkey } from '../../src/tlog/service.js';
@@ -58,6 +63,23 @@ const stopWitness = async () => {
   const exited = new Promise((r) => witness.child.once('exit', r));
   witness.child.kill('SIGTERM');
   await exited;
+};
+
+/**
+ * GET /<hex SHA-256 of origin>/subjects: the subject note the witness cosigned, checked here as a client would:
+ * signed by the operator, cosigned by the witness key; its size and root (hex).
+ */
+const cosignedSubjects = async (): Promise<{ size: number; root: string }> => {
+  const res = await fetch(`${witness.url}/${toHex(sha256(utf8(f.ledger.origin)))}/subjects`);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  const note = parseNote(text)!;
+  const size = Number(note.text.split('\n')[1]);
+  const operator = verifySubjectNote(nodeSuite, text, f.ledger.origin, size, fromBase64Url(f.ledger.operatorKey)!);
+  if ('reason' in operator) throw new Error(operator.reason);
+  const key = parseVkey(nodeSuite, witness.vkey)!;
+  expect(note.signatures.filter((sig) => verifyCosignature(nodeSuite, note.text, sig, key))).toHaveLength(1);
+  return { size, root: toHex(operator.root) };
 };
 
 const addCheckpoint = async (old: number, note = f.ledger.checkpoint.note, size = f.ledger.checkpoint.size) => {
@@ -99,6 +121,10 @@ describe('anxin witness', () => {
     expect(status.logs[0]).toMatchObject({ origin: f.ledger.origin, size: cosignedSize, verified: cosignedSize, firstBad: null });
   });
 
+  it('when it has cosigned a checkpoint, then it serves the subject note at that size with its cosignature', async () => {
+    expect(await cosignedSubjects()).toEqual({ size: cosignedSize, root: f.ledger.checkpoint.subjects!.root });
+  });
+
   it('when the old size is not the one it cosigned, then 409 with that size as text/x.tlog.size', async () => {
     const res = await addCheckpoint(0);
     expect(res).toEqual({ status: 409, type: 'text/x.tlog.size', text: `${cosignedSize}\n` });
@@ -125,12 +151,14 @@ describe('anxin witness', () => {
       const res = await addCheckpoint(cosignedSize);
       expect(res.status).toBe(422);
       expect(res.text).toContain(`entry ${cp.size - 1}: the subject note disagrees with the replayed subject map`);
+      expect((await cosignedSubjects()).size).toBe(cosignedSize); // the forged note is not cosigned
     } finally {
       cp.subjects = honest;
     }
     const res = await addCheckpoint(cosignedSize);
     expect(res.status).toBe(200);
     cosignedSize = cp.size;
+    expect(await cosignedSubjects()).toEqual({ size: cp.size, root: honest!.root });
   });
 
   it('when an entry that breaks a rule is forged into the log, then the next checkpoint gets 422 naming it, and /status reports the first bad index', async () => {
@@ -154,5 +182,6 @@ describe('anxin witness', () => {
     await stopWitness();
     witness = await startWitness();
     expect(await addCheckpoint(0)).toMatchObject({ status: 409, text: `${cosignedSize}\n` });
+    expect((await cosignedSubjects()).size).toBe(cosignedSize);
   }, 30_000);
 });

@@ -126,6 +126,14 @@ describe('witness cosigning', () => {
     expect(cp.size).toBe(f.ledger.size);
   });
 
+  it('when the witnesses do not replay the rules, then they cosign no subject note, and no view is taken at a witnessed checkpoint', async () => {
+    await until(() => submitter.cosigned()?.size === f.ledger.size, 'the quorum at the newest size');
+    const asked = seen.filter((s) => s.url.endsWith('/subjects'));
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(asked.map((s) => s.status))).toEqual(new Set([404]));
+    expect(submitter.view()).toBeUndefined();
+  });
+
   it('when a witness loses its state, then the service catches it up from the size its 409 names, and the quorum is met again', async () => {
     const port = (w1.server.address() as { port: number }).port;
     await stop(w1.server);
@@ -134,7 +142,7 @@ describe('witness cosigning', () => {
     const before = seen.length;
     await appendNotes(f, 5, 5);
     await until(() => submitter.cosigned()?.size === f.ledger.size, 'the quorum after w1 lost its state');
-    const w1Answers = seen.slice(before).filter((s) => s.url.startsWith(w1.url));
+    const w1Answers = seen.slice(before).filter((s) => s.url.startsWith(w1.url) && s.url.endsWith('/add-checkpoint'));
     // One 409 (it knew size 0), the resend from 0 cosigned, then only 200s.
     expect(w1Answers.map((s) => s.status)).toEqual([409, ...w1Answers.slice(1).map(() => 200)]);
     expect(w1Answers.length).toBeGreaterThan(1);

@@ -5,7 +5,7 @@
  */
 import type { SigningKey } from '../../ledger/index.js';
 import type { LotRecord, ShipmentRecord } from '../../src/trace/state.js';
-import { startFixture, type Fixture } from '../helpers/fixture.js';
+import { startFixture, type Fixture, type FixtureOptions } from '../helpers/fixture.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -20,8 +20,8 @@ export interface Chain {
   market: SigningKey;
 }
 
-export const startChain = async (): Promise<Chain> => {
-  const f = await startFixture();
+export const startChain = async (fixture: FixtureOptions = {}): Promise<Chain> => {
+  const f = await startFixture(fixture);
   const farm = await f.register('dachen-farm-01', 'producer', { name: '台州大陈岛养殖有限公司', region: '浙江省台州市椒江区' });
   const inspector = await f.register('tz-inspect-01', 'inspector', { name: '台州市食品药品检验研究院' });
   const processor = await f.register('jj-process-01', 'processor', { name: '椒江海鲜加工厂' });

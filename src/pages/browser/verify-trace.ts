@@ -17,8 +17,9 @@
  * The result is also a list of named checks (SPEC §11), each `ok`, `failed` or
  * `unavailable` (not checked, so not claimed):
  *   signature    — the checkpoint note is signed by the pinned log key for the pinned origin
- *   quorum       — its witness cosignatures meet the pinned policy's quorum; `unavailable`
- *                  when no quorum is pinned (the checkpoint is then only operator-signed)
+ *   quorum       — the witness cosignatures on the checkpoint and on its subject note
+ *                  (SPEC §12) each meet the pinned policy's quorum; `unavailable` when no
+ *                  quorum is pinned (the checkpoint is then only operator-signed)
  *   freshness    — the checkpoint is not older than one this browser already accepted
  *   inclusion    — every entry hashes to its leaf and is proved in the checkpoint's tree
  *   completeness — the view holds every entry about the lot and its ancestors: its
@@ -39,6 +40,7 @@ import {
   type Suite,
   parsePolicy,
   verifyCheckpointNote,
+  verifySubjectQuorum,
   type Policy,
 } from '../../../ledger/portable.js';
 import { deriveLot, type DerivedLot } from '../../trace/derive.js';
@@ -221,6 +223,9 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
     const v = verifyCheckpointNote(suite, policy, String(view.checkpoint.note));
     if (typeof v === 'string') problems.push({ code: 'quorum', detail: v });
     else witnessed = Object.fromEntries(v.cosigned);
+    // The subject note too: without the quorum on it, the operator alone vouches that nothing was left out.
+    const subjects = verifySubjectQuorum(suite, policy, String((view as { completeness?: { note?: unknown } }).completeness?.note));
+    if (typeof subjects === 'string') problems.push({ code: 'quorum', detail: subjects });
   } else if (!anchor.policy) unavailable.quorum = 'no witness quorum is pinned: the checkpoint is only operator-signed';
   else if (policy) unavailable.quorum = 'the pinned policy requires no witness: the checkpoint is only operator-signed';
 
