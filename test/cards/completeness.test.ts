@@ -8,6 +8,7 @@ import { verifyCompleteness } from '../../src/client/completeness.js';
 import { checkCard } from '../../src/pages/browser/verify-card.js';
 import { ORIGIN } from '../helpers/fixture.js';
 import { accepted, holderKey, issue, startWorld, type World } from './helpers.js';
+import { cosignView, policyFor, W1 } from '../helpers/witness.js';
 
 let w: World;
 const holder = holderKey('C-1');
@@ -44,7 +45,11 @@ test('when a consumption is dropped and the balance restated, then the page chec
   });
   const page = checkCard(nodeSuite, anchor(), view as never, 'C-1');
   expect(page.ok).toBe(false);
-  expect(page.problems).toEqual([`completeness: card:C-1: entry ${consume} is missing from the view`]);
+  expect(page.problems).toEqual([{ code: 'completeness', detail: `card:C-1: entry ${consume} is missing from the view` }]);
+  expect(page.checks.filter((c) => c.state !== 'ok').map((c) => [c.name, c.state])).toEqual([
+    ['quorum', 'unavailable'],
+    ['completeness', 'failed'],
+  ]);
 });
 
 test('when the merchant is closed, then the closure is in the card view and dropping it fails', async () => {
@@ -58,5 +63,46 @@ test('when the merchant is closed, then the closure is in the card view and drop
   expect(verifyCompleteness(view, anchor(), nodeSuite)).toMatchObject({
     ok: false,
     reason: expect.stringContaining(`merchant:${w.merchant.id}`),
+  });
+});
+
+describe('the card check, named as the trace page names its checks', () => {
+  const states = (r: ReturnType<typeof checkCard>) => Object.fromEntries(r.checks.map((c) => [c.name, c.state]));
+
+  test('when a witness quorum is pinned, then a view cosigned on both notes passes the quorum with its time, and one without the subject cosignature fails it', async () => {
+    const pinned = { ...anchor(), policy: policyFor(anchor(), 'w1') };
+    const bare = checkCard(nodeSuite, pinned, (await viewOf()) as never, 'C-1');
+    expect([bare.ok, states(bare).quorum]).toEqual([false, 'failed']);
+    const both = checkCard(nodeSuite, pinned, cosignView(await viewOf(), 1_800_000_000) as never, 'C-1');
+    expect([both.ok, states(both).quorum, both.checkpoint?.witnessed]).toEqual([true, 'ok', { w1: 1_800_000_000 }]);
+    const half = checkCard(nodeSuite, pinned, cosignView(await viewOf(), 1_800_000_000, W1.seed, null) as never, 'C-1');
+    expect([half.ok, states(half).quorum]).toEqual([false, 'failed']);
+    expect(half.checks.find((c) => c.name === 'quorum')?.detail).toMatch(/subject note/);
+  });
+
+  test('when the checkpoint is older than one this browser accepted, then freshness fails', async () => {
+    const view = await viewOf();
+    const r = checkCard(nodeSuite, anchor(), view as never, 'C-1', view.checkpoint.size + 1);
+    expect([r.ok, states(r).freshness]).toEqual([false, 'failed']);
+  });
+
+  test('when the stated balance is not the replayed one, then the rules check fails and the replayed balance is what is shown', async () => {
+    const view = await viewOf();
+    view.card.balance = 50_000;
+    const r = checkCard(nodeSuite, anchor(), view as never, 'C-1');
+    expect([r.ok, states(r).rules, states(r).inclusion, r.balance]).toEqual([false, 'failed', 'ok', 47_000]);
+  });
+
+  test('when the checkpoint is signed by another key, then signature fails and nothing after it is claimed', async () => {
+    const r = checkCard(nodeSuite, { ...anchor(), operatorKey: holder.publicKey }, (await viewOf()) as never, 'C-1');
+    expect([r.ok, r.balance]).toEqual([false, 0]);
+    expect(states(r)).toEqual({
+      signature: 'failed',
+      quorum: 'unavailable',
+      freshness: 'unavailable',
+      inclusion: 'unavailable',
+      completeness: 'unavailable',
+      rules: 'unavailable',
+    });
   });
 });

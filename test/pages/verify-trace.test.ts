@@ -6,19 +6,14 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import {
-  COSIGNATURE_TYPE,
-  ED25519_TYPE,
-  formatVkey,
-  fromBase64Url,
   generateKey,
   nodeSuite,
   parseKeyFile,
-  parseNote,
   signCheckpoint,
-  signCosignature,
   fromHex,
   type Checkpoint,
 } from '../../ledger/index.js';
+import { policyFor as policyWith, cosignView, W1 } from '../helpers/witness.js';
 import { newKey } from '../helpers/fixture.js';
 import { nobleSuite } from '../../ledger/suite-noble.js';
 import { DAY } from '../../scripts/demo/poster.js';
@@ -149,23 +144,9 @@ describe('verifyTraceView', () => {
 
 describe('verifyTraceView: the named checks', () => {
   const state = (r: ReturnType<typeof check>) => Object.fromEntries(r.checks.map((c) => [c.name, c.state]));
-  const witness = newKey('w1.example');
-  const policyFor = (quorum: string) =>
-    [
-      `log ${formatVkey(nodeSuite, anchor.origin, ED25519_TYPE, fromBase64Url(anchor.operatorKey)!).vkey}`,
-      `witness w1 ${formatVkey(nodeSuite, 'w1.example', COSIGNATURE_TYPE, nodeSuite.publicKey(witness.seed)).vkey}`,
-      `quorum ${quorum}`,
-    ].join('\n');
-  /** Adds w1's cosignature to the checkpoint and (unless told not to) to the subject note, as a witness would. */
-  const cosign = (v: any, time: number, seed = witness.seed, subjectSeed: Uint8Array | null = seed) => {
-    const note = parseNote(v.checkpoint.note)!;
-    v.checkpoint.note = v.checkpoint.note + signCosignature(nodeSuite, 'w1.example', seed, note.text, time) + '\n';
-    if (subjectSeed) {
-      const text = parseNote(v.completeness.note)!.text;
-      v.completeness.note = v.completeness.note + signCosignature(nodeSuite, 'w1.example', subjectSeed, text, time) + '\n';
-    }
-    return v;
-  };
+  const policyFor = (quorum: string) => policyWith(anchor, quorum);
+  const cosign = cosignView;
+  const witness = W1;
 
   test('when the served view verifies without a pinned policy, then signature, inclusion, completeness and rules pass and the quorum is not claimed', () => {
     const r = check(view());

@@ -92,7 +92,8 @@ export type ProblemCode =
   | 'proof'
   | 'shown'
   | 'completeness'
-  | 'status';
+  | 'status'
+  | 'balance';
 
 /** Which named check a problem fails. */
 const CHECK_OF: Record<ProblemCode, CheckName> = {
@@ -110,6 +111,7 @@ const CHECK_OF: Record<ProblemCode, CheckName> = {
   shown: 'inclusion',
   completeness: 'completeness',
   status: 'rules',
+  balance: 'rules',
 };
 
 export interface Problem {
@@ -183,6 +185,36 @@ const hashes = (path: unknown): Uint8Array[] | undefined => {
   return out;
 };
 
+/**
+ * The quorum check of a view (trace or card): only a pinned policy names witnesses; the
+ * cosignature lines of the checkpoint note and of the subject note (SPEC §12) are each
+ * checked against it. Returns the problems, why it was not checked (no quorum pinned), or
+ * the witnesses' cosignature times on the checkpoint.
+ */
+export const checkQuorum = (
+  suite: Suite,
+  anchor: Anchor,
+  checkpointNote: unknown,
+  subjectNote: unknown,
+): { problems: Problem[]; unavailable?: string; witnessed?: Record<string, number> } => {
+  let policy: Policy;
+  try {
+    if (!anchor.policy) return { problems: [], unavailable: 'no witness quorum is pinned: the checkpoint is only operator-signed' };
+    policy = parsePolicy(suite, anchor.policy);
+  } catch (e) {
+    return { problems: [{ code: 'quorum', detail: `the pinned policy is not a policy: ${(e as Error).message}` }] };
+  }
+  if (policy.quorum.kind === 'none')
+    return { problems: [], unavailable: 'the pinned policy requires no witness: the checkpoint is only operator-signed' };
+  const problems: Problem[] = [];
+  const v = verifyCheckpointNote(suite, policy, String(checkpointNote));
+  if (typeof v === 'string') problems.push({ code: 'quorum', detail: v });
+  // The subject note too: without the quorum on it, the operator alone vouches that nothing was left out.
+  const subjects = verifySubjectQuorum(suite, policy, String(subjectNote));
+  if (typeof subjects === 'string') problems.push({ code: 'quorum', detail: subjects });
+  return { problems, ...(typeof v !== 'string' && { witnessed: Object.fromEntries(v.cosigned) }) };
+};
+
 const NOT_REACHED = 'not checked: an earlier check failed';
 const notReached = (from: CheckName): Partial<Record<CheckName, string>> =>
   Object.fromEntries(CHECK_NAMES.slice(CHECK_NAMES.indexOf(from)).map((n) => [n, NOT_REACHED]));
@@ -211,23 +243,10 @@ export const verifyTraceView = (suite: Suite, view: unknown, anchor: Anchor, exp
   const size = view.checkpoint.size;
   const unavailable: Partial<Record<CheckName, string>> = {};
 
-  // The quorum: only a pinned policy names witnesses; the note's cosignature lines are checked against it.
-  let policy: Policy | undefined;
-  let witnessed: Record<string, number> | undefined;
-  try {
-    policy = anchor.policy ? parsePolicy(suite, anchor.policy) : undefined;
-  } catch (e) {
-    problems.push({ code: 'quorum', detail: `the pinned policy is not a policy: ${(e as Error).message}` });
-  }
-  if (policy && policy.quorum.kind !== 'none') {
-    const v = verifyCheckpointNote(suite, policy, String(view.checkpoint.note));
-    if (typeof v === 'string') problems.push({ code: 'quorum', detail: v });
-    else witnessed = Object.fromEntries(v.cosigned);
-    // The subject note too: without the quorum on it, the operator alone vouches that nothing was left out.
-    const subjects = verifySubjectQuorum(suite, policy, String((view as { completeness?: { note?: unknown } }).completeness?.note));
-    if (typeof subjects === 'string') problems.push({ code: 'quorum', detail: subjects });
-  } else if (!anchor.policy) unavailable.quorum = 'no witness quorum is pinned: the checkpoint is only operator-signed';
-  else if (policy) unavailable.quorum = 'the pinned policy requires no witness: the checkpoint is only operator-signed';
+  const quorum = checkQuorum(suite, anchor, view.checkpoint.note, (view as { completeness?: { note?: unknown } }).completeness?.note);
+  problems.push(...quorum.problems);
+  if (quorum.unavailable) unavailable.quorum = quorum.unavailable;
+  const witnessed = quorum.witnessed;
 
   if (expect.seenSize !== undefined && size < expect.seenSize)
     problems.push({

@@ -112,7 +112,7 @@ const renderCard = async (card: string): Promise<HTMLElement> => {
   const view = (await res.json()) as CardViewShape;
   const check = checkCard(nobleSuite, anchor, view, card);
   badge.setAttribute('data-verify', check.ok ? 'ok' : 'failed');
-  fill(badge, check.ok ? w.walletVerifyOk : `${w.walletVerifyFailed}: ${check.problems[0]}`);
+  fill(badge, check.ok ? w.walletVerifyOk : `${w.walletVerifyFailed}: ${check.problems[0]?.detail}`);
   box.setAttribute('data-balance', String(check.balance));
   box.append(
     h('p', { class: 'balance' }, `${w.walletBalance} `, h('strong', {}, yuan(check.balance)), ' · ', view.card.merchant),
