@@ -7,17 +7,21 @@
  * (public reads answer CORS: src/tlog/cors.ts), and runs the very module the
  * service's own /trace page runs (src/pages/browser/trace-page.ts).
  *
- * Pages: trace.html?code=CODE. What is copied is the import closure of the page
- * module (followed through the compiled files' relative imports) plus the
- * @noble packages it imports by name, so nothing server-side ends up in DIR.
+ * Pages: trace.html?code=CODE, and card.html?card=ID (src/pages/browser/card-page.ts:
+ * the holder imports the key file their wallet exports, the card view is read with
+ * a request signed by it, and checked and shown by the module /wallet runs). What
+ * is copied is the import closure of the page modules (followed through the
+ * compiled files' relative imports) plus the @noble packages they import by name,
+ * so nothing server-side ends up in DIR.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { parsePolicy, toBase64Url, type Suite } from '../ledger/portable.js';
-import { html, trusted } from '../src/pages/html.js';
+import { html, trusted, type Html } from '../src/pages/html.js';
 import { messages, type Lang } from '../src/pages/browser/messages.js';
+import { walletMessages } from '../src/pages/browser/wallet-messages.js';
 import { DIST_ROOT, PROJECT_ROOT } from '../src/pages/assets.js';
 
 export interface VerifierSite {
@@ -66,27 +70,48 @@ export const verifierCsp = (importMap: string, log: string): string =>
     "form-action 'self'",
   ].join('; ');
 
-const tracePage = (lang: Lang, o: { origin: string; key: string; policy: string; log: string; importMap: string }): string => {
-  const t = messages(lang);
-  return html`<!doctype html>
+interface Pinned {
+  origin: string;
+  key: string;
+  policy: string;
+  log: string;
+  importMap: string;
+}
+
+/** A page of the site: the pinned anchor, policy and log in <meta>, the CSP, and its module. */
+const sitePage = (lang: Lang, o: Pinned, title: string, module: string, body: Html): string =>
+  html`<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${verifierCsp(o.importMap, o.log)}">
 <meta name="referrer" content="no-referrer">
-<title>${t.traceTitle} · ${t.brand}</title>
+<title>${title} · ${messages(lang).brand}</title>
 <meta name="anxin-origin" content="${o.origin}">
 <meta name="anxin-operator-key" content="${o.key}">
 <meta name="anxin-policy" content="${o.policy}">
 <meta name="anxin-log" content="${o.log}">
 <link rel="stylesheet" href="pages.css">
 <script type="importmap">${trusted(o.importMap)}</script>
-<script type="module" src="js/src/pages/browser/trace-page.js"></script>
+<script type="module" src="js/src/pages/browser/${module}"></script>
 </head>
 <body>
 <main class="narrow">
-<article class="trace">
+${body}
+</main>
+</body>
+</html>
+`.text;
+
+const tracePage = (lang: Lang, o: Pinned): string => {
+  const t = messages(lang);
+  return sitePage(
+    lang,
+    o,
+    t.traceTitle,
+    'trace-page.js',
+    html`<article class="trace">
 <section class="banner" data-status="" role="status"><strong class="banner-title">${t.verifyPending}</strong></section>
 <section class="verify" data-verify="pending" aria-live="polite">
 <p class="verify-line"><span class="verify-icon" aria-hidden="true"></span><span class="verify-text">${t.verifyPending}</span></p>
@@ -94,11 +119,26 @@ const tracePage = (lang: Lang, o: { origin: string; key: string; policy: string;
 <p class="verify-what small">${t.verifyWhat}</p>
 </section>
 <div data-render="verified"></div>
-</article>
-</main>
-</body>
-</html>
-`.text;
+</article>`,
+  );
+};
+
+const cardPage = (lang: Lang, o: Pinned): string => {
+  const w = walletMessages(lang);
+  return sitePage(
+    lang,
+    o,
+    w.walletTitle,
+    'card-page.js',
+    html`<h1>${w.walletTitle}</h1>
+<section class="card">
+<h2>${w.walletKey}</h2>
+<p class="small">${w.walletKeyHint}</p>
+<p class="mono small" data-holder-key>${w.walletNoKey}</p>
+<label>${w.walletImport} <input type="file" accept=".key,.json,application/json" data-import-key></label>
+</section>
+<div data-cards></div>`,
+  );
 };
 
 /** Writes the site into `out` (created when missing); throws on a bad policy or URL. */
@@ -111,7 +151,8 @@ export const writeVerifierSite = (suite: Suite, o: { out: string; log: string; p
   if (!existsSync(join(DIST_ROOT, 'src/pages/browser/trace-page.js'))) throw new Error('the compiled pages are missing: run npm run build');
   const files: string[] = [];
   mkdirSync(o.out, { recursive: true });
-  for (const f of closure('src/pages/browser/trace-page.js')) {
+  const modules = new Set([...closure('src/pages/browser/trace-page.js'), ...closure('src/pages/browser/card-page.js')]);
+  for (const f of [...modules].sort()) {
     const to = join(o.out, 'js', f);
     mkdirSync(dirname(to), { recursive: true });
     copyFileSync(join(DIST_ROOT, f), to);
@@ -125,10 +166,9 @@ export const writeVerifierSite = (suite: Suite, o: { out: string; log: string; p
     imports: { '@noble/ed25519': './vendor/@noble/ed25519/index.js', '@noble/hashes/': './vendor/@noble/hashes/' },
   });
   const log = url.href.replace(/\/+$/, '');
-  writeFileSync(
-    join(o.out, 'trace.html'),
-    tracePage(o.lang ?? 'zh-CN', { origin: logKey.name, key: toBase64Url(logKey.publicKey), policy: o.policy, log, importMap }),
-  );
-  files.push('trace.html');
+  const pinned: Pinned = { origin: logKey.name, key: toBase64Url(logKey.publicKey), policy: o.policy, log, importMap };
+  writeFileSync(join(o.out, 'trace.html'), tracePage(o.lang ?? 'zh-CN', pinned));
+  writeFileSync(join(o.out, 'card.html'), cardPage(o.lang ?? 'zh-CN', pinned));
+  files.push('trace.html', 'card.html');
   return { origin: logKey.name, files: files.sort() };
 };

@@ -135,8 +135,8 @@ export const buildApp = (deps: AppDeps): App => {
   web.use(problemHandler((err) => logger.error({ err }, 'internal error')));
 
   const app = ((req: IncomingMessage, res: ServerResponse) => {
-    // Public reads answer CORS (SPEC §12); /tlog is the C2SP tiles view (src/tlog/routes.ts).
-    publicCors(req, res);
+    // Public and signed reads answer CORS (SPEC §12); /tlog is the C2SP tiles view (src/tlog/routes.ts).
+    if (publicCors(req, res)) return;
     if (tlog.handle(req, res)) return;
     if (!api(req, res)) web(req, res);
   }) as App;

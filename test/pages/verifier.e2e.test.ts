@@ -51,12 +51,25 @@ const serveDir = (dir: string) =>
     }
   });
 
-/** The current edit the mirror applies to trace views (identity by default). */
+/** The current edit the mirror applies to trace and card views (identity by default). */
 let edit: (view: any) => any = (v) => v;
-/** A hostile mirror of the log: forwards GET /v1/trace/{code} to the service and edits the view. */
+/**
+ * A hostile mirror of the log: forwards GET /v1/trace/{code} and the holder's signed GET /v1/cards/{card}
+ * (with their signature headers, and their CORS preflight) to the service, and edits the view.
+ */
 const mirror = () =>
   listen(async (req, res) => {
-    const upstream = await fetch(`${t.demo.url}${req.url}`);
+    if (req.method === 'OPTIONS') {
+      const pre = await fetch(`${t.demo.url}${req.url}`, { method: 'OPTIONS' });
+      const headers: Record<string, string> = {};
+      pre.headers.forEach((value, name) => (headers[name] = value));
+      res.writeHead(pre.status, headers).end();
+      return;
+    }
+    const signed = Object.fromEntries(
+      ['signature', 'signature-input'].flatMap((n) => (req.headers[n] ? [[n, String(req.headers[n])]] : [])),
+    );
+    const upstream = await fetch(`${t.demo.url}${req.url}`, { headers: signed });
     const view = edit(await upstream.json());
     res.writeHead(upstream.status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end(JSON.stringify(view));
   });
@@ -218,6 +231,54 @@ describe('the static verifier site, served from its own origin', () => {
   });
 });
 
+describe("the static verifier's card page, with the holder's key imported", () => {
+  const CARD = 'GYM-0001';
+  const openCard = async (site: string): Promise<Page> => {
+    const page = await t.browser.page();
+    await page.goto(`${sites[site].url}/card.html?card=${CARD}`);
+    await page.waitForSelector('html[data-ready="true"]');
+    const key = JSON.stringify(t.demo.story.keys.get(`card:${CARD}`));
+    await page.setInputFiles('[data-import-key]', { name: 'anxin-holder.key', mimeType: 'application/json', buffer: Buffer.from(key) });
+    await page.waitForSelector(`[data-card="${CARD}"] [data-verify]`);
+    return page;
+  };
+  const cardVerdict = (page: Page) => page.getAttribute(`[data-card="${CARD}"] [data-verify]`, 'data-verify');
+  const balance = () => t.demo.f.ledger.get<{ balance: number }>(`card/${CARD}`)!.balance;
+
+  test('when the holder imports the key, then the card read cross-origin verifies against the pinned quorum and shows the replayed balance', async () => {
+    const page = await openCard('witnessed');
+    expect(await cardVerdict(page)).toBe('ok');
+    expect(await checkState(page, 'quorum')).toBe('ok');
+    expect(await checkState(page, 'completeness')).toBe('ok');
+    expect(Number(await page.getAttribute(`[data-card="${CARD}"]`, 'data-balance'))).toBe(balance());
+    expect(await page.getAttribute('.verify-time', 'data-witnessed')).toMatch(/^\d+$/);
+    await page.close();
+  }, 60_000);
+
+  test('when the mirror drops a consumption and restates the balance, then the card fails on completeness and no balance is shown', async () => {
+    edit = (v) => {
+      const consume = v.entries.find((e: any) => e.event.type === 'card.consume');
+      return {
+        ...v,
+        entries: v.entries.filter((e: any) => e !== consume),
+        card: { ...v.card, balance: v.card.balance + consume.event.body.amount },
+      };
+    };
+    const page = await openCard('witnessed');
+    expect(await cardVerdict(page)).toBe('failed');
+    expect(await checkState(page, 'completeness')).toBe('failed');
+    expect(await page.getAttribute(`[data-card="${CARD}"]`, 'data-balance')).toBeNull();
+    await page.close();
+  }, 60_000);
+
+  test('when the mirror strips the cosignatures, then the quorum fails', async () => {
+    edit = (v) => ({ ...v, checkpoint: { ...v.checkpoint, note: operatorOnly(v.checkpoint.note) } });
+    const page = await openCard('witnessed');
+    expect([await cardVerdict(page), await checkState(page, 'quorum')]).toEqual(['failed', 'failed']);
+    await page.close();
+  }, 60_000);
+});
+
 describe("the service's own trace page", () => {
   test('when its HTML is edited in flight to show a recalled lot as active, then the check fails and the banner shows recalled', async () => {
     const code = t.demo.story.trace.recalledFillet;
@@ -252,7 +313,7 @@ describe("the service's own trace page", () => {
 describe('anxin verifier', () => {
   const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/scripts/anxin.js', 'verifier', ...args], { encoding: 'utf8' });
 
-  test('when given a policy and a log URL, then it writes trace.html pinning them, and no server code', async () => {
+  test('when given a policy and a log URL, then it writes trace.html and card.html pinning them, and no server code', async () => {
     const out = join(work, 'cli');
     const policy = join(work, 'policy.txt');
     writeFileSync(policy, policyText(await (await fetch(`${t.demo.url}/v1/ledger`)).json(), true));
@@ -262,6 +323,9 @@ describe('anxin verifier', () => {
     expect(html).toContain('<meta name="anxin-log" content="https://log.example">');
     expect(html).toContain('connect-src https://log.example');
     expect(html).toContain('quorum w1');
+    const card = readFileSync(join(out, 'card.html'), 'utf8');
+    expect(card).toContain('<meta name="anxin-log" content="https://log.example">');
+    expect(card).toContain('src="js/src/pages/browser/card-page.js"');
     const listed = spawnSync('find', [out, '-name', '*.js'], { encoding: 'utf8' }).stdout;
     expect(listed).not.toMatch(/store-level|service|app\.js|routes/);
   });

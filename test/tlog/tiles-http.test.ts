@@ -148,6 +148,27 @@ describe('CORS on public reads (SPEC §12)', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('when a page on another origin asks to send a signed card read, then the preflight allows GET with the signature headers', async () => {
+    const res = await request(f.app)
+      .options('/v1/cards/C-1')
+      .set('origin', 'https://verifier.example')
+      .set('access-control-request-method', 'GET')
+      .set('access-control-request-headers', 'signature,signature-input');
+    expect(res.status).toBe(204);
+    expect(res.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET',
+      'access-control-allow-headers': 'signature, signature-input',
+    });
+    const read = await request(f.app).get('/v1/cards/C-1').set('origin', 'https://verifier.example');
+    expect([read.status, read.headers['access-control-allow-origin']]).toEqual([401, '*']);
+  });
+
+  it('when another path is preflighted, then nothing allows it', async () => {
+    const res = await request(f.app).options('/v1/events').set('access-control-request-method', 'POST');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
 });
 
 describe('GET /v1/ledger', () => {

@@ -18,38 +18,22 @@
  * (`anxin verifier`: no server content; the view is read from the log URL in
  * <meta name="anxin-log"> and the page is built from the verified entries only).
  * The largest checkpoint size accepted is remembered per log origin and trace
- * code in localStorage, so an older view of that lot served later fails the
- * freshness check. Per code, not per log: the service may serve an unchanged
- * lot's view against an older checkpoint (src/trace/view-cache.ts), never an
- * older one than it served for that lot before.
+ * code (seen.ts), so an older view of that lot served later fails the freshness
+ * check. The checks and the checkpoint's time are shown by verify-badge.ts, as
+ * on the card views.
  */
 import { nobleSuite } from '../../../ledger/suite-noble.js';
 import { fill, h, one } from './dom.js';
 import { formatTime } from './format.js';
 import { fmt, lookup, messages, type Lang } from './messages.js';
+import { remember, seenSize } from './seen.js';
+import { showChecks } from './verify-badge.js';
 import { verifyTraceView, type Anchor, type Problem, type ShownEntry, type TraceCheck } from './verify-trace.js';
 
 const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 const t = messages(lang);
 
 const metaOr = (name: string): string | undefined => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content || undefined;
-
-const SEEN = 'anxin-seen-size:';
-const seenSize = (origin: string): number | undefined => {
-  try {
-    const n = Number(localStorage.getItem(SEEN + origin));
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-};
-const remember = (origin: string, size: number): void => {
-  try {
-    if (size > (seenSize(origin) ?? 0)) localStorage.setItem(SEEN + origin, String(size));
-  } catch {
-    // storage disabled: no rollback memory
-  }
-};
 
 const failedWith = (p: Problem): TraceCheck => ({
   ok: false,
@@ -177,28 +161,7 @@ const run = async (): Promise<void> => {
     result.problems.slice(0, 20).map((p) => h('li', { title: p.detail }, describe(p))),
   );
   problems.hidden = result.ok;
-  let checks = badge.querySelector<HTMLUListElement>('.verify-checks');
-  if (!checks) badge.insertBefore((checks = h('ul', { class: 'verify-checks small' }) as HTMLUListElement), problems);
-  fill(
-    checks,
-    result.checks.map((c) =>
-      h(
-        'li',
-        { 'data-check': c.name, 'data-state': c.state, title: c.detail },
-        `${lookup(t, `check_${c.name}`, c.name)}: ${lookup(t, `checkState_${c.state}`, c.state)}`,
-      ),
-    ),
-  );
-  const witnessed = result.checkpoint?.witnessed;
-  const times = witnessed ? Object.values(witnessed) : [];
-  const when = times.length
-    ? fmt(t.witnessedAt, { n: times.length, at: formatTime(new Date(Math.max(...times) * 1000).toISOString()) })
-    : t.operatorOnly;
-  const completeness = result.checks.find((c) => c.name === 'completeness')?.state === 'ok' ? '' : ` ${t.completenessNotClaimed}`;
-  let time = badge.querySelector<HTMLElement>('.verify-time');
-  if (!time) badge.insertBefore((time = h('p', { class: 'verify-time small' })), problems);
-  time.textContent = result.checkpoint ? `${when}.${completeness}` : '';
-  if (witnessed) time.dataset.witnessed = String(Math.max(...times));
+  showChecks(badge, problems, t, result.checks, result.checkpoint, t.completenessNotClaimed);
   badge.dataset.verify = result.ok ? 'ok' : 'failed';
 };
 

@@ -76,7 +76,9 @@ export const checkCard = (suite: Suite, anchor: Anchor, view: CardViewShape, car
   }
   if (bad) {
     problems.push({ code: 'checkpoint', detail: bad });
-    const rest = Object.fromEntries((['quorum', 'freshness', 'inclusion', 'completeness', 'rules'] as CheckName[]).map((n) => [n, NOT_REACHED]));
+    const rest = Object.fromEntries(
+      (['quorum', 'freshness', 'inclusion', 'completeness', 'rules'] as CheckName[]).map((n) => [n, NOT_REACHED]),
+    );
     return { ok: false, balance: 0, problems, checks: namedChecks(problems, rest) };
   }
   const { size } = view.checkpoint;
@@ -86,7 +88,10 @@ export const checkCard = (suite: Suite, anchor: Anchor, view: CardViewShape, car
   problems.push(...quorum.problems);
   if (quorum.unavailable) unavailable.quorum = quorum.unavailable;
   if (seenSize !== undefined && size < seenSize)
-    problems.push({ code: 'stale', detail: `the checkpoint (size ${size}) is older than one this browser already accepted (size ${seenSize})` });
+    problems.push({
+      code: 'stale',
+      detail: `the checkpoint (size ${size}) is older than one this browser already accepted (size ${seenSize})`,
+    });
 
   let balance = 0;
   let last = -1;
@@ -109,7 +114,11 @@ export const checkCard = (suite: Suite, anchor: Anchor, view: CardViewShape, car
     }
     const path = (Array.isArray(view.proofs?.[String(e.index)]) ? view.proofs[String(e.index)] : []).map((h) => fromHex(h));
     if (path.some((p) => !p || p.length !== 32) || !verifyInclusion(suite, e.index, size, leaf, path as Uint8Array[], root)) {
-      problems.push({ code: 'proof', index: e.index, detail: `entry ${e.index}: its inclusion proof does not lead to the checkpoint root` });
+      problems.push({
+        code: 'proof',
+        index: e.index,
+        detail: `entry ${e.index}: its inclusion proof does not lead to the checkpoint root`,
+      });
       continue;
     }
     balance += balanceDelta(e.event);

@@ -2,7 +2,8 @@
  * /wallet in the browser (SPEC §14): the holder's key made with the Web Crypto
  * random source and kept in IndexedDB (exportable and importable as a key file);
  * cards added by id, each read with a request signed as card:<id> and verified
- * here (verify-card.ts) before its balance is shown; refund requests, complaints
+ * here (card-view.ts, the module the static verifier's card.html runs too) before
+ * its balance is shown, with the named checks; refund requests, complaints
  * and transfers signed here; a statement of the card's entries and proofs to
  * download. /wallet/confirm#<envelope> shows a counter's card.consume, checks the
  * merchant's signature, and on confirmation adds cosig.holder and posts it;
@@ -23,15 +24,16 @@ import {
   type SigningKey,
 } from '../../../ledger/portable.js';
 import { nobleSuite } from '../../../ledger/suite-noble.js';
-import { signRequest } from '../../../ledger/portable.js';
 import { fill, h, meta, one } from './dom.js';
-import { checkCard, type CardViewShape } from './verify-card.js';
+import { formatYuan } from './format.js';
+import { cardBox, readCard } from './card-view.js';
 import { walletMessages } from './wallet-messages.js';
+import type { Lang } from './messages.js';
 import { load, save } from './wallet-store.js';
 
-const w = walletMessages(document.documentElement.lang);
+const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
+const w = walletMessages(lang);
 const anchor = { origin: meta('anxin-origin'), operatorKey: meta('anxin-operator-key') };
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 const fenOf = (text: string) => Math.round(Number(text) * 100);
 const newId = () => toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 const fmt = (s: string, v: Record<string, string | number>) => s.replace(/\{(\w+)\}/g, (_, k) => String(v[k] ?? ''));
@@ -43,12 +45,6 @@ const holderKeyFor = (card: string): SigningKey => {
   const k = parseKeyFile(nobleSuite, JSON.stringify(keyFile));
   return { ...k, id: `card:${card}` };
 };
-
-const signedGet = async (target: string, card: string): Promise<Response> =>
-  fetch(target, {
-    headers: { accept: 'application/json', ...signRequest(nobleSuite, holderKeyFor(card), { method: 'GET', target }) },
-    cache: 'no-store',
-  });
 
 const post = async (env: Envelope): Promise<{ ok: boolean; body: any }> => {
   const res = await fetch('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(env) });
@@ -100,38 +96,13 @@ const form = (
 };
 
 const renderCard = async (card: string): Promise<HTMLElement> => {
-  const badge = h('p', { class: 'badge', 'data-verify': 'pending' }, w.walletVerifyPending);
   const out = h('p', { 'data-out': '' });
-  const box = h('article', { class: 'card-item', 'data-card': card }, h('h3', {}, card), badge);
-  const res = await signedGet(`/v1/cards/${encodeURIComponent(card)}`, card);
-  if (!res.ok) {
-    badge.setAttribute('data-verify', 'failed');
-    fill(badge, `${w.walletVerifyFailed}: ${res.status}`);
-    return box;
-  }
-  const view = (await res.json()) as CardViewShape;
-  const check = checkCard(nobleSuite, anchor, view, card);
-  badge.setAttribute('data-verify', check.ok ? 'ok' : 'failed');
-  fill(badge, check.ok ? w.walletVerifyOk : `${w.walletVerifyFailed}: ${check.problems[0]?.detail}`);
-  box.setAttribute('data-balance', String(check.balance));
+  const read = await readCard(anchor, '', card, holderKeyFor(card));
+  const box = cardBox(lang, w, card, read);
+  if ('error' in read) return box;
+  // Refunds and complaints stay possible when the view does not verify (that may be what to complain about).
+  const { view } = read;
   box.append(
-    h('p', { class: 'balance' }, `${w.walletBalance} `, h('strong', {}, yuan(check.balance)), ' · ', view.card.merchant),
-    h(
-      'details',
-      {},
-      h('summary', {}, w.walletHistory),
-      h(
-        'ol',
-        {},
-        ...view.entries.map((e) =>
-          h(
-            'li',
-            { 'data-index': e.index },
-            `#${e.index} ${e.at.slice(0, 16).replace('T', ' ')} ${e.event.type} ${(e.event.body as { amount?: number }).amount !== undefined ? yuan((e.event.body as { amount: number }).amount) : ''}`,
-          ),
-        ),
-      ),
-    ),
     form(
       w.walletRefund,
       [['amount', w.walletAmount, { inputmode: 'decimal', 'data-refund-amount': '' }]],
@@ -211,7 +182,7 @@ const confirmFlow = async (accept: boolean) => {
   }
   fill(one('[data-confirm-merchant]'), env?.actor ?? '');
   fill(one('[data-confirm-card]'), card);
-  fill(one('[data-confirm-amount]'), body.amount !== undefined ? yuan(body.amount) : '');
+  fill(one('[data-confirm-amount]'), body.amount !== undefined ? formatYuan(body.amount) : '');
   // A counter's link is only as good as the merchant's signature, checked here with the key from the registry.
   // (A transfer is signed by the giver's holder key, which is not public: the service checks it on posting.)
   const type = accept ? 'card.transfer' : 'card.consume';
