@@ -222,11 +222,21 @@ describe('the static verifier site, served from its own origin', () => {
   }, 60_000);
 
   // Dropping an entry keeps every remaining inclusion proof valid: only the completeness commitment catches it.
-  test('when the mirror drops the recall entry and says active, then the completeness check fails', async () => {
-    edit = (v) => ({ ...v, status: 'active', timeline: v.timeline.filter((e: any) => e.event.type !== 'lot.recall') });
+  test.each([
+    ['the recall entry', (e: any) => e.event.type === 'lot.recall'],
+    ['the failed inspection', (e: any) => e.event.type === 'lot.inspect' && e.event.body.result === 'fail'],
+    ['the recall and the failed inspection', (e: any) => e.event.type === 'lot.recall' || e.event.body.result === 'fail'],
+  ])('when the mirror drops %s and says active, then the completeness check fails', async (_what, dropped) => {
+    let before = 0;
+    edit = (v) => {
+      before = v.timeline.length;
+      return { ...v, status: 'active', timeline: v.timeline.filter((e: any) => !dropped(e)) };
+    };
     const page = await open('mirror', t.demo.story.trace.recalledFillet);
     expect(await verdict(page)).toBe('failed');
     expect(await checkState(page, 'completeness')).toBe('failed');
+    expect(await page.locator('[data-index]').count()).toBe(0); // nothing is shown from a view that did not verify
+    expect(before).toBeGreaterThan(0);
     await page.close();
   });
 });
