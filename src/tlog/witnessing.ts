@@ -18,8 +18,9 @@
  * note at that size is fetched from GET <witness>/<hex SHA-256 of origin>/subjects
  * (anxin's replaying witness serves it; other witnesses answer 404 and are
  * skipped); the newest size at which both the checkpoint and the subject note
- * meet the quorum is where views are proved (SPEC §12, `view()`). The witnesses' lag (entries behind the log) is a prom-client gauge on
- * the default registry (exported by /metrics).
+ * meet the quorum is where views are proved (SPEC §12, `view()`). The
+ * witnesses' lag (entries behind the log) is a prom-client gauge on the default
+ * registry (exported by /metrics).
  */
 import { readFileSync } from 'node:fs';
 import client from 'prom-client';
@@ -321,16 +322,17 @@ export class WitnessSubmitter implements Witnessing {
 
   /** Makes `c` the newest cosigned checkpoint, and the newest view point, where its quorums are met. */
   private promote(c: Collecting): void {
-    if (quorumMet(this.policy.quorum, new Set(c.lines.keys())) && (!this.best || c.size >= this.best.size))
-      this.best = { size: c.size, note: formatNote(c.text, [c.logLine, ...c.lines.values()]) };
+    if (!quorumMet(this.policy.quorum, new Set(c.lines.keys()))) return;
+    const note = formatNote(c.text, [c.logLine, ...c.lines.values()]);
+    if (!this.best || c.size >= this.best.size) this.best = { size: c.size, note };
     const subjects = c.checkpoint.subjects;
-    if (!subjects || !quorumMet(this.policy.quorum, new Set(c.lines.keys()))) return;
-    if (!quorumMet(this.policy.quorum, new Set(c.subjectLines.keys())) || (this.bestView && c.size < this.bestView.checkpoint.size)) return;
+    if (!subjects || !quorumMet(this.policy.quorum, new Set(c.subjectLines.keys()))) return;
+    if (this.bestView && c.size < this.bestView.checkpoint.size) return;
     const subjectNote = parseNote(subjects.note)!;
     this.bestView = {
       checkpoint: {
         ...c.checkpoint,
-        note: formatNote(c.text, [c.logLine, ...c.lines.values()]),
+        note,
         subjects: { root: subjects.root, note: formatNote(subjectNote.text, [subjectNote.signatures[0].line, ...c.subjectLines.values()]) },
       },
       subjects: c.map,

@@ -5,14 +5,7 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
-import {
-  generateKey,
-  nodeSuite,
-  parseKeyFile,
-  signCheckpoint,
-  fromHex,
-  type Checkpoint,
-} from '../../ledger/index.js';
+import { generateKey, nodeSuite, parseKeyFile, signCheckpoint, fromHex, type Checkpoint } from '../../ledger/index.js';
 import { policyFor as policyWith, cosignView, W1 } from '../helpers/witness.js';
 import { newKey } from '../helpers/fixture.js';
 import { nobleSuite } from '../../ledger/suite-noble.js';
