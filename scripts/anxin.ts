@@ -70,7 +70,7 @@ const USAGE = `usage:
   anxin epcis import --key FILE [--url URL] [--dry-run] [--parties FILE] [--storage CLASS] DOC
                                                 EPCIS 2.0 JSON-LD → signed anxin food events, posted (or printed)
   anxin verifier --out DIR --log URL --policy FILE [--lang zh-CN|en]
-                                                writes a static verifier site: trace.html?code=CODE (SPEC §12)`;
+                                                writes a static verifier site: trace.html?code=CODE, card.html?card=ID (SPEC §12)`;
 
 /**
  * `--name VALUE` → `--name=VALUE` for string options, so that a value may begin with a dash:
@@ -474,7 +474,7 @@ commands.verifier = async (argv) => {
     throw new UsageError((e as Error).message);
   }
   console.error(
-    `anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE`,
+    `anxin verifier: wrote ${site.files.length} files to ${out} for log ${site.origin} at ${log}; serve ${out}/trace.html?code=CODE and ${out}/card.html?card=ID`,
   );
   return 0;
 };
