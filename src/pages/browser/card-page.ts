@@ -12,22 +12,15 @@ import { nobleSuite } from '../../../ledger/suite-noble.js';
 import { cardBox, readCard } from './card-view.js';
 import { fill, one } from './dom.js';
 import type { Lang } from './messages.js';
-import type { Anchor } from './verify-trace.js';
+import { pinned } from './pinned.js';
 import { walletMessages } from './wallet-messages.js';
 import { load, save } from './wallet-store.js';
 
 const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 const w = walletMessages(lang);
-const metaOr = (name: string): string | undefined => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content || undefined;
 
 const show = async (): Promise<void> => {
-  const policy = metaOr('anxin-policy');
-  const anchor: Anchor = {
-    origin: metaOr('anxin-origin') ?? '',
-    operatorKey: metaOr('anxin-operator-key') ?? '',
-    ...(policy && { policy }),
-  };
-  const log = (metaOr('anxin-log') ?? '').replace(/\/+$/, '');
+  const { anchor, log } = pinned();
   const card = new URLSearchParams(location.search).get('card') ?? '';
   const keyFile = await load<KeyFile>('key');
   fill(one('[data-holder-key]'), keyFile ? keyFile.publicKey : w.walletNoKey);

@@ -26,14 +26,13 @@ import { nobleSuite } from '../../../ledger/suite-noble.js';
 import { fill, h, one } from './dom.js';
 import { formatTime } from './format.js';
 import { fmt, lookup, messages, type Lang } from './messages.js';
+import { pinned } from './pinned.js';
 import { remember, seenSize } from './seen.js';
 import { showChecks } from './verify-badge.js';
 import { verifyTraceView, type Anchor, type Problem, type ShownEntry, type TraceCheck } from './verify-trace.js';
 
 const lang: Lang = document.documentElement.lang === 'en' ? 'en' : 'zh-CN';
 const t = messages(lang);
-
-const metaOr = (name: string): string | undefined => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content || undefined;
 
 const failedWith = (p: Problem): TraceCheck => ({
   ok: false,
@@ -133,13 +132,7 @@ const renderVerified = (
 const run = async (): Promise<void> => {
   const badge = one('[data-verify]');
   const banner = one('[data-status]');
-  const policy = metaOr('anxin-policy');
-  const anchor: Anchor = {
-    origin: metaOr('anxin-origin') ?? '',
-    operatorKey: metaOr('anxin-operator-key') ?? '',
-    ...(policy && { policy }),
-  };
-  const log = (metaOr('anxin-log') ?? '').replace(/\/+$/, '');
+  const { anchor, log } = pinned();
   const fromPath = /\/trace\/([^/]+)$/.exec(location.pathname)?.[1];
   const code = badge.dataset.code || new URLSearchParams(location.search).get('code') || (fromPath ? decodeURIComponent(fromPath) : '');
   const root = document.querySelector<HTMLElement>('[data-render="verified"]');
