@@ -7,6 +7,7 @@ export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
 export { Ledger, SUBJECT_STATE_PREFIX } from './log.js';
 export type { Tx, ViewPoint, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange, WriteHealth, WriteObserver } from './log.js';
 export type { State, StateView } from './state.js';
+export { copyJson } from './state.js';
 export type { LogStore, CommitGroup, StateScan, Sequencing } from './store.js';
 export { openStore, isDatabaseUrl } from './open-store.js';
 export { GENESIS_TYPE, GENESIS_ID, OPERATOR_ACTOR } from './genesis.js';

@@ -23,7 +23,9 @@
  *
  * SubjectMap is persistent: `set` returns a new map sharing every node off the
  * updated path, so a map at an older size stays valid (and provable) while
- * appends go on. An update costs O(depth) = O(log m) hashes for m subjects.
+ * appends go on. An update copies its path, O(depth) = O(log m) nodes for m
+ * subjects, and hashes nothing: a node's hash is computed when a root or proof
+ * first needs it, so k updates between two roots cost far fewer than k paths of hashes.
  * Portable: pass the Suite.
  */
 import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.js';
@@ -76,43 +78,58 @@ const leafNodeHash = (suite: Suite, key: Uint8Array, value: Uint8Array): Uint8Ar
 const branchHash = (suite: Suite, left: Uint8Array, right: Uint8Array): Uint8Array =>
   suite.sha256(concatBytes(new Uint8Array([1]), left, right));
 
+/**
+ * Nodes are immutable apart from `hash`, which is computed on first use and kept:
+ * updates between two roots share the work of hashing the paths they touch.
+ */
 interface Leaf {
   kind: 0;
   key: Uint8Array;
-  value: Uint8Array;
   head: SubjectHead;
-  hash: Uint8Array;
+  hash?: Uint8Array;
 }
 interface Branch {
   kind: 1;
   left: MapNode | undefined;
   right: MapNode | undefined;
-  hash: Uint8Array;
+  hash?: Uint8Array;
 }
 type MapNode = Leaf | Branch;
 
-const hashOf = (n: MapNode | undefined): Uint8Array => (n ? n.hash : ZERO);
+const hashOf = (suite: Suite, n: MapNode | undefined): Uint8Array => {
+  if (!n) return ZERO;
+  if (!n.hash)
+    n.hash =
+      n.kind === 0
+        ? leafNodeHash(suite, n.key, headValue(suite, n.head))
+        : branchHash(suite, hashOf(suite, n.left), hashOf(suite, n.right));
+  return n.hash;
+};
 
-const branch = (suite: Suite, left: MapNode | undefined, right: MapNode | undefined): Branch => ({
-  kind: 1,
-  left,
-  right,
-  hash: branchHash(suite, hashOf(left), hashOf(right)),
-});
+const branch = (left: MapNode | undefined, right: MapNode | undefined): Branch => ({ kind: 1, left, right });
 
-const insert = (suite: Suite, node: MapNode | undefined, depth: number, leaf: Leaf): MapNode => {
+const insert = (node: MapNode | undefined, depth: number, leaf: Leaf): MapNode => {
   if (!node) return leaf;
   if (node.kind === 0) {
     if (bytesEqual(node.key, leaf.key)) return leaf;
     // Two keys in one subtree: split until their bits differ.
     const b = bit(node.key, depth);
-    if (bit(leaf.key, depth) !== b) return b === 0 ? branch(suite, node, leaf) : branch(suite, leaf, node);
-    const down = insert(suite, node, depth + 1, leaf);
-    return b === 0 ? branch(suite, down, undefined) : branch(suite, undefined, down);
+    if (bit(leaf.key, depth) !== b) return b === 0 ? branch(node, leaf) : branch(leaf, node);
+    const down = insert(node, depth + 1, leaf);
+    return b === 0 ? branch(down, undefined) : branch(undefined, down);
   }
   return bit(leaf.key, depth) === 0
-    ? branch(suite, insert(suite, node.left, depth + 1, leaf), node.right)
-    : branch(suite, node.left, insert(suite, node.right, depth + 1, leaf));
+    ? branch(insert(node.left, depth + 1, leaf), node.right)
+    : branch(node.left, insert(node.right, depth + 1, leaf));
+};
+
+const find = (node: MapNode | undefined, key: Uint8Array): Leaf | undefined => {
+  let n = node;
+  for (let depth = 0; n; depth++) {
+    if (n.kind === 0) return bytesEqual(n.key, key) ? n : undefined;
+    n = bit(key, depth) === 0 ? n.left : n.right;
+  }
+  return undefined;
 };
 
 /** A persistent subject map (see the file comment). */
@@ -136,29 +153,28 @@ export class SubjectMap {
   }
 
   root(): Uint8Array {
-    return hashOf(this.node);
+    return hashOf(this.suite, this.node);
   }
 
   /** A new map where `subject` has `head`; this map is unchanged. */
   set(subject: string, head: SubjectHead): SubjectMap {
     const key = subjectKey(this.suite, subject);
-    const value = headValue(this.suite, head);
-    const leaf: Leaf = { kind: 0, key, value, head, hash: leafNodeHash(this.suite, key, value) };
-    const known = this.find(key) !== undefined;
-    return new SubjectMap(this.suite, insert(this.suite, this.node, 0, leaf), this.size + (known ? 0 : 1));
+    return this.with(key, head, find(this.node, key) !== undefined);
+  }
+
+  /** A new map where entry `index` (leaf hash `leaf`) is appended to `subject` (nextHead); this map is unchanged. */
+  append(subject: string, index: number, leaf: Uint8Array): SubjectMap {
+    const key = subjectKey(this.suite, subject);
+    const prior = find(this.node, key)?.head;
+    return this.with(key, nextHead(this.suite, prior, index, leaf), prior !== undefined);
+  }
+
+  private with(key: Uint8Array, head: SubjectHead, known: boolean): SubjectMap {
+    return new SubjectMap(this.suite, insert(this.node, 0, { kind: 0, key, head }), this.size + (known ? 0 : 1));
   }
 
   get(subject: string): SubjectHead | undefined {
-    return this.find(subjectKey(this.suite, subject))?.head;
-  }
-
-  private find(key: Uint8Array): Leaf | undefined {
-    let n = this.node;
-    for (let depth = 0; n; depth++) {
-      if (n.kind === 0) return bytesEqual(n.key, key) ? n : undefined;
-      n = bit(key, depth) === 0 ? n.left : n.right;
-    }
-    return undefined;
+    return find(this.node, subjectKey(this.suite, subject))?.head;
   }
 
   /** The subject's head (undefined when absent) and the proof of it against root(). */
@@ -168,11 +184,12 @@ export class SubjectMap {
     let n = this.node;
     for (let depth = 0; n && n.kind === 1; depth++) {
       const right = bit(key, depth) === 1;
-      siblings.push(toHex(hashOf(right ? n.left : n.right)));
+      siblings.push(toHex(hashOf(this.suite, right ? n.left : n.right)));
       n = right ? n.right : n.left;
     }
     if (n && bytesEqual(n.key, key)) return { head: n.head, proof: { siblings } };
-    return { head: undefined, proof: n ? { siblings, other: { key: toHex(n.key), value: toHex(n.value) } } : { siblings } };
+    const other = n && { key: toHex(n.key), value: toHex(headValue(this.suite, n.head)) };
+    return { head: undefined, proof: other ? { siblings, other } : { siblings } };
   }
 }
 

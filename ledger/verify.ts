@@ -21,7 +21,7 @@ import { verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { GENESIS_TYPE, OPERATOR_ACTOR, type GenesisBody } from './genesis.js';
 import { Frontier, type NodeId } from './merkle.js';
 import { SigPool } from './sigpool.js';
-import { nextHead, SubjectMap, verifySubjectNote } from './subjects.js';
+import { SubjectMap, verifySubjectNote } from './subjects.js';
 import { nodeSuite as suite } from './suite-node.js';
 
 export interface Fault {
@@ -283,7 +283,7 @@ export class LogVerifier {
       const concern = (subject: string) => {
         if (typeof subject !== 'string' || !leaf || concerned.has(subject)) return;
         concerned.add(subject);
-        this.subjects = this.subjects.set(subject, nextHead(suite, this.subjects.get(subject), index, leaf));
+        this.subjects = this.subjects.append(subject, index, leaf);
       };
       const concerned = new Set<string>();
       if (index > 0 && hook) {

@@ -64,6 +64,8 @@ export interface AdmitContext {
   maxSkewS: number;
   /** Verifies a signature over the event's signing input now (ingest) or later (replay); rejects as `code`. */
   requireSignature(publicKey: string, signature: string, code: ErrorCode, detail: string): void;
+  /** Whether to keep the query indexes (DomainPlugin.indexes); default true. Replay, which checks rules only, skips them. */
+  indexes?: boolean;
 }
 
 /** Admits the event into `state`; returns the subjects the entry concerns (SPEC §12), in the order declared. */
@@ -97,5 +99,6 @@ export const admitEvent = (catalogue: Catalogue, state: State, parsed: ParsedEve
   for (const [name, sig] of Object.entries(event.cosig ?? {}))
     if (!checked.has(sig)) throw new ApiError('invalid_event', `cosig.${name}: ${event.type} does not use it here; omit it`);
   for (const observe of catalogue.observers) observe(state, event, ectx);
+  if (ctx.indexes !== false) for (const index of catalogue.indexes) index(state, event, ectx);
   return subjects;
 };

@@ -1,4 +1,4 @@
-/** All plug-ins' pure halves, indexed: event types by name, principal resolvers, observers, genesis handlers. */
+/** All plug-ins' pure halves, indexed: event types by name, principal resolvers, observers, query indexes, genesis handlers. */
 import type { Entry, GenesisBody } from '../../ledger/index.js';
 import { MemoryState } from './memory-state.js';
 import type { DomainPlugin, EventType, GenesisHandler, Observer, Principal, PrincipalResolver, State } from './plugin.js';
@@ -7,6 +7,7 @@ export class Catalogue {
   readonly types = new Map<string, EventType>();
   private readonly resolvers: PrincipalResolver[] = [];
   readonly observers: Observer[] = [];
+  readonly indexes: Observer[] = [];
   private readonly genesisHandlers: GenesisHandler[] = [];
 
   constructor(readonly domains: readonly DomainPlugin[]) {
@@ -18,6 +19,7 @@ export class Catalogue {
       if (d.principals) this.resolvers.push(d.principals);
       if (d.genesis) this.genesisHandlers.push(d.genesis);
       this.observers.push(...(d.observers ?? []));
+      this.indexes.push(...(d.indexes ?? []));
     }
   }
 

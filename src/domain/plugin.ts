@@ -75,5 +75,11 @@ export interface DomainPlugin {
   events?: readonly EventType[];
   principals?: PrincipalResolver;
   observers?: readonly Observer[];
+  /**
+   * Query indexes: observers that never reject an event and write keys that no
+   * rule, observer or principal resolver reads (only the plug-in's routes do).
+   * The service keeps them; the verifier's replay, which checks rules, skips them.
+   */
+  indexes?: readonly Observer[];
   genesis?: GenesisHandler;
 }

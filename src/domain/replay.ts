@@ -33,6 +33,7 @@ export const domainReplay = (catalogue: Catalogue, options: { maxSkewS: number }
           index: entry.index,
           at: entry.at,
           maxSkewS: options.maxSkewS,
+          indexes: false,
           requireSignature: (publicKey, signature, code, detail) => ctx.requireSignature(publicKey, signature, { code, detail }),
         });
         tx.commit();

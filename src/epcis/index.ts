@@ -9,7 +9,7 @@ import { epcisIndexObserver } from './event-index.js';
 
 export const epcisDomain: DomainPlugin = {
   name: 'epcis',
-  observers: [epcisIndexObserver],
+  indexes: [epcisIndexObserver],
 };
 
 export { lotCodeOf, bizStepName } from './query.js';
