@@ -78,6 +78,21 @@ describe('SubjectMap', () => {
     expect(reversed.size).toBe(heads.size);
   });
 
+  test('when entries are appended, then the map equals one set to their heads, whether roots are taken between appends or only at the end', () => {
+    const { map, maps } = grow();
+    let appended = SubjectMap.empty(suite);
+    let interleaved = SubjectMap.empty(suite);
+    for (let i = 0; i < 200; i++) {
+      const s = subjects[(i * 7) % 13];
+      appended = appended.append(s, i, leafOf(i));
+      interleaved = interleaved.append(s, i, leafOf(i));
+      expect(toHex(interleaved.root())).toBe(toHex(maps[i + 1].root()));
+    }
+    expect(toHex(appended.root())).toBe(toHex(map.root()));
+    expect(appended.size).toBe(map.size);
+    for (const s of subjects) expect(appended.get(s)).toEqual(map.get(s));
+  });
+
   test('when the @noble suite computes the same map, then the root is the same', () => {
     const { heads, map } = grow();
     expect(toHex(SubjectMap.of(nobleSuite, heads).root())).toBe(toHex(map.root()));
