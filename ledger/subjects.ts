@@ -54,8 +54,11 @@ const ZERO = new Uint8Array(32);
 
 export const subjectKey = (suite: Suite, subject: string): Uint8Array => suite.sha256(utf8(subject));
 
+/** SHA-256 of JCS(head): written out, since its members are three (chain, count, last in JCS order) and plain. */
 export const headValue = (suite: Suite, head: SubjectHead): Uint8Array =>
-  suite.sha256(utf8(canonicalize({ count: head.count, last: head.last, chain: head.chain })));
+  Number.isSafeInteger(head.count) && Number.isSafeInteger(head.last) && /^[0-9a-f]{64}$/.test(head.chain)
+    ? suite.sha256(utf8(`{"chain":"${head.chain}","count":${head.count},"last":${head.last}}`))
+    : suite.sha256(utf8(canonicalize({ count: head.count, last: head.last, chain: head.chain })));
 
 /** The head after appending entry `index` (leaf hash `leaf`) to the subject whose head was `head`. */
 export const nextHead = (suite: Suite, head: SubjectHead | undefined, index: number, leaf: Uint8Array): SubjectHead => ({
@@ -73,10 +76,16 @@ export const headOf = (suite: Suite, entries: ReadonlyArray<{ index: number; lea
 
 const bit = (key: Uint8Array, depth: number): number => (key[depth >> 3] >> (7 - (depth & 7))) & 1;
 
-const leafNodeHash = (suite: Suite, key: Uint8Array, value: Uint8Array): Uint8Array =>
-  suite.sha256(concatBytes(new Uint8Array([0]), key, value));
-const branchHash = (suite: Suite, left: Uint8Array, right: Uint8Array): Uint8Array =>
-  suite.sha256(concatBytes(new Uint8Array([1]), left, right));
+/** One buffer for the 65 bytes a node hash covers (hashing is synchronous and keeps no reference to its input). */
+const scratch = new Uint8Array(65);
+const nodeHash = (suite: Suite, tag: number, a: Uint8Array, b: Uint8Array): Uint8Array => {
+  scratch[0] = tag;
+  scratch.set(a, 1);
+  scratch.set(b, 33);
+  return suite.sha256(scratch);
+};
+const leafNodeHash = (suite: Suite, key: Uint8Array, value: Uint8Array): Uint8Array => nodeHash(suite, 0, key, value);
+const branchHash = (suite: Suite, left: Uint8Array, right: Uint8Array): Uint8Array => nodeHash(suite, 1, left, right);
 
 /**
  * Nodes are immutable apart from `hash`, which is computed on first use and kept:
