@@ -1,21 +1,24 @@
 /**
  * Witness cosigning latency (issue 13 item 5): the service with a policy naming
- * one rule-replaying witness (`anxin witness`'s server, in this process, over
- * HTTP on loopback, reading the log through /tlog). The witness first catches up
+ * one rule-replaying witness (`anxin witness`, in a process of its own as an
+ * independent witness runs, over HTTP on loopback, reading the log through /tlog). The witness first catches up
  * with the whole big ledger (timed: its replay rate), then 10,000 workload
  * entries are appended at the benchmark's ingest load; for every checkpoint
  * signed meanwhile, the latency is the time from its signing until the service
  * holds a cosigned checkpoint at least that large. Target: p99 ≤ 2 s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKey, nodeSuite, parsePolicy, parseKeyFile, COSIGNATURE_TYPE, formatVkey } from '../ledger/index.js';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { generateKey, nodeSuite, parsePolicy } from '../ledger/index.js';
 import { logVkey, tlogService } from '../src/tlog/service.js';
 import { WitnessSubmitter } from '../src/tlog/witnessing.js';
-import { startWitnessServer } from '../src/witness/server.js';
 import type { BenchContext } from './extra.js';
 import { log, round, summarize } from './util.js';
 
@@ -41,14 +44,36 @@ export const witnessBench = async (ctx: BenchContext, newEntries = NEW_ENTRIES) 
     closers.push(() => new Promise((r) => server.close(r)));
     const tiles = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tlog`;
 
-    const key = parseKeyFile(nodeSuite, JSON.stringify(generateKey('witness.bench.anxin')));
-    const w = await startWitnessServer(
-      { key, policy: parsePolicy(nodeSuite, `log ${vkey} ${tiles}\nquorum none\n`), dataDir: dir, replay: true },
-      '127.0.0.1',
-      0,
+    // `anxin witness` in its own process: the first line it prints names its URL and vkey.
+    writeFileSync(join(dir, 'witness.key'), JSON.stringify(generateKey('witness.bench.anxin')), { mode: 0o600 });
+    writeFileSync(join(dir, 'policy'), `log ${vkey} ${tiles}\nquorum none\n`);
+    const cli = fileURLToPath(new URL('../scripts/anxin.js', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'witness',
+        '--key',
+        join(dir, 'witness.key'),
+        '--data',
+        join(dir, 'state'),
+        '--listen',
+        '127.0.0.1:0',
+        '--policy',
+        join(dir, 'policy'),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    closers.push(() => new Promise((r) => w.server.close(r)));
-    const wVkey = formatVkey(nodeSuite, key.id, COSIGNATURE_TYPE, nodeSuite.publicKey(key.seed)).vkey;
+    closers.unshift(async () => {
+      if (child.exitCode === null) await Promise.all([once(child, 'exit'), child.kill('SIGTERM')]);
+    });
+    const lines = createInterface({ input: child.stdout! });
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      lines.once('close', () => reject(new Error(`anxin witness exited (${child.exitCode}) before it printed its address`)));
+    });
+    const w = JSON.parse(first) as { url: string; vkey: string };
+    const wVkey = w.vkey;
     const policy = parsePolicy(nodeSuite, `log ${vkey}\nwitness w ${wVkey} ${w.url}\nquorum w\n`);
 
     const t0 = performance.now();
@@ -58,19 +83,26 @@ export const witnessBench = async (ctx: BenchContext, newEntries = NEW_ENTRIES) 
     const catchUp = (performance.now() - t0) / 1000;
     log(`  witness: caught up with ${ledger.size} entries in ${round(catchUp, 1)} s`);
 
-    // Sample checkpoint signing times and cosigning times while the workload appends.
+    // A checkpoint is signed when its group commits (the ledger's write observer; `latest` moves right
+    // after the hook returns); it is cosigned when the submitter holds a cosigned checkpoint at least as large.
     const signedAt = new Map<number, number>();
     const latencies: number[] = [];
+    const observer = ledger.observer;
+    ledger.observer = {
+      ...observer,
+      committed: (n, s) => {
+        observer.committed?.(n, s);
+        const t = performance.now();
+        queueMicrotask(() => signedAt.set(ledger.checkpoint.size, t));
+      },
+    };
     let sampling = true;
     const sampler = (async () => {
       while (sampling || [...signedAt.keys()].some((s) => s > (submitter!.cosigned()?.size ?? 0))) {
-        const now = performance.now();
-        const signed = ledger.checkpoint.size;
-        if (!signedAt.has(signed)) signedAt.set(signed, now);
         const cosigned = submitter!.cosigned()?.size ?? 0;
         for (const [size, t] of signedAt)
           if (size <= cosigned) {
-            latencies.push(now - t);
+            latencies.push(performance.now() - t);
             signedAt.delete(size);
           }
         await new Promise((r) => setTimeout(r, 2));
@@ -81,6 +113,7 @@ export const witnessBench = async (ctx: BenchContext, newEntries = NEW_ENTRIES) 
     const appendSeconds = (performance.now() - a0) / 1000;
     sampling = false;
     await sampler;
+    ledger.observer = observer;
     const s = summarize(latencies);
     return {
       size: ledger.size,
