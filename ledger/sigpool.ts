@@ -105,15 +105,16 @@ export class SigPool {
 
   /** Starts (or restarts) worker `wi`. A worker that dies is replaced and its batches are sent again. */
   private start(wi: number): void {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice: this.nice } });
+    // The worker source is CommonJS: a parent started with --input-type=module must not pass that on.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv, workerData: { nice: this.nice } });
     this.workers[wi] = w;
     this.load[wi] = 0;
-    w.unref();
     w.on('message', ({ id, ok }: { id: number; ok: Uint8Array }) => {
       const sent = this.inFlight.get(id);
       if (!sent) return;
       this.inFlight.delete(id);
-      this.load[wi] -= sent.jobs.length;
+      if ((this.load[wi] -= sent.jobs.length) === 0) w.unref();
       this.outstandingJobs -= sent.jobs.length;
       sent.jobs.forEach((job, i) => job.resolve(ok[i] === 1));
       this.wake();
@@ -134,6 +135,8 @@ export class SigPool {
       }
       this.wake();
     });
+    // A worker holds the process open only while it has checks to answer (after the listeners: adding one refs it).
+    w.unref();
   }
 
   /** Jobs submitted and not yet answered. */
@@ -208,6 +211,7 @@ export class SigPool {
     });
     const id = this.nextId++;
     this.inFlight.set(id, { jobs, worker: wi, crashes });
+    if (this.load[wi] === 0) this.workers[wi].ref();
     this.load[wi] += n;
     this.workers[wi].postMessage({ id, pubs, sigs, msgs, ends }, [buffer]);
   }

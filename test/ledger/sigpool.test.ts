@@ -3,9 +3,11 @@
  * worker message (keys, signatures, messages of any length, their ends): each
  * answer must be its own check's, whatever the share sizes.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { nodeSuite, randomSeed, SigPool, utf8 } from '../../ledger/index.js';
+import { DIST_LEDGER, requireDist } from './support.js';
 
 const seeds = Array.from({ length: 4 }, () => randomSeed());
 const check = (i: number) => {
@@ -69,5 +71,35 @@ describe('the signature pool’s priority', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('the signature pool and the process', () => {
+  /** Runs `body` as an ES module in a child node (the compiled ledger as `L`); its stdout, or its exit code when it fails. */
+  const runChild = (body: string) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', `import * as L from ${JSON.stringify(DIST_LEDGER)};\n${body}`], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+  const sign = `const seed = L.randomSeed(); const m = L.utf8('m'); const [pub, sig] = [L.nodeSuite.publicKey(seed), L.nodeSuite.sign(seed, m)];`;
+
+  beforeAll(() => requireDist());
+
+  it('when checks are waiting and nothing else is, then the process stays until they are answered', () => {
+    const out = runChild(`${sign} const pool = new L.SigPool(2);
+      const answers = await Promise.all(Array.from({ length: 300 }, () => pool.verify(pub, m, sig)));
+      console.log(answers.every(Boolean), await pool.verify(pub, m, sig));`);
+    expect(out.status).toBe(0);
+    expect(out.stdout.trim()).toBe('true true');
+  });
+
+  it('when an open pool has answered everything, then it does not keep the process alive', () => {
+    const out = runChild(`${sign} const pool = new L.SigPool(1);
+      console.log(await pool.verify(pub, m, sig));
+      await new Promise((r) => setTimeout(r, 50));
+      console.log(await pool.verify(pub, m, sig));`);
+    expect(out.signal).toBeNull();
+    expect(out.status).toBe(0);
+    expect(out.stdout.trim()).toBe('true\ntrue');
   });
 });
