@@ -79,6 +79,8 @@ export interface VerifierOptions {
   dedup?: DedupCheck;
   /** Signature threads (default: one per core). */
   threads?: number;
+  /** A signature pool to use (and leave open) instead of one started and closed by each run: a caller that verifies often keeps its workers. */
+  pool?: SigPool;
   /** Stop recording after this many errors (default 100). */
   maxErrors?: number;
   onProgress?(size: number): void;
@@ -183,7 +185,7 @@ export class LogVerifier {
 
   /** Verifies entries from `size` on; resolves with the report over everything verified so far. */
   async run(input: VerifyInput, options: { final?: boolean } = {}): Promise<VerifyReport> {
-    const pool = new SigPool(this.options.threads);
+    const pool = this.options.pool ?? new SigPool(this.options.threads);
     const checks: Array<Promise<void>> = [];
     // Signature checks wait here and go to the pool in bursts: jobs submitted in one tick travel to
     // the workers in a few large messages, where one per entry would cost the main thread more than
@@ -353,7 +355,7 @@ export class LogVerifier {
       flushSignatures();
       await Promise.all(checks);
     } finally {
-      await pool.close();
+      if (pool !== this.options.pool) await pool.close();
     }
     return this.report(this.expected - start);
   }

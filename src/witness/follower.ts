@@ -9,6 +9,7 @@
 import {
   decodeBundle,
   LogVerifier,
+  SigPool,
   makeEntry,
   toBase64,
   fromBase64Url,
@@ -40,6 +41,9 @@ export interface Verdict {
   subjects?: { note: string; text: string };
 }
 
+/** Entry bundles requested ahead of the replay. */
+const PREFETCH = 4;
+
 export class RuleFollower {
   private readonly verifier: LogVerifier;
   private head: Uint8Array = ZERO_HASH;
@@ -63,7 +67,8 @@ export class RuleFollower {
       origin,
       operatorKey,
       hook: domainReplay(new Catalogue(DOMAINS), { maxSkewS }),
-      threads: 1,
+      // One signature thread, kept between checkpoints (the main thread replays on the other core).
+      pool: new SigPool(1),
       maxErrors: 1,
     });
   }
@@ -81,12 +86,27 @@ export class RuleFollower {
     return entries;
   }
 
-  /** Entries [from, to) as the verifier takes them, rebuilt from bundle bytes (leaf, prev and hash recomputed). */
+  /**
+   * Entries [from, to) as the verifier takes them, rebuilt from bundle bytes (leaf, prev and hash
+   * recomputed). Up to PREFETCH bundles are requested ahead, so the replay does not wait on
+   * the log's server for each one in turn.
+   */
   private async *entries(from: number, to: number): AsyncGenerator<unknown> {
     const decoder = new TextDecoder('utf-8', { fatal: true });
-    for (let n = Math.floor(from / TILE_WIDTH); n * TILE_WIDTH < to; n++) {
+    const first = Math.floor(from / TILE_WIDTH);
+    const end = Math.ceil(to / TILE_WIDTH);
+    const ahead: Array<Promise<Uint8Array[]>> = [];
+    const request = (n: number) => {
+      if (n >= end) return;
+      const p = this.bundle(n, Math.min(TILE_WIDTH, to - n * TILE_WIDTH));
+      p.catch(() => undefined); // awaited in turn below, or dropped when the replay stops early
+      ahead.push(p);
+    };
+    for (let n = first; n < first + PREFETCH; n++) request(n);
+    for (let n = first; n < end; n++) {
       const width = Math.min(TILE_WIDTH, to - n * TILE_WIDTH);
-      const bundle = await this.bundle(n, width);
+      const bundle = await ahead.shift()!;
+      request(n + PREFETCH);
       for (let i = Math.max(from, n * TILE_WIDTH); i < n * TILE_WIDTH + width; i++) {
         let parsed: { index?: unknown; at?: unknown; event?: unknown };
         try {
