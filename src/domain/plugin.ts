@@ -76,9 +76,10 @@ export interface DomainPlugin {
   principals?: PrincipalResolver;
   observers?: readonly Observer[];
   /**
-   * Query indexes: observers that never reject an event and write keys that no
-   * rule, observer or principal resolver reads (only the plug-in's routes do).
-   * The service keeps them; the verifier's replay, which checks rules, skips them.
+   * Query indexes and views: observers that never reject an event and write keys
+   * that no rule, observer or principal resolver reads (only routes, webhooks and
+   * the indexes themselves do): the EPCIS index, the anomaly engine. The service
+   * keeps them; the verifier's replay, which checks rules, skips them unless asked.
    */
   indexes?: readonly Observer[];
   genesis?: GenesisHandler;

@@ -15,7 +15,16 @@ export interface DomainReplay extends ReplayHook {
   readonly state: MemoryState;
 }
 
-export const domainReplay = (catalogue: Catalogue, options: { maxSkewS: number }): DomainReplay => {
+export interface ReplayOptions {
+  maxSkewS: number;
+  /**
+   * Also keep the query indexes and views (DomainPlugin.indexes: the anomaly engine, the EPCIS
+   * index), so the state is the service's key for key. Default false: no rule reads them.
+   */
+  indexes?: boolean;
+}
+
+export const domainReplay = (catalogue: Catalogue, options: ReplayOptions): DomainReplay => {
   const state = new MemoryState();
   return {
     state,
@@ -33,7 +42,7 @@ export const domainReplay = (catalogue: Catalogue, options: { maxSkewS: number }
           index: entry.index,
           at: entry.at,
           maxSkewS: options.maxSkewS,
-          indexes: false,
+          indexes: options.indexes ?? false,
           requireSignature: (publicKey, signature, code, detail) => ctx.requireSignature(publicKey, signature, { code, detail }),
         });
         tx.commit();

@@ -1,7 +1,8 @@
 /**
  * The regulator plug-in (SPEC §8–10): verification, anomalies, ratings and
  * exports for market regulators. It posts no events of its own; it observes
- * every accepted event (the anomaly engine) and answers regulators' reads.
+ * every accepted event (the anomaly engine, a view no rule reads) and answers
+ * regulators' reads.
  *
  * This file is the plug-in's pure surface: its domain half and the merchant
  * rating (SPEC §10), which the card reads and the pages show as stars. It reads
@@ -11,7 +12,8 @@
 import type { DomainPlugin } from '../domain/plugin.js';
 import { anomalyObserver } from './anomalies/index.js';
 
-export const regulatorDomain: DomainPlugin = { name: 'regulator', observers: [anomalyObserver] };
+/** The anomaly engine keeps a view for regulators: no rule reads it, so the verifier's replay skips it (DomainPlugin.indexes). */
+export const regulatorDomain: DomainPlugin = { name: 'regulator', indexes: [anomalyObserver] };
 
 export { rateMerchant, merchantStars, ratingView, type RatingView } from './merchant-rating.js';
 export { rate, type Rating, type RatingInputs, type RatingParts } from './rating.js';
