@@ -1,7 +1,7 @@
 /**
  * Domain state in memory: the verifier's replay state and the genesis state.
- * Values are held parsed, and every read and write copies (ledger/state.ts
- * copyJson), so rules see what they would see over JSON text — their own
+ * Values are held parsed, and every write (ledger/state.ts copyJson) and read
+ * (`clone`, over values already plain) copies, so rules see what they would see over JSON text — their own
  * fresh values, never a stored one they could change in place — at a quarter of
  * the cost of parsing. Both hand rules the one State interface, as the ledger's
  * own transaction does.
@@ -13,6 +13,27 @@ const stored = (key: string, value: unknown): unknown => {
   const v = copyJson(value);
   if (v === undefined) throw new TypeError(`state value for ${key} is not JSON`);
   return v;
+};
+
+/**
+ * A copy of a stored value for a reader. Stored values came through `stored`, so
+ * they are plain JSON already (no undefined, no class instances, no cycles):
+ * a copy needs none of copyJson's checks. An own "__proto__" stays a property.
+ */
+const clone = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = clone(v[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = clone((v as Record<string, unknown>)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
+  return out;
 };
 
 /** A deleted key among a transaction's writes (null is a value a rule may store). */
@@ -28,7 +49,7 @@ export class MemoryTransaction implements State {
   get<T>(key: string): T | undefined {
     const local = this.writes.get(key);
     if (local === DELETED) return undefined;
-    return local !== undefined ? (copyJson(local) as T) : this.base.get<T>(key);
+    return local !== undefined ? (clone(local) as T) : this.base.get<T>(key);
   }
 
   put(key: string, value: unknown): void {
@@ -49,7 +70,7 @@ export class MemoryState {
 
   get<T>(key: string): T | undefined {
     const v = this.map.get(key);
-    return v === undefined ? undefined : (copyJson(v) as T);
+    return v === undefined ? undefined : (clone(v) as T);
   }
 
   begin(): MemoryTransaction {
@@ -63,6 +84,6 @@ export class MemoryState {
 
   /** Every key and a copy of its value, in insertion order. */
   toRecord(): Record<string, unknown> {
-    return Object.fromEntries([...this.map].map(([k, v]) => [k, copyJson(v)]));
+    return Object.fromEntries([...this.map].map(([k, v]) => [k, clone(v)]));
   }
 }
