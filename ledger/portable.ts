@@ -75,6 +75,7 @@ export {
 export type { RequestTarget, ParsedSignature } from './message-signatures.js';
 export {
   SubjectMap,
+  SubjectTree,
   subjectKey,
   headValue,
   nextHead,

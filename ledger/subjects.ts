@@ -141,6 +141,44 @@ const find = (node: MapNode | undefined, key: Uint8Array): Leaf | undefined => {
   return undefined;
 };
 
+/**
+ * The same map, updated in place: for a reader that only ever needs the newest
+ * root (the verifier), an append allocates no path and, for a known subject, no
+ * node at all. Its nodes are its own; it never shares them with a SubjectMap.
+ */
+export class SubjectTree {
+  private node: MapNode | undefined;
+  /** Number of subjects. */
+  size = 0;
+
+  constructor(private readonly suite: Suite) {}
+
+  root(): Uint8Array {
+    return hashOf(this.suite, this.node);
+  }
+
+  /** Appends entry `index` (leaf hash `leaf`) to `subject` (nextHead). */
+  append(subject: string, index: number, leaf: Uint8Array): void {
+    const key = subjectKey(this.suite, subject);
+    const upsert = (node: MapNode | undefined, depth: number): MapNode => {
+      if (node?.kind === 1) {
+        node.hash = undefined; // the path's hashes are recomputed at the next root
+        if (bit(key, depth) === 0) node.left = upsert(node.left, depth + 1);
+        else node.right = upsert(node.right, depth + 1);
+        return node;
+      }
+      if (node && bytesEqual(node.key, key)) {
+        node.head = nextHead(this.suite, node.head, index, leaf);
+        node.hash = undefined;
+        return node;
+      }
+      this.size++;
+      return insert(node, depth, { kind: 0, key, head: nextHead(this.suite, undefined, index, leaf) });
+    };
+    this.node = upsert(this.node, 0);
+  }
+}
+
 /** A persistent subject map (see the file comment). */
 export class SubjectMap {
   private constructor(
@@ -168,17 +206,7 @@ export class SubjectMap {
   /** A new map where `subject` has `head`; this map is unchanged. */
   set(subject: string, head: SubjectHead): SubjectMap {
     const key = subjectKey(this.suite, subject);
-    return this.with(key, head, find(this.node, key) !== undefined);
-  }
-
-  /** A new map where entry `index` (leaf hash `leaf`) is appended to `subject` (nextHead); this map is unchanged. */
-  append(subject: string, index: number, leaf: Uint8Array): SubjectMap {
-    const key = subjectKey(this.suite, subject);
-    const prior = find(this.node, key)?.head;
-    return this.with(key, nextHead(this.suite, prior, index, leaf), prior !== undefined);
-  }
-
-  private with(key: Uint8Array, head: SubjectHead, known: boolean): SubjectMap {
+    const known = find(this.node, key) !== undefined;
     return new SubjectMap(this.suite, insert(this.node, 0, { kind: 0, key, head }), this.size + (known ? 0 : 1));
   }
 

@@ -21,7 +21,7 @@ import { verifyCheckpoint, type Checkpoint } from './checkpoint.js';
 import { GENESIS_TYPE, OPERATOR_ACTOR, type GenesisBody } from './genesis.js';
 import { Frontier, type NodeId } from './merkle.js';
 import { SigPool } from './sigpool.js';
-import { SubjectMap, verifySubjectNote } from './subjects.js';
+import { SubjectTree, verifySubjectNote } from './subjects.js';
 import { nodeSuite as suite } from './suite-node.js';
 
 export interface Fault {
@@ -155,7 +155,7 @@ export class LogVerifier {
   private lastAt = '';
   private treeBroken = false;
   /** The subject map recomputed from the subjects the hook declares (SPEC §12). */
-  private subjects = SubjectMap.empty(suite);
+  private readonly subjects = new SubjectTree(suite);
 
   constructor(private readonly options: VerifierOptions) {
     this.directory = new KeyDirectory(options.operatorKey);
@@ -285,7 +285,7 @@ export class LogVerifier {
       const concern = (subject: string) => {
         if (typeof subject !== 'string' || !leaf || concerned.has(subject)) return;
         concerned.add(subject);
-        this.subjects = this.subjects.append(subject, index, leaf);
+        this.subjects.append(subject, index, leaf);
       };
       const concerned = new Set<string>();
       if (index > 0 && hook) {
