@@ -14,6 +14,7 @@
  * up to size n can later verify only what was appended since (incremental
  * verification); `verifyLog` is the one-shot form.
  */
+import { availableParallelism } from 'node:os';
 import { bytesEqual, fromBase64Url, fromHex, toHex } from './encoding.js';
 import { checkEntry, entryLeaf, ZERO_HASH, type Entry } from './entry.js';
 import { canonicalEnvelope, signingInput } from './event.js';
@@ -77,7 +78,11 @@ export interface VerifierOptions {
   hook?: ReplayHook;
   /** Returns false when (actor, id) was seen before `index`. */
   dedup?: DedupCheck;
-  /** Signature threads (default: one per core). */
+  /**
+   * Signature threads. Default: one per core, but one fewer with a replay hook, whose
+   * replay keeps the main thread about as busy as the checks keep a worker: a worker per
+   * core would take turns with it on its core and slow the whole run.
+   */
   threads?: number;
   /** A signature pool to use (and leave open) instead of one started and closed by each run: a caller that verifies often keeps its workers. */
   pool?: SigPool;
@@ -185,7 +190,8 @@ export class LogVerifier {
 
   /** Verifies entries from `size` on; resolves with the report over everything verified so far. */
   async run(input: VerifyInput, options: { final?: boolean } = {}): Promise<VerifyReport> {
-    const pool = this.options.pool ?? new SigPool(this.options.threads);
+    const cores = availableParallelism();
+    const pool = this.options.pool ?? new SigPool(this.options.threads ?? (this.options.hook ? Math.max(1, cores - 1) : cores));
     const checks: Array<Promise<void>> = [];
     // Signature checks wait here and go to the pool in bursts: jobs submitted in one tick travel to
     // the workers in a few large messages, where one per entry would cost the main thread more than
