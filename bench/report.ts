@@ -152,8 +152,15 @@ const analysis = (r: Results): string => {
     const engine = s.verifyEngine
       ? ` The engine's verifier alone (no replay, one signature per entry) runs at ${num(s.verifyEngine.entriesPerSec)} entries/s (${pct(s.verifyEngine.entriesPerSec, limit)}).`
       : '';
+    const allUs = s.verify.cpuUsPerEntry?.allThreadsUs as number | undefined;
+    const cores = r.machine.cores as number;
+    const workers = Math.max(1, cores - 1);
+    const budget = Math.max(0, Math.round((cores * 1e6) / limit - sigUs));
+    const cap = allUs
+      ? ` All threads together spend ${Math.round(allUs)} µs of CPU per entry (signatures, replay, LevelDB reads, garbage collection), which caps it near ${num(Math.round((cores * 1e6) / allUs))} entries/s on ${cores} cores however the work is split; 100 % needs everything but the signatures under ${budget} µs per entry, where it takes ${Math.round(allUs - sigUs)}.`
+      : ` 100 % needs everything but the signatures under ${budget} µs of CPU per entry.`;
     lines.push(
-      `- **(c) Verification with domain replay** checks signatures on ${r.machine.cores} worker threads (about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card, trace and anomaly rules, state reads and writes as copies of parsed values, the subject map): about ${Math.round(mainUs)} µs per entry, the bottleneck. ${Math.round(sigUs + mainUs)} µs of CPU per entry caps it near ${num(Math.round((r.machine.cores * 1e6) / (sigUs + mainUs)))} entries/s even perfectly balanced over ${r.machine.cores} cores; 100 % would need the main thread's share under ${Math.max(0, Math.round((r.machine.cores * 1e6) / limit - sigUs))} µs per entry.${engine}`,
+      `- **(c) Verification with domain replay** checks signatures on ${workers} worker thread${workers === 1 ? '' : 's'} (1.18 per entry: about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card and trace rules, state reads and writes as copies of parsed values, the subject map): about ${Math.round(mainUs)} µs per entry.${cap}${engine}`,
     );
   }
   const inc = s.incrementalVerify?.incremental;
