@@ -1,7 +1,10 @@
 /**
  * Ed25519 verification on worker threads, so verification uses every core.
- * The worker is a few lines of plain JavaScript evaluated from a string: it runs
- * the same whether the caller is compiled TypeScript, ts-jest or a script.
+ * The worker is a few lines of plain JavaScript, an ES module loaded from a
+ * data: URL: it runs the same whether the caller is compiled TypeScript,
+ * ts-jest or a script, whatever flags node was started with (an eval'd string
+ * would follow --input-type; execArgv passed explicitly refuses process-wide
+ * flags such as --max-semi-space-size).
  * Jobs submitted in the same tick travel together in one message of packed,
  * transferable buffers, to keep messaging cheap.
  */
@@ -9,10 +12,11 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+import { parentPort, workerData } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { createPublicKey, verify } from 'node:crypto';
 // Linux: the nice value is per thread, and 0 names the calling thread: only this worker is lowered.
-if (workerData && workerData.nice) { try { require('node:os').setPriority(0, workerData.nice); } catch {} }
-const { createPublicKey, verify } = require('node:crypto');
+if (workerData && workerData.nice) { try { setPriority(0, workerData.nice); } catch {} }
 const SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const keys = new Map();
 const keyOf = (raw) => {
@@ -40,6 +44,8 @@ parentPort.on('message', ({ id, pubs, sigs, msgs, ends }) => {
   parentPort.postMessage({ id, ok }, [ok.buffer]);
 });
 `;
+
+const WORKER_URL = new URL(`data:text/javascript,${encodeURIComponent(WORKER_SOURCE)}`);
 
 interface Job {
   publicKey: Uint8Array;
@@ -105,9 +111,7 @@ export class SigPool {
 
   /** Starts (or restarts) worker `wi`. A worker that dies is replaced and its batches are sent again. */
   private start(wi: number): void {
-    // The worker source is CommonJS: a parent started with --input-type=module must not pass that on.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const w = new Worker(WORKER_SOURCE, { eval: true, execArgv, workerData: { nice: this.nice } });
+    const w = new Worker(WORKER_URL, { workerData: { nice: this.nice } });
     this.workers[wi] = w;
     this.load[wi] = 0;
     w.on('message', ({ id, ok }: { id: number; ok: Uint8Array }) => {

@@ -76,8 +76,8 @@ describe('the signature pool’s priority', () => {
 
 describe('the signature pool and the process', () => {
   /** Runs `body` as an ES module in a child node (the compiled ledger as `L`); its stdout, or its exit code when it fails. */
-  const runChild = (body: string) =>
-    spawnSync(process.execPath, ['--input-type=module', '-e', `import * as L from ${JSON.stringify(DIST_LEDGER)};\n${body}`], {
+  const runChild = (body: string, flags: string[] = []) =>
+    spawnSync(process.execPath, [...flags, '--input-type=module', '-e', `import * as L from ${JSON.stringify(DIST_LEDGER)};\n${body}`], {
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -91,6 +91,14 @@ describe('the signature pool and the process', () => {
       console.log(answers.every(Boolean), await pool.verify(pub, m, sig));`);
     expect(out.status).toBe(0);
     expect(out.stdout.trim()).toBe('true true');
+  });
+
+  it('when node was started with a process-wide flag (--max-semi-space-size), then the workers still start and answer', () => {
+    const out = runChild(`${sign} const pool = new L.SigPool(1); console.log(await pool.verify(pub, m, sig));`, [
+      '--max-semi-space-size=32',
+    ]);
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe('true');
   });
 
   it('when an open pool has answered everything, then it does not keep the process alive', () => {
