@@ -257,7 +257,8 @@ export class LogVerifier {
       }
     };
 
-    const replayEntry = (entry: Entry, index: number, unsigned: string | undefined) => {
+    /** `leaf` is the entry's leaf hash as stored (and, for an entry that checks, as recomputed). */
+    const replayEntry = (entry: Entry, index: number, unsigned: string | undefined, leaf: Uint8Array | undefined) => {
       const ev = entry.event;
       if (typeof entry.at !== 'string' || !ISO_MS.test(entry.at) || entry.at < this.lastAt)
         this.fault(index, 'entry_malformed', `entry ${index}: receive time ${entry.at} is not RFC 3339 or goes backwards`);
@@ -287,7 +288,6 @@ export class LogVerifier {
         if (queued.length >= SIGNATURE_BURST) flushSignatures();
       };
       const { hook } = this.options;
-      const leaf = fromHex(entry.leaf);
       const concern = (subject: string) => {
         if (typeof subject !== 'string' || !leaf || concerned.has(subject)) return;
         concerned.add(subject);
@@ -338,7 +338,7 @@ export class LogVerifier {
           this.head = checked.hash;
         }
         this.expected++;
-        replayEntry(entry, index, canonical?.unsigned);
+        replayEntry(entry, index, canonical?.unsigned, 'code' in checked ? fromHex(entry.leaf) : checked.leaf);
         await advanceCheckpoints(this.expected);
         if (pool.outstanding > 8192) {
           flushSignatures();
