@@ -7,8 +7,10 @@
  * root, or the log served something other than what it signed.
  */
 import {
+  concatBytes,
   decodeBundle,
   LogVerifier,
+  MAX_ENTRY_BYTES,
   SigPool,
   makeEntry,
   toBase64,
@@ -40,6 +42,30 @@ export interface Verdict {
   /** When ok: the operator's subject note at this size, which signs the replayed subject map. */
   subjects?: { note: string; text: string };
 }
+
+/**
+ * A response body, refused (and the transfer cancelled) once it is longer than `limit` bytes:
+ * a log's server, honest or not, cannot make the witness hold more than a bundle can be.
+ */
+const readAtMost = async (res: Response, limit: number, path: string): Promise<Uint8Array> => {
+  const tooLong = () => new Error(`${path} is longer than a bundle of its width can be (${limit} bytes)`);
+  if (Number(res.headers.get('content-length')) > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLong();
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  const reader = res.body?.getReader();
+  for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) {
+    length += next.value.length;
+    if (length > limit) {
+      await reader!.cancel().catch(() => undefined);
+      throw tooLong();
+    }
+    chunks.push(next.value);
+  }
+  return concatBytes(...chunks);
+};
 
 /** Entry bundles requested ahead of the replay. */
 const PREFETCH = 4;
@@ -81,7 +107,7 @@ export class RuleFollower {
     const path = formatTilePath({ level: 'entries', index, width });
     const res = await this.fetchImpl(`${this.url.replace(/\/$/, '')}/${path}`);
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
-    const entries = decodeBundle(new Uint8Array(await res.arrayBuffer()));
+    const entries = decodeBundle(await readAtMost(res, width * (2 + MAX_ENTRY_BYTES), path));
     if (!entries || entries.length !== width) throw new Error(`${path} is not a bundle of ${width} entries`);
     return entries;
   }
@@ -104,8 +130,8 @@ export class RuleFollower {
     };
     for (let n = first; n < first + PREFETCH; n++) request(n);
     for (let n = first; n < end; n++) {
-      const width = Math.min(TILE_WIDTH, to - n * TILE_WIDTH);
       const bundle = await ahead.shift()!;
+      const width = bundle.length; // bundle() checked it is the width requested
       request(n + PREFETCH);
       for (let i = Math.max(from, n * TILE_WIDTH); i < n * TILE_WIDTH + width; i++) {
         let parsed: { index?: unknown; at?: unknown; event?: unknown };
