@@ -2,11 +2,10 @@
  * Log entries (SPEC §3): leaf = SHA-256(0x00 || JCS({index, at, event})),
  * hash = SHA-256(prev || leaf), prev of entry 0 is 32 zero bytes.
  */
-import { concatBytes, fromHex, toHex, utf8 } from './encoding.js';
+import { concatBytes, toHex, utf8 } from './encoding.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { Envelope } from './event.js';
 import { canonicalize } from './jcs.js';
-import { leafHash } from './merkle.js';
 import type { Suite } from './suite.js';
 
 export interface Entry {
@@ -35,7 +34,8 @@ export const ZERO_HASH = new Uint8Array(32);
  * caller that already has it (canonicalEnvelope(event).full) may pass in.
  */
 export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope, canonicalEvent?: string): Uint8Array =>
-  leafHash(suite, utf8(canonicalEntry(index, at, event, canonicalEvent)));
+  // U+0000 encodes as the single byte 0x00: the leaf prefix goes in with the text, in one buffer.
+  suite.sha256(utf8('\u0000' + canonicalEntry(index, at, event, canonicalEvent)));
 
 /** JCS({index, at, event}): the entry's bytes in an entry bundle (SPEC §12), whose leaf hash is `leaf`. */
 export const canonicalEntry = (index: number, at: string, event: Envelope, canonicalEvent?: string): string =>
@@ -74,7 +74,7 @@ export const checkEntry = (
   if (entry.prev !== toHex(prev))
     return { code: 'chain_mismatch', detail: `entry ${expectedIndex}: prev is not the hash of entry ${expectedIndex - 1}` };
   const hash = chainHash(suite, prev, leaf);
-  if (fromHex(entry.hash)?.length !== 32 || entry.hash !== toHex(hash))
+  if (entry.hash !== toHex(hash))
     return { code: 'chain_mismatch', detail: `entry ${expectedIndex}: stored hash is not SHA-256(prev || leaf)` };
   return { leaf, hash };
 };

@@ -3,7 +3,7 @@
  * signing input is "anxin/event/v1\n" followed by JCS(envelope without sig and cosig).
  */
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.js';
-import { canonicalize } from './jcs.js';
+import { canonicalize, memberNames } from './jcs.js';
 import type { Suite } from './suite.js';
 
 export interface Envelope {
@@ -28,9 +28,7 @@ export const EVENT_DOMAIN = 'anxin/event/v1\n';
  */
 export const canonicalEnvelope = (envelope: UnsignedEnvelope | Envelope): { full: string; unsigned: string } => {
   const e = envelope as unknown as Record<string, unknown>;
-  const keys = Object.keys(e)
-    .filter((k) => e[k] !== undefined)
-    .sort();
+  const keys = memberNames(e);
   let full = '';
   let unsigned = '';
   for (const k of keys) {

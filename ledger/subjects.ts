@@ -141,17 +141,29 @@ const find = (node: MapNode | undefined, key: Uint8Array): Leaf | undefined => {
   return undefined;
 };
 
+/** A leaf of a SubjectTree: its head's chain also as bytes, so an append decodes no hex. */
+interface TreeLeaf extends Leaf {
+  chain: Uint8Array;
+}
+
 /**
  * The same map, updated in place: for a reader that only ever needs the newest
  * root (the verifier), an append allocates no path and, for a known subject, no
- * node at all. Its nodes are its own; it never shares them with a SubjectMap.
+ * node and no key hash: its leaf is found by name. Its nodes are its own; it
+ * never shares them with a SubjectMap.
  */
 export class SubjectTree {
   private node: MapNode | undefined;
-  /** Number of subjects. */
-  size = 0;
+  private readonly leaves = new Map<string, TreeLeaf>();
+  /** prev chain ‖ leaf, hashed in place (hashing keeps no reference to its input). */
+  private readonly link = new Uint8Array(64);
 
   constructor(private readonly suite: Suite) {}
+
+  /** Number of subjects. */
+  get size(): number {
+    return this.leaves.size;
+  }
 
   root(): Uint8Array {
     return hashOf(this.suite, this.node);
@@ -159,21 +171,31 @@ export class SubjectTree {
 
   /** Appends entry `index` (leaf hash `leaf`) to `subject` (nextHead). */
   append(subject: string, index: number, leaf: Uint8Array): void {
-    const key = subjectKey(this.suite, subject);
+    const known = this.leaves.get(subject);
+    this.link.set(known ? known.chain : ZERO, 0);
+    this.link.set(leaf, 32);
+    const chain = this.suite.sha256(this.link);
+    const head = { count: (known?.head.count ?? 0) + 1, last: index, chain: toHex(chain) };
+    if (known) {
+      known.head = head;
+      known.chain = chain;
+      known.hash = undefined;
+      // The path's hashes are recomputed at the next root.
+      let n = this.node;
+      for (let depth = 0; n?.kind === 1; depth++) {
+        n.hash = undefined;
+        n = bit(known.key, depth) === 0 ? n.left : n.right;
+      }
+      return;
+    }
+    const added: TreeLeaf = { kind: 0, key: subjectKey(this.suite, subject), head, chain };
+    this.leaves.set(subject, added);
     const upsert = (node: MapNode | undefined, depth: number): MapNode => {
-      if (node?.kind === 1) {
-        node.hash = undefined; // the path's hashes are recomputed at the next root
-        if (bit(key, depth) === 0) node.left = upsert(node.left, depth + 1);
-        else node.right = upsert(node.right, depth + 1);
-        return node;
-      }
-      if (node && bytesEqual(node.key, key)) {
-        node.head = nextHead(this.suite, node.head, index, leaf);
-        node.hash = undefined;
-        return node;
-      }
-      this.size++;
-      return insert(node, depth, { kind: 0, key, head: nextHead(this.suite, undefined, index, leaf) });
+      if (node?.kind !== 1) return insert(node, depth, added);
+      node.hash = undefined;
+      if (bit(added.key, depth) === 0) node.left = upsert(node.left, depth + 1);
+      else node.right = upsert(node.right, depth + 1);
+      return node;
     };
     this.node = upsert(this.node, 0);
   }

@@ -59,6 +59,23 @@ describe('canonical JSON (RFC 8785)', () => {
   test.each(vectors.jcs.map((v) => [v.canonical, v]))('canonicalizes to %s', (_, v) => {
     expect(canonicalize(v.input)).toBe(v.canonical);
   });
+
+  test('when members arrive out of order, or with integer-like names (enumerated numerically), then they are sorted as UTF-16 code units', () => {
+    expect(canonicalize({ b: 1, a: { d: 2, c: 3 } })).toBe('{"a":{"c":3,"d":2},"b":1}');
+    expect(canonicalize({ 2: 'two', 10: 'ten', a: 0 })).toBe('{"10":"ten","2":"two","a":0}');
+    expect(canonicalize(JSON.parse('{"a":1,"b":[{"y":1,"x":2}]}'))).toBe('{"a":1,"b":[{"x":2,"y":1}]}');
+  });
+
+  test('when a member is undefined, then it is left out, in order or not', () => {
+    expect(canonicalize({ a: 1, b: undefined, c: 2 })).toBe('{"a":1,"c":2}');
+    expect(canonicalize({ c: 2, b: undefined, a: 1 })).toBe('{"a":1,"c":2}');
+  });
+
+  test('when a string or a member name holds a lone surrogate, then it is refused', () => {
+    expect(() => canonicalize({ s: 'a\uD800b' })).toThrow(TypeError);
+    expect(() => canonicalize({ ['\uDC00']: 1 })).toThrow(TypeError);
+    expect(canonicalize('\uD83D\uDE00')).toBe('"😀"');
+  });
 });
 
 describe.each([
