@@ -126,7 +126,7 @@ interface Collecting {
 export interface WitnessingOptions {
   fetch?: typeof fetch;
   now?: () => number;
-  /** How often to look for a new checkpoint (ms). */
+  /** How often to look for a new checkpoint when no submission is under way (ms; default 50: a look costs a comparison). */
   pollMs?: number;
   /** Backoff after a failure: min(base · 2^(failures−1), max) ms. */
   backoffMs?: number;
@@ -145,6 +145,8 @@ export class WitnessSubmitter implements Witnessing {
   private readonly fetch: typeof fetch;
   private readonly now: () => number;
   private stopped = false;
+  /** Subject cosignatures being fetched: they do not hold up the next submission. */
+  private readonly fetchingSubjects = new Set<Promise<void>>();
 
   constructor(
     private readonly ledger: WitnessedLedger,
@@ -166,7 +168,7 @@ export class WitnessSubmitter implements Witnessing {
   start(): this {
     lagGauge(); // registered once per process, on prom-client's default registry
     live.add(this);
-    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 250);
+    this.timer = setInterval(() => this.kick(), this.options.pollMs ?? 50);
     this.timer.unref();
     this.kick();
     return this;
@@ -177,6 +179,7 @@ export class WitnessSubmitter implements Witnessing {
     live.delete(this);
     clearInterval(this.timer);
     while (this.witnesses.some((s) => s.busy)) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(this.fetchingSubjects);
   }
 
   cosigned(): Cosigned | undefined {
@@ -254,8 +257,13 @@ export class WitnessSubmitter implements Witnessing {
       }
       if (res.status !== 200) return this.fail(s, `add-checkpoint answered ${res.status}: ${text.slice(0, 200)}`);
       const c = this.accept(s, vp, text);
-      // Asked before the next submission, so the witness still holds this size.
-      if (c) await this.collectSubjects(s, c);
+      // Asked before the next submission is sent (which first awaits its consistency proof), so the
+      // witness, which answers GETs while it replays, still holds this size; the next round need not
+      // wait for the answer. Should the witness have moved on, the note is simply not collected.
+      if (c) {
+        const fetching = this.collectSubjects(s, c).finally(() => this.fetchingSubjects.delete(fetching));
+        this.fetchingSubjects.add(fetching);
+      }
       return;
     }
     this.fail(s, 'the witness keeps answering 409');
