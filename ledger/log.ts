@@ -737,14 +737,16 @@ export async function* storedNodes(store: LogStore, from: number, to?: number): 
 }
 
 /**
- * Rebuilds the subject map from the heads kept in the store: O(m) state reads and O(m log m)
- * hashes for m subjects, once per open (and per heal). Throws LEDGER_CORRUPT when the heads do
- * not give the root the head checkpoint's subject note signs.
+ * Rebuilds the subject map from the heads kept in the store: O(m) state reads, a sort and about
+ * three hashes per subject for m subjects (key, value, leaf; one more per branch), once per open
+ * (and per heal): at a million entries, most of the open's time (BENCHMARKS.md). Throws
+ * LEDGER_CORRUPT when the heads do not give the root the head checkpoint's subject note signs.
  */
 async function loadSubjects(store: LogStore, head: Checkpoint): Promise<SubjectMap> {
-  let map = SubjectMap.empty(suite);
+  const heads: Array<[string, SubjectHead]> = [];
   for await (const { key, value } of store.scanState(SUBJECT_STATE_PREFIX))
-    map = map.set(key.slice(SUBJECT_STATE_PREFIX.length), JSON.parse(value) as SubjectHead);
+    heads.push([key.slice(SUBJECT_STATE_PREFIX.length), JSON.parse(value) as SubjectHead]);
+  const map = SubjectMap.of(suite, heads);
   if (head.subjects && head.subjects.root !== toHex(map.root()))
     throw new LedgerError('LEDGER_CORRUPT', `the subject heads in the store do not give the subject root of checkpoint ${head.size}`);
   return map;

@@ -76,6 +76,11 @@ export const headOf = (suite: Suite, entries: ReadonlyArray<{ index: number; lea
 
 const bit = (key: Uint8Array, depth: number): number => (key[depth >> 3] >> (7 - (depth & 7))) & 1;
 
+const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+};
+
 /** One buffer for the 65 bytes a node hash covers (hashing is synchronous and keeps no reference to its input). */
 const scratch = new Uint8Array(65);
 const nodeHash = (suite: Suite, tag: number, a: Uint8Array, b: Uint8Array): Uint8Array => {
@@ -214,11 +219,29 @@ export class SubjectMap {
     return new SubjectMap(suite, undefined, 0);
   }
 
-  /** Builds a map from heads (e.g. read back from a store): O(m log m) hashes. */
+  /**
+   * Builds a map from heads (e.g. read back from a store; a subject given twice keeps its last
+   * head): the leaves sorted by key, then the tree built top down, each node once — where m
+   * `set`s would copy a path per subject. The tree's shape depends only on the set of keys, so
+   * it is the one those `set`s would build. Nothing is hashed until a root or proof asks.
+   */
   static of(suite: Suite, heads: Iterable<[string, SubjectHead]>): SubjectMap {
-    let map = SubjectMap.empty(suite);
-    for (const [subject, head] of heads) map = map.set(subject, head);
-    return map;
+    const all: Leaf[] = [];
+    for (const [subject, head] of heads) all.push({ kind: 0, key: subjectKey(suite, subject), head });
+    all.sort((a, b) => compareBytes(a.key, b.key)); // stable: a repeated key's last head comes last
+    const leaves = all.filter((l, i) => i === all.length - 1 || !bytesEqual(l.key, all[i + 1].key));
+    /** Leaves [lo, hi) share their first `depth` bits; those with bit `depth` set follow the others. */
+    const build = (lo: number, hi: number, depth: number): MapNode | undefined => {
+      if (hi - lo <= 1) return hi > lo ? leaves[lo] : undefined;
+      let mid = lo;
+      for (let top = hi; mid < top;) {
+        const m = (mid + top) >> 1;
+        if (bit(leaves[m].key, depth) === 0) mid = m + 1;
+        else top = m;
+      }
+      return branch(build(lo, mid, depth + 1), build(mid, hi, depth + 1));
+    };
+    return new SubjectMap(suite, build(0, leaves.length, 0), leaves.length);
   }
 
   root(): Uint8Array {
