@@ -23,7 +23,10 @@ const shaped = fc
 
 describe('timestamps (SPEC §1)', () => {
   test('when a string has the shape, then it is a real instant exactly when Date prints it back unchanged', () => {
-    fc.assert(fc.property(shaped, (s) => isRealInstant(s) === roundTrips(s)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(shaped, (s) => isRealInstant(s) === roundTrips(s)),
+      { numRuns: 20_000 },
+    );
   });
 
   test.each([
