@@ -261,7 +261,9 @@ export class WitnessSubmitter implements Witnessing {
       // witness, which answers GETs while it replays, still holds this size; the next round need not
       // wait for the answer. Should the witness have moved on, the note is simply not collected.
       if (c) {
-        const fetching = this.collectSubjects(s, c).finally(() => this.fetchingSubjects.delete(fetching));
+        const fetching = this.collectSubjects(s, c)
+          .catch((e) => this.options.log?.(`witness ${s.w.name}: subject cosignature: ${(e as Error).message}`))
+          .finally(() => this.fetchingSubjects.delete(fetching));
         this.fetchingSubjects.add(fetching);
       }
       return;
