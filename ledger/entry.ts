@@ -6,6 +6,7 @@ import { concatBytes, toHex, utf8 } from './encoding.js';
 import type { Checkpoint } from './checkpoint.js';
 import type { Envelope } from './event.js';
 import { canonicalize } from './jcs.js';
+import { leafHash } from './merkle.js';
 import type { Suite } from './suite.js';
 
 export interface Entry {
@@ -34,8 +35,7 @@ export const ZERO_HASH = new Uint8Array(32);
  * caller that already has it (canonicalEnvelope(event).full) may pass in.
  */
 export const entryLeaf = (suite: Suite, index: number, at: string, event: Envelope, canonicalEvent?: string): Uint8Array =>
-  // U+0000 encodes as the single byte 0x00: the leaf prefix goes in with the text, in one buffer.
-  suite.sha256(utf8('\u0000' + canonicalEntry(index, at, event, canonicalEvent)));
+  leafHash(suite, utf8(canonicalEntry(index, at, event, canonicalEvent)));
 
 /** JCS({index, at, event}): the entry's bytes in an entry bundle (SPEC §12), whose leaf hash is `leaf`. */
 export const canonicalEntry = (index: number, at: string, event: Envelope, canonicalEvent?: string): string =>

@@ -28,7 +28,8 @@
  * first needs it, so k updates between two roots cost far fewer than k paths of hashes.
  * Portable: pass the Suite.
  */
-import { bytesEqual, concatBytes, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.js';
+import { bytesEqual, fromBase64, fromHex, toBase64, toHex, utf8 } from './encoding.js';
+import { chainHash } from './entry.js';
 import { canonicalize } from './jcs.js';
 import { computeKeyId, ED25519_TYPE, formatNote, parseNote, signNoteLine, verifyNoteSignature } from './note.js';
 import type { Suite } from './suite.js';
@@ -64,7 +65,7 @@ export const headValue = (suite: Suite, head: SubjectHead): Uint8Array =>
 export const nextHead = (suite: Suite, head: SubjectHead | undefined, index: number, leaf: Uint8Array): SubjectHead => ({
   count: (head?.count ?? 0) + 1,
   last: index,
-  chain: toHex(suite.sha256(concatBytes(head ? fromHex(head.chain)! : ZERO, leaf))),
+  chain: toHex(chainHash(suite, head ? fromHex(head.chain)! : ZERO, leaf)),
 });
 
 /** The head of a subject whose entries have these leaves, in order (undefined for none). */
@@ -160,8 +161,6 @@ interface TreeLeaf extends Leaf {
 export class SubjectTree {
   private node: MapNode | undefined;
   private readonly leaves = new Map<string, TreeLeaf>();
-  /** prev chain ‖ leaf, hashed in place (hashing keeps no reference to its input). */
-  private readonly link = new Uint8Array(64);
 
   constructor(private readonly suite: Suite) {}
 
@@ -177,9 +176,7 @@ export class SubjectTree {
   /** Appends entry `index` (leaf hash `leaf`) to `subject` (nextHead). */
   append(subject: string, index: number, leaf: Uint8Array): void {
     const known = this.leaves.get(subject);
-    this.link.set(known ? known.chain : ZERO, 0);
-    this.link.set(leaf, 32);
-    const chain = this.suite.sha256(this.link);
+    const chain = chainHash(this.suite, known ? known.chain : ZERO, leaf);
     const head = { count: (known?.head.count ?? 0) + 1, last: index, chain: toHex(chain) };
     if (known) {
       known.head = head;

@@ -343,7 +343,7 @@ export class LogVerifier {
         }
         this.expected++;
         replayEntry(entry, index, canonical?.unsigned, 'code' in checked ? fromHex(entry.leaf) : checked.leaf);
-        if (nextCheckpoint && !nextCheckpoint.done && nextCheckpoint.value.size <= this.expected) await advanceCheckpoints(this.expected);
+        await advanceCheckpoints(this.expected);
         if (pool.outstanding > 2048) {
           flushSignatures();
           await pool.below(512);
