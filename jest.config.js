@@ -48,6 +48,7 @@ export default {
             testMatch: [
               '<rootDir>/test/ledger/log.test.ts',
               '<rootDir>/test/ledger/scan.test.ts',
+              '<rootDir>/test/ledger/subjects-stored.test.ts',
               '<rootDir>/test/http/**/*.test.ts',
               '<rootDir>/test/cards/**/*.test.ts',
               '<rootDir>/test/trace/**/*.test.ts',

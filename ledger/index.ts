@@ -4,7 +4,7 @@ export { nodeSuite, sha256, randomSeed } from './suite-node.js';
 export { LedgerError, LEDGER_ERROR_CODES } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { generateKey, readKeyFile, writeKeyFile } from './keyfile.js';
-export { Ledger, SUBJECT_STATE_PREFIX } from './log.js';
+export { Ledger, SUBJECT_NODE_PREFIX, SUBJECT_STATE_PREFIX } from './log.js';
 export type { Tx, ViewPoint, LedgerOptions, GenesisOptions, GenesisRegulator, VerifyRange, WriteHealth, WriteObserver } from './log.js';
 export type { State, StateView } from './state.js';
 export { copyJson } from './state.js';

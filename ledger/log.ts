@@ -33,7 +33,7 @@ import { LogVerifier, type VerifierOptions, type VerifyReport } from './verify.j
 import { exportNdjson, verifyStore, type ExportHeader } from './export.js';
 import type { State, StateView } from './state.js';
 import { describeWriteFailure, type WriteHealth } from './health.js';
-import { nextHead, SubjectMap, subjectCommitment, type SubjectHead } from './subjects.js';
+import { nextHead, SubjectMap, subjectCommitment, type NodeSource, type SubjectHead } from './subjects.js';
 
 export type { WriteHealth } from './health.js';
 
@@ -136,6 +136,8 @@ const dKey = (actor: string, id: string): string => 'd' + actor + '\n' + id;
  * The heads are written in the same commit group as the entries they cover.
  */
 export const SUBJECT_STATE_PREFIX = 'ledger:subject/';
+/** Where the subject map's node records are kept, by path (subjects.ts "Stored maps"); also engine state. */
+export const SUBJECT_NODE_PREFIX = 'ledger:map/';
 
 const parseEntry = (text: string): unknown => {
   try {
@@ -160,6 +162,8 @@ export class Ledger {
   /** The subject map over everything appended (durable or pending), and at the latest checkpoint. */
   private subjectMap!: SubjectMap;
   private committedSubjects!: SubjectMap;
+  /** Where the subject map reads its stored nodes (retired when the ledger rereads the store). */
+  private subjectSource!: StoreNodeSource;
   /** Writes of pending groups, by internal key (null = deleted), newest wins. */
   private readonly overlay = new Map<string, { value: string | null; group: number }>();
   private readonly cache: BoundedCache<string | null>;
@@ -183,7 +187,7 @@ export class Ledger {
     head: Checkpoint,
     frontier: Frontier,
     lastAtMs: number,
-    subjects: SubjectMap,
+    subjects: LoadedSubjects,
     cacheSize: number,
     private readonly beforeWrite: (() => void) | undefined,
     private readonly recoveryRetryMs: number,
@@ -232,9 +236,10 @@ export class Ledger {
     }
   }
 
-  private setHead(head: Checkpoint, frontier: Frontier, lastAtMs: number, subjects: SubjectMap): void {
-    this.subjectMap = subjects;
-    this.committedSubjects = subjects;
+  private setHead(head: Checkpoint, frontier: Frontier, lastAtMs: number, subjects: LoadedSubjects): void {
+    this.subjectMap = subjects.map;
+    this.committedSubjects = subjects.map;
+    this.subjectSource = subjects.source;
     this.committedSize = head.size;
     this.latest = head;
     this.pendingSize = head.size;
@@ -648,6 +653,7 @@ export class Ledger {
         head: fromHex(group.entries[group.entries.length - 1]?.hash ?? this.latest.head)!,
       });
       checkpoint.subjects = subjectCommitment(suite, this.operator.seed, this.origin, size, group.subjects.root());
+      for (const { path, record } of group.subjects.unstored()) group.commit.state.push({ key: SUBJECT_NODE_PREFIX + path, value: record });
       const writeStart = performance.now();
       try {
         this.beforeWrite?.();
@@ -719,6 +725,7 @@ export class Ledger {
     const head = JSON.parse(text) as Checkpoint;
     const frontier = await loadFrontier(this.store, head.size, (what) => new LedgerError('LEDGER_CORRUPT', what));
     const last = this.store.entry(head.size - 1);
+    this.subjectSource.retired = true;
     const subjects = await loadSubjects(this.store, head);
     this.cache.clear();
     this.setHead(head, frontier, last ? Date.parse((JSON.parse(last) as Entry).at) : 0, subjects);
@@ -736,18 +743,50 @@ export async function* storedNodes(store: LogStore, from: number, to?: number): 
   for await (const { leaf, record } of store.treeRange(from, to)) yield* decodeTreeRecord(leaf, record);
 }
 
+type StoreNodeSource = NodeSource & { retired: boolean };
+interface LoadedSubjects {
+  map: SubjectMap;
+  source: StoreNodeSource;
+}
+
 /**
- * Rebuilds the subject map from the heads kept in the store: O(m) state reads, a sort and about
- * three hashes per subject for m subjects (key, value, leaf; one more per branch), once per open
- * (and per heal): at a million entries, most of the open's time (BENCHMARKS.md). Throws
- * LEDGER_CORRUPT when the heads do not give the root the head checkpoint's subject note signs.
+ * The subject map's records in `store`. A map read from it before the ledger reread the store
+ * (after a failed write, or when another process appended) is `retired`: a record it then finds
+ * changed under it is news, not corruption.
  */
-async function loadSubjects(store: LogStore, head: Checkpoint): Promise<SubjectMap> {
+const nodeSource = (store: LogStore): StoreNodeSource => {
+  const source: StoreNodeSource = {
+    suite,
+    retired: false,
+    read: (path) => store.state(SUBJECT_NODE_PREFIX + path),
+    corrupt: (path, why) =>
+      source.retired
+        ? new LedgerError('LEDGER_UNAVAILABLE', 'the log moved on while this view was being read; retry')
+        : new LedgerError('LEDGER_CORRUPT', `the subject-map node at path '${path}' ${why}`),
+  };
+  return source;
+};
+
+/**
+ * The subject map at the head checkpoint: read from its node records as needed, after checking
+ * that the root's record gives the root the checkpoint's subject note signs (one read). A store
+ * written before the records were kept has only the heads: the map is rebuilt from them (O(m)
+ * reads and hashes for m subjects), checked against the root, and the next commit writes all of
+ * its records. Throws LEDGER_CORRUPT when the root does not check.
+ */
+async function loadSubjects(store: LogStore, head: Checkpoint): Promise<LoadedSubjects> {
+  const source = nodeSource(store);
+  const root = head.subjects && fromHex(head.subjects.root);
+  if (root && (root.every((b) => b === 0) || source.read('') !== undefined)) {
+    const map = SubjectMap.stored(suite, source, root);
+    map.check();
+    return { map, source };
+  }
   const heads: Array<[string, SubjectHead]> = [];
   for await (const { key, value } of store.scanState(SUBJECT_STATE_PREFIX))
     heads.push([key.slice(SUBJECT_STATE_PREFIX.length), JSON.parse(value) as SubjectHead]);
   const map = SubjectMap.of(suite, heads);
   if (head.subjects && head.subjects.root !== toHex(map.root()))
     throw new LedgerError('LEDGER_CORRUPT', `the subject heads in the store do not give the subject root of checkpoint ${head.size}`);
-  return map;
+  return { map, source };
 }

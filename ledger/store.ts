@@ -9,7 +9,8 @@
  *   event index        (actor, id) → index of the entry holding that event
  *   checkpoints        size → checkpoint JSON signed when the log reached that size
  *   head               the latest checkpoint JSON: the commit point, the ledger opens at it
- *   domain state       key → JSON text, opaque to the engine
+ *   domain state       key → JSON text, opaque to the engine (which keeps the subject map's heads and
+ *                      node records there too, under `ledger:`, log.ts)
  *
  * and writes one commit group (all of the above for a run of consecutive entries) atomically: after a
  * crash or a failed write either the whole group is there or none of it is.

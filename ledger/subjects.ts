@@ -94,25 +94,40 @@ const leafNodeHash = (suite: Suite, key: Uint8Array, value: Uint8Array): Uint8Ar
 const branchHash = (suite: Suite, left: Uint8Array, right: Uint8Array): Uint8Array => nodeHash(suite, 1, left, right);
 
 /**
- * Nodes are immutable apart from `hash`, which is computed on first use and kept:
- * updates between two roots share the work of hashing the paths they touch.
+ * Nodes are immutable apart from `hash`, which is computed on first use and kept
+ * (updates between two roots share the work of hashing the paths they touch), and
+ * `at`, the path of the node's stored record (see "Stored maps" below).
  */
 interface Leaf {
   kind: 0;
   key: Uint8Array;
   head: SubjectHead;
+  /** Known in a SubjectMap (its record names it); a SubjectTree finds its leaves by name instead. */
+  subject?: string;
   hash?: Uint8Array;
+  at?: string;
 }
 interface Branch {
   kind: 1;
   left: MapNode | undefined;
   right: MapNode | undefined;
   hash?: Uint8Array;
+  at?: string;
 }
-type MapNode = Leaf | Branch;
+/**
+ * A stored node not read yet: its hash, from its parent's record. Read once, in place, and
+ * then shared by every map holding the stub.
+ */
+interface Stub {
+  kind: 2;
+  hash: Uint8Array;
+  loaded?: Leaf | Branch;
+}
+type MapNode = Leaf | Branch | Stub;
 
 const hashOf = (suite: Suite, n: MapNode | undefined): Uint8Array => {
   if (!n) return ZERO;
+  if (n.kind === 2) return n.hash;
   if (!n.hash)
     n.hash =
       n.kind === 0
@@ -123,27 +138,42 @@ const hashOf = (suite: Suite, n: MapNode | undefined): Uint8Array => {
 
 const branch = (left: MapNode | undefined, right: MapNode | undefined): Branch => ({ kind: 1, left, right });
 
-const insert = (node: MapNode | undefined, depth: number, leaf: Leaf): MapNode => {
-  if (!node) return leaf;
-  if (node.kind === 0) {
-    if (bytesEqual(node.key, leaf.key)) return leaf;
+/** The first `depth` bits of `key` as '0'/'1': the path of the node at that depth on the key's way down. */
+const pathOf = (key: Uint8Array, depth: number): string => {
+  let path = '';
+  for (let d = 0; d < depth; d++) path += bit(key, d);
+  return path;
+};
+
+/**
+ * The node `n` as a leaf or branch: a stub is read from `source` (at the path `key`'s first
+ * `depth` bits spell) the first time.
+ */
+const resolve = (source: NodeSource | undefined, n: MapNode | undefined, key: Uint8Array, depth: number): Leaf | Branch | undefined => {
+  if (n?.kind !== 2) return n;
+  if (!source) throw new TypeError('a stored subject-map node without a source');
+  return (n.loaded ??= loadNode(source, n.hash, pathOf(key, depth)));
+};
+
+const insert = (node: MapNode | undefined, depth: number, leaf: Leaf, source?: NodeSource): MapNode => {
+  const n = resolve(source, node, leaf.key, depth);
+  if (!n) return leaf;
+  if (n.kind === 0) {
+    if (bytesEqual(n.key, leaf.key)) return leaf;
     // Two keys in one subtree: split until their bits differ.
-    const b = bit(node.key, depth);
-    if (bit(leaf.key, depth) !== b) return b === 0 ? branch(node, leaf) : branch(leaf, node);
-    const down = insert(node, depth + 1, leaf);
+    const b = bit(n.key, depth);
+    if (bit(leaf.key, depth) !== b) return b === 0 ? branch(n, leaf) : branch(leaf, n);
+    const down = insert(n, depth + 1, leaf);
     return b === 0 ? branch(down, undefined) : branch(undefined, down);
   }
   return bit(leaf.key, depth) === 0
-    ? branch(insert(node.left, depth + 1, leaf), node.right)
-    : branch(node.left, insert(node.right, depth + 1, leaf));
+    ? branch(insert(n.left, depth + 1, leaf, source), n.right)
+    : branch(n.left, insert(n.right, depth + 1, leaf, source));
 };
 
-const find = (node: MapNode | undefined, key: Uint8Array): Leaf | undefined => {
-  let n = node;
-  for (let depth = 0; n; depth++) {
+const find = (source: NodeSource | undefined, node: MapNode | undefined, key: Uint8Array): Leaf | undefined => {
+  for (let depth = 0, n = resolve(source, node, key, 0); n; n = resolve(source, bit(key, depth) === 0 ? n.left : n.right, key, ++depth))
     if (n.kind === 0) return bytesEqual(n.key, key) ? n : undefined;
-    n = bit(key, depth) === 0 ? n.left : n.right;
-  }
   return undefined;
 };
 
@@ -203,17 +233,24 @@ export class SubjectTree {
   }
 }
 
-/** A persistent subject map (see the file comment). */
+/** A persistent subject map (see the file comment), held in memory or read from a store as needed. */
 export class SubjectMap {
   private constructor(
     private readonly suite: Suite,
     private readonly node: MapNode | undefined,
-    /** Number of subjects. */
-    readonly size: number,
+    private readonly source?: NodeSource,
   ) {}
 
   static empty(suite: Suite): SubjectMap {
-    return new SubjectMap(suite, undefined, 0);
+    return new SubjectMap(suite, undefined);
+  }
+
+  /**
+   * The map whose root is `root`, its nodes read from `source` when first needed (see "Stored
+   * maps" below). Reads nothing: `check` reads the root's record.
+   */
+  static stored(suite: Suite, source: NodeSource, root: Uint8Array): SubjectMap {
+    return new SubjectMap(suite, bytesEqual(root, ZERO) ? undefined : { kind: 2, hash: root }, source);
   }
 
   /**
@@ -224,7 +261,7 @@ export class SubjectMap {
    */
   static of(suite: Suite, heads: Iterable<[string, SubjectHead]>): SubjectMap {
     const all: Leaf[] = [];
-    for (const [subject, head] of heads) all.push({ kind: 0, key: subjectKey(suite, subject), head });
+    for (const [subject, head] of heads) all.push({ kind: 0, key: subjectKey(suite, subject), head, subject });
     all.sort((a, b) => compareBytes(a.key, b.key)); // stable: a repeated key's last head comes last
     const leaves = all.filter((l, i) => i === all.length - 1 || !bytesEqual(l.key, all[i + 1].key));
     /** Leaves [lo, hi) share their first `depth` bits; those with bit `depth` set follow the others. */
@@ -238,39 +275,122 @@ export class SubjectMap {
       }
       return branch(build(lo, mid, depth + 1), build(mid, hi, depth + 1));
     };
-    return new SubjectMap(suite, build(0, leaves.length, 0), leaves.length);
+    return new SubjectMap(suite, build(0, leaves.length, 0));
   }
 
   root(): Uint8Array {
     return hashOf(this.suite, this.node);
   }
 
+  /** Reads the root's record, if it is stored: throws the source's error when it is missing or does not give the root. */
+  check(): void {
+    resolve(this.source, this.node, ZERO, 0);
+  }
+
   /** A new map where `subject` has `head`; this map is unchanged. */
   set(subject: string, head: SubjectHead): SubjectMap {
-    const key = subjectKey(this.suite, subject);
-    const known = find(this.node, key) !== undefined;
-    return new SubjectMap(this.suite, insert(this.node, 0, { kind: 0, key, head }), this.size + (known ? 0 : 1));
+    const leaf: Leaf = { kind: 0, key: subjectKey(this.suite, subject), head, subject };
+    return new SubjectMap(this.suite, insert(this.node, 0, leaf, this.source), this.source);
   }
 
   get(subject: string): SubjectHead | undefined {
-    return find(this.node, subjectKey(this.suite, subject))?.head;
+    return find(this.source, this.node, subjectKey(this.suite, subject))?.head;
   }
 
   /** The subject's head (undefined when absent) and the proof of it against root(). */
   prove(subject: string): { head: SubjectHead | undefined; proof: SubjectProof } {
     const key = subjectKey(this.suite, subject);
     const siblings: string[] = [];
-    let n = this.node;
+    let n = resolve(this.source, this.node, key, 0);
     for (let depth = 0; n && n.kind === 1; depth++) {
       const right = bit(key, depth) === 1;
       siblings.push(toHex(hashOf(this.suite, right ? n.left : n.right)));
-      n = right ? n.right : n.left;
+      n = resolve(this.source, right ? n.right : n.left, key, depth + 1);
     }
     if (n && bytesEqual(n.key, key)) return { head: n.head, proof: { siblings } };
     const other = n && { key: toHex(n.key), value: toHex(headValue(this.suite, n.head)) };
     return { head: undefined, proof: other ? { siblings, other } : { siblings } };
   }
+
+  /**
+   * The records of the nodes this map holds that are not stored yet (at their path), and marks
+   * them stored: what a commit of this map writes beside the ones before it. Hashes every such node.
+   */
+  unstored(): Array<{ path: string; record: string }> {
+    const out: Array<{ path: string; record: string }> = [];
+    const walk = (n: MapNode | undefined, path: string): void => {
+      if (!n || n.kind === 2 || n.at === path) return;
+      n.at = path;
+      if (n.kind === 0) {
+        if (n.subject === undefined) throw new TypeError('a subject-map leaf without its subject cannot be stored');
+        out.push({ path, record: JSON.stringify([n.subject, n.head.count, n.head.last, n.head.chain]) });
+        return;
+      }
+      out.push({ path, record: `"${toBase64(hashOf(this.suite, n.left))}${toBase64(hashOf(this.suite, n.right))}"` });
+      walk(n.left, path + '0');
+      walk(n.right, path + '1');
+    };
+    walk(this.node, '');
+    return out;
+  }
 }
+
+// ---- Stored maps -------------------------------------------------------------------------
+//
+// A store keeps one record per node of the newest committed map, by path (the node's bits from
+// the root, as '0'/'1'; the root's path is empty), written in the same atomic commit as the
+// entries whose subjects moved it:
+//
+//   branch  a JSON string: base64(H(left)) ‖ base64(H(right)), an empty side as 32 zero bytes
+//   leaf    a JSON array:  [subject, count, last, chain]
+//
+// A commit writes the nodes its updates created (`unstored`); a record is only ever replaced
+// by the node that took its path. A stored map starts as a stub of the signed root and reads a
+// node the first time a lookup, update or proof passes it — checking it against the hash its
+// parent committed to, so a record altered in the store is caught where it is read. Why an older
+// map stays right while newer commits rewrite records: before any commit rewrites the records
+// under a path, the update that changed that subtree passed through it and so read (in place,
+// for every map sharing it) the stub an older map holds there.
+
+/** Where a stored map reads its records, and what it throws when one is wrong. */
+export interface NodeSource {
+  readonly suite: Suite;
+  read(path: string): string | undefined;
+  corrupt(path: string, why: string): Error;
+}
+
+const B64_HASH = /^[A-Za-z0-9+/]{43}=$/;
+
+const loadNode = (source: NodeSource, hash: Uint8Array, path: string): Leaf | Branch => {
+  const text = source.read(path);
+  if (text === undefined) throw source.corrupt(path, 'is missing');
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    throw source.corrupt(path, 'is not JSON');
+  }
+  let node: Leaf | Branch;
+  if (typeof record === 'string') {
+    const l = record.slice(0, 44);
+    const r = record.slice(44);
+    if (!B64_HASH.test(l) || !B64_HASH.test(r)) throw source.corrupt(path, 'is not a branch of two hashes');
+    const [left, right] = [fromBase64(l)!, fromBase64(r)!];
+    node = branch(
+      bytesEqual(left, ZERO) ? undefined : { kind: 2, hash: left },
+      bytesEqual(right, ZERO) ? undefined : { kind: 2, hash: right },
+    );
+  } else {
+    const [subject, count, last, chain] = Array.isArray(record) && record.length === 4 ? record : [];
+    const head = { count, last, chain } as SubjectHead;
+    if (typeof subject !== 'string' || !isSubjectHead(head)) throw source.corrupt(path, 'is neither a branch nor a leaf');
+    node = { kind: 0, key: subjectKey(source.suite, subject), head, subject };
+    if (pathOf(node.key, path.length) !== path) throw source.corrupt(path, `holds ${subject}, whose key is not on this path`);
+  }
+  node.at = path;
+  if (!bytesEqual(hashOf(source.suite, node), hash)) throw source.corrupt(path, 'does not give the hash its parent commits to');
+  return node;
+};
 
 /** A subject's head in a map and the proof of it (or of its absence). */
 export interface SubjectEvidence {

@@ -76,7 +76,6 @@ describe('SubjectMap', () => {
     const { map, heads } = grow();
     const reversed = SubjectMap.of(suite, [...heads].reverse());
     expect(toHex(reversed.root())).toBe(toHex(map.root()));
-    expect(reversed.size).toBe(heads.size);
   });
 
   test('when entries are appended to a SubjectTree (updated in place), then its root is the map’s set to their heads, whether taken after every append or after several', () => {
@@ -85,7 +84,7 @@ describe('SubjectMap', () => {
     for (let i = 0; i < 200; i++) {
       tree.append(subjects[(i * 7) % 13], i, leafOf(i));
       if (i % 5 !== 3) expect(toHex(tree.root())).toBe(toHex(maps[i + 1].root()));
-      expect(tree.size).toBe(maps[i + 1].size);
+      expect(tree.size).toBe(new Set(Array.from({ length: i + 1 }, (_, k) => subjects[(k * 7) % 13])).size);
     }
     expect(toHex(tree.root())).toBe(toHex(map.root()));
   });

@@ -50,7 +50,7 @@ export const removeTempDirs = (): void => {
 
 /** On PostgreSQL (ANXIN_TEST_BACKEND=postgres) each directory stands for a database of its own. */
 const databases = new Map<string, Promise<string>>();
-const databaseFor = (path: string): Promise<string> | undefined => {
+export const databaseFor = (path: string): Promise<string> | undefined => {
   if (testBackend() !== 'postgres') return undefined;
   if (!databases.has(path)) databases.set(path, freshDatabase());
   return databases.get(path);
