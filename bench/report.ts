@@ -59,7 +59,11 @@ export const renderMarkdown = (r: Results): string => {
     row(`(e) open at ${num(s.open.size)} entries`, `${num(s.open.openMs)} ms`, '—', '≤ 1 s', s.open.openMs <= 1000);
     row(
       '(e) peak RSS of a process that opens the ledger and serves proofs',
-      `${num(s.open.peakRssMb)} MB`,
+      `${num(s.open.peakRssMb)} MB${
+        s.open.rssAfterProofs
+          ? ` (after the proofs: ${num(s.open.rssAfterProofs.anonMb)} MB anonymous, ${num(s.open.rssAfterProofs.fileMb)} MB of mapped files)`
+          : ''
+      }`,
       '—',
       '≤ 300 MB',
       s.open.peakRssMb <= 300,

@@ -71,6 +71,23 @@ const CLOCK_TICKS = 100;
 export const peakRssMb = (): number => round(process.resourceUsage().maxRSS / 1024);
 
 /**
+ * This process's resident memory now, split as Linux counts it (/proc/self/status): anonymous
+ * (heaps, buffers) and file-backed (LevelDB maps its table files, so pages it reads count here too,
+ * though the kernel can drop them). Undefined elsewhere.
+ */
+export const rssSplitMb = (): { anonMb: number; fileMb: number } | undefined => {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    const anonMb = kb('RssAnon') / 1024;
+    const fileMb = kb('RssFile') / 1024;
+    return Number.isFinite(anonMb + fileMb) ? { anonMb: round(anonMb), fileMb: round(fileMb) } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * CPU seconds used so far by the main thread (Linux: /proc/self/task/<pid>/stat;
  * undefined elsewhere) and by the whole process (every thread). CPU time, unlike
  * wall time, means something on a busy machine.
