@@ -67,8 +67,21 @@ export const processCpuSeconds = (pid: number): number | undefined => {
 /** USER_HZ: 100 on every Linux the benchmarks run on. */
 const CLOCK_TICKS = 100;
 
-/** Peak resident set size of this process so far, in MB. */
-export const peakRssMb = (): number => round(process.resourceUsage().maxRSS / 1024);
+/**
+ * Peak resident set size of this process so far, in MB: Linux's VmHWM, which starts afresh when
+ * a process execs. Not getrusage's maxRSS where /proc is there: a spawned child inherits in it the
+ * resident size its parent had when it forked (a benchmark child reported the 300 MB of the
+ * process that spawned it as its own peak).
+ */
+export const peakRssMb = (): number => {
+  try {
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    if (Number.isFinite(kb)) return round(kb / 1024);
+  } catch {
+    // not Linux
+  }
+  return round(process.resourceUsage().maxRSS / 1024);
+};
 
 /**
  * This process's resident memory now, split as Linux counts it (/proc/self/status): anonymous
