@@ -67,6 +67,16 @@ export const processCpuSeconds = (pid: number): number | undefined => {
 /** USER_HZ: 100 on every Linux the benchmarks run on. */
 const CLOCK_TICKS = 100;
 
+/** Fields of /proc/self/status in MB (their values are in kB); NaN for a missing one, undefined without /proc. */
+const statusMb = (...fields: string[]): number[] | undefined => {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return fields.map((f) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Peak resident set size of this process so far, in MB: Linux's VmHWM, which starts afresh when
  * a process execs. Not getrusage's maxRSS where /proc is there: a spawned child inherits in it the
@@ -74,30 +84,18 @@ const CLOCK_TICKS = 100;
  * process that spawned it as its own peak).
  */
 export const peakRssMb = (): number => {
-  try {
-    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
-    if (Number.isFinite(kb)) return round(kb / 1024);
-  } catch {
-    // not Linux
-  }
-  return round(process.resourceUsage().maxRSS / 1024);
+  const [hwm] = statusMb('VmHWM') ?? [NaN];
+  return round(Number.isFinite(hwm) ? hwm : process.resourceUsage().maxRSS / 1024);
 };
 
 /**
- * This process's resident memory now, split as Linux counts it (/proc/self/status): anonymous
- * (heaps, buffers) and file-backed (LevelDB maps its table files, so pages it reads count here too,
- * though the kernel can drop them). Undefined elsewhere.
+ * This process's resident memory now, split as Linux counts it: anonymous (heaps, buffers) and
+ * file-backed (LevelDB maps its table files, so pages it reads count here too, though the kernel
+ * can drop them). Undefined elsewhere.
  */
 export const rssSplitMb = (): { anonMb: number; fileMb: number } | undefined => {
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
-    const anonMb = kb('RssAnon') / 1024;
-    const fileMb = kb('RssFile') / 1024;
-    return Number.isFinite(anonMb + fileMb) ? { anonMb: round(anonMb), fileMb: round(fileMb) } : undefined;
-  } catch {
-    return undefined;
-  }
+  const [anonMb, fileMb] = statusMb('RssAnon', 'RssFile') ?? [NaN, NaN];
+  return Number.isFinite(anonMb + fileMb) ? { anonMb: round(anonMb), fileMb: round(fileMb) } : undefined;
 };
 
 /**
