@@ -83,7 +83,8 @@ export const buildLedger = async (dir: string, size: number): Promise<BigLedger>
         : undefined,
     });
     const pool = new SigPool();
-    const ingest = new Ingest(ledger, catalogue, 600, (k, m, s) => pool.verify(k, m, s));
+    // The ingest's early skew check reads the ledger's clock, as the server's does (src/app.ts).
+    const ingest = new Ingest(ledger, catalogue, 600, (k, m, s) => pool.verify(k, m, s), now);
     return { ledger, ingest, now, close: async () => (await ledger.close(), await pool.close()) };
   };
 
