@@ -79,9 +79,9 @@ export class Ingest {
     private readonly ledger: Ledger,
     private readonly catalogue: Catalogue,
     private readonly maxSkewS: number,
-    private readonly preverify?: AsyncVerify,
-    /** The ledger's clock (milliseconds), for the early skew check. */
-    private readonly clock: () => number = Date.now,
+    private readonly preverify: AsyncVerify | undefined,
+    /** The ledger's clock (milliseconds), for the early skew check: a different clock would fail it and move every check into the transaction. */
+    private readonly clock: () => number,
   ) {}
 
   /**
