@@ -37,9 +37,9 @@ export default {
   // Tests drive real servers, LevelDB, PostgreSQL and Chromium; on a loaded 2-core machine a setup hook can take longer than jest's 5 s.
   testTimeout: 30_000,
   // On 2 cores jest runs every file in band, in its own process, which keeps what each file loaded: over a
-  // whole run it grew to 4 GB resident, at V8's 4 GB heap limit, where the last files crawl under
-  // back-to-back full collections (a CI run timed out there). With a limit, files run in a worker
-  // that is replaced once it holds more than this after a file.
+  // whole run it grew to 4 GB resident, at V8's 4 GB heap limit, and the last files slowed until one
+  // timed out in CI. With a limit, files run in a worker that is replaced once it holds more than
+  // this after a file.
   workerIdleMemoryLimit: '1GB',
   projects: [
     { ...base, displayName: 'leveldb', testMatch: ['<rootDir>/test/**/*.test.ts'] },

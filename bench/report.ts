@@ -163,10 +163,10 @@ const analysis = (r: Results): string => {
     const cap = allUs
       ? ` All threads together spend ${Math.round(allUs)} µs of CPU per entry (signatures, replay, LevelDB reads, garbage collection), which caps it near ${num(Math.round((cores * 1e6) / allUs))} entries/s on ${cores} cores however the work is split; 100 % needs everything but the signatures under ${budget} µs per entry, where it takes ${Math.round(allUs - sigUs)}.`
       : ` 100 % needs everything but the signatures under ${budget} µs of CPU per entry.`;
-    // Each signature thread verifies at most `limit` signatures per second, so the workers alone allow workers × limit / 1.18 entries/s.
+    // One signature thread verifies at most `limit` signatures per second: limit / 1.18 entries.
     const workerCap =
-      workers / 1.18 < 1
-        ? ` The signature thread${workers === 1 ? '' : 's'} alone allow${workers === 1 ? 's' : ''} at most ${workers} × ${num(Math.round(limit))} / 1.18 = ${num(Math.round((workers * limit) / 1.18))} entries/s (${Math.round((100 * workers) / 1.18)} %); another worker would share a core with the main thread's replay.`
+      workers === 1
+        ? ` One signature thread allows at most ${num(Math.round(limit))} / 1.18 = ${num(Math.round(limit / 1.18))} entries/s (85 %); a second would share a core with the main thread's replay.`
         : '';
     lines.push(
       `- **(c) Verification with domain replay** checks signatures on ${workers} worker thread${workers === 1 ? '' : 's'} (1.18 per entry: about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card and trace rules, state reads and writes as copies of parsed values, the subject map): about ${Math.round(mainUs)} µs per entry.${cap}${workerCap}${engine}`,
