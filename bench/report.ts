@@ -143,6 +143,9 @@ export const renderStores = (r: Results): string => {
   return lines.join('\n');
 };
 
+/** Signatures per entry the workload carries (co-signed consumption and issuance; counted on a 100,000-entry ledger). */
+const SIGS_PER_ENTRY = 1.18;
+
 /** For each missed target, what bounds it, with this run's figures (nothing when every target is met). */
 const analysis = (r: Results): string => {
   const s = r.sections;
@@ -150,7 +153,7 @@ const analysis = (r: Results): string => {
   if (!limit) return '';
   const lines: string[] = [];
   if (s.verify && s.verify.entriesPerSec < limit) {
-    const sigUs = 1.18 * (1e6 / limit); // the workload carries 1.18 signatures per entry (co-signed consumption and issuance; counted on a 100,000-entry ledger)
+    const sigUs = SIGS_PER_ENTRY * (1e6 / limit);
     // Measured CPU of the main thread when the child reports it; else the main thread is taken as saturated (wall time per entry).
     const mainUs = (s.verify.cpuUsPerEntry?.mainThreadUs as number | undefined) ?? 1e6 / (s.verify.entriesPerSec as number);
     const engine = s.verifyEngine
@@ -163,19 +166,19 @@ const analysis = (r: Results): string => {
     const cap = allUs
       ? ` All threads together spend ${Math.round(allUs)} µs of CPU per entry (signatures, replay, LevelDB reads, garbage collection), which caps it near ${num(Math.round((cores * 1e6) / allUs))} entries/s on ${cores} cores however the work is split; 100 % needs everything but the signatures under ${budget} µs per entry, where it takes ${Math.round(allUs - sigUs)}.`
       : ` 100 % needs everything but the signatures under ${budget} µs of CPU per entry.`;
-    // One signature thread verifies at most `limit` signatures per second: limit / 1.18 entries.
+    // One signature thread verifies at most `limit` signatures per second.
     const workerCap =
       workers === 1
-        ? ` One signature thread allows at most ${num(Math.round(limit))} / 1.18 = ${num(Math.round(limit / 1.18))} entries/s (85 %); a second would share a core with the main thread's replay.`
+        ? ` One signature thread allows at most ${num(Math.round(limit))} / ${SIGS_PER_ENTRY} = ${num(Math.round(limit / SIGS_PER_ENTRY))} entries/s (${Math.round(100 / SIGS_PER_ENTRY)} %); a second would share a core with the main thread's replay.`
         : '';
     lines.push(
-      `- **(c) Verification with domain replay** checks signatures on ${workers} worker thread${workers === 1 ? '' : 's'} (1.18 per entry: about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card and trace rules, state reads and writes as copies of parsed values, the subject map): about ${Math.round(mainUs)} µs per entry.${cap}${workerCap}${engine}`,
+      `- **(c) Verification with domain replay** checks signatures on ${workers} worker thread${workers === 1 ? '' : 's'} (${SIGS_PER_ENTRY} per entry: about ${Math.round(sigUs)} µs of CPU per entry at this run's rate) while the main thread recomputes leaf and chain hashes, the tree and the checkpoints and replays every domain rule against rebuilt state (parsing, schema checks, the card and trace rules, state reads and writes as copies of parsed values, the subject map): about ${Math.round(mainUs)} µs per entry.${cap}${workerCap}${engine}`,
     );
   }
   const inc = s.incrementalVerify?.incremental;
   if (inc && inc.seconds > 1)
     lines.push(
-      `- **Incremental verification** does the per-entry work of a full run (the same replay, continued from the verified state), so 10,000 entries take 10,000 / ${Math.round(inc.entriesPerSec)} ≈ ${inc.seconds} s; 1 s needs 10,000 entries/s. Their 11,800 signatures alone take ${(11_800 / limit).toFixed(2)} s of one core at this run's limit${inc.cpuUsPerEntry?.allThreadsUs ? `, and all threads spent ${Math.round(inc.cpuUsPerEntry.allThreadsUs)} µs of CPU per entry: ${((inc.cpuUsPerEntry.allThreadsUs * 10_000) / 1e6 / (r.machine.cores as number)).toFixed(2)} s on ${r.machine.cores} cores at best` : ''}.`,
+      `- **Incremental verification** does the per-entry work of a full run (the same replay, continued from the verified state), so 10,000 entries take 10,000 / ${Math.round(inc.entriesPerSec)} ≈ ${inc.seconds} s; 1 s needs 10,000 entries/s. Their ${num(SIGS_PER_ENTRY * 10_000)} signatures alone take ${((SIGS_PER_ENTRY * 10_000) / limit).toFixed(2)} s of one core at this run's limit${inc.cpuUsPerEntry?.allThreadsUs ? `, and all threads spent ${Math.round(inc.cpuUsPerEntry.allThreadsUs)} µs of CPU per entry: ${((inc.cpuUsPerEntry.allThreadsUs * 10_000) / 1e6 / (r.machine.cores as number)).toFixed(2)} s on ${r.machine.cores} cores at best` : ''}.`,
     );
   if (s.proofs && ['inclusion', 'consistency'].some((k) => s.proofs[k].generate.p99Ms > 1 || s.proofs[k].verify.p99Ms > 1))
     lines.push(
